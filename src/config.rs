@@ -1,0 +1,215 @@
+//! Pipeline configuration (TOML). Every field has a default so a config can be
+//! as short as `[input] paths = [...]`; unknown keys are errors so typos surface.
+
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub input: InputConfig,
+    pub output: OutputConfig,
+    pub run: RunConfig,
+    /// The organisation's own accounts: posts they author are `outbound`.
+    pub accounts: Vec<AccountConfig>,
+    pub privacy: PrivacyConfig,
+    pub sentiment: SentimentConfig,
+    /// Column mappings for generic CSV / NDJSON exports of listening tools.
+    pub mappings: Vec<MappingConfig>,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct InputConfig {
+    /// Files or directories (walked recursively). Relative paths are relative to the config file.
+    pub paths: Vec<PathBuf>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OutputConfig {
+    pub dir: PathBuf,
+    /// Rows per Parquet row group.
+    pub row_group_size: usize,
+}
+
+impl Default for OutputConfig {
+    fn default() -> Self {
+        OutputConfig {
+            dir: PathBuf::from("out"),
+            row_group_size: 64 * 1024,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RunConfig {
+    /// The run exits non-zero when rejects / (posts read + rejects) exceeds this.
+    pub max_reject_ratio: f64,
+    /// Worker threads; 0 = all cores (RAYON_NUM_THREADS also applies).
+    pub threads: usize,
+    /// Records per parallel parse batch for line-oriented formats.
+    pub batch_size: usize,
+    /// Show a progress bar when stderr is a terminal.
+    pub progress: bool,
+}
+
+impl Default for RunConfig {
+    fn default() -> Self {
+        RunConfig {
+            max_reject_ratio: 0.05,
+            threads: 0,
+            batch_size: 16 * 1024,
+            progress: true,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AccountConfig {
+    /// Platform name as in `posts.platform` (twitter, mastodon, facebook, reddit, bluesky, ...).
+    /// Empty matches every platform.
+    pub platform: String,
+    /// Handle without the leading `@` (matched case-insensitively).
+    pub handle: String,
+    /// Platform user id, when known (matched exactly).
+    pub id: Option<String>,
+    /// Inbound posts on this platform that address no own account are attributed here.
+    pub default: bool,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PrivacyConfig {
+    /// Environment variable holding the pseudonymisation key.
+    pub key_env: String,
+    /// File holding the key (used when the environment variable is unset).
+    pub key_file: Option<PathBuf>,
+    /// Opt-in: keep raw ids and handles of members of the public.
+    pub keep_public_identities: bool,
+}
+
+impl Default for PrivacyConfig {
+    fn default() -> Self {
+        PrivacyConfig {
+            key_env: "SOCIALPULSE_KEY".to_string(),
+            key_file: None,
+            keep_public_identities: false,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SentimentConfig {
+    /// compound >= this is `positive`.
+    pub positive_threshold: f64,
+    /// compound <= this is `negative`.
+    pub negative_threshold: f64,
+    /// Score posts whose language is unknown and not detected as non-English.
+    pub enabled: bool,
+}
+
+impl Default for SentimentConfig {
+    fn default() -> Self {
+        SentimentConfig {
+            positive_threshold: 0.05,
+            negative_threshold: -0.05,
+            enabled: true,
+        }
+    }
+}
+
+/// Maps the columns (CSV) or top-level keys (NDJSON) of a tool export onto the post model.
+/// A file matches a mapping when its header / first record has the `id`, `text` and
+/// `timestamp` columns.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MappingConfig {
+    pub name: String,
+    /// Fixed platform for every row...
+    pub platform: Option<String>,
+    /// ...or the column holding it (lower-cased).
+    pub platform_column: Option<String>,
+    pub id: String,
+    pub text: String,
+    pub timestamp: String,
+    /// `rfc3339`, `unix`, `unix_ms`, `twitter`, or a strftime pattern (UTC unless it has `%z`).
+    pub timestamp_format: String,
+    /// IANA-free fixed offset for naive timestamps, e.g. `+13:00`; default UTC.
+    pub timestamp_offset: Option<String>,
+    pub author: Option<String>,
+    pub author_id: Option<String>,
+    pub url: Option<String>,
+    pub lang: Option<String>,
+    pub reply_to: Option<String>,
+    pub conversation: Option<String>,
+    pub kind: Option<String>,
+    pub likes: Option<String>,
+    pub reposts: Option<String>,
+    pub replies: Option<String>,
+    pub quotes: Option<String>,
+    pub views: Option<String>,
+    /// CSV delimiter (default `,`).
+    pub delimiter: Option<char>,
+}
+
+impl Config {
+    /// Read a config file; relative paths inside it are resolved against its directory.
+    pub fn load(path: &Path) -> Result<Config, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read config {}: {e}", path.display()))?;
+        let mut cfg: Config =
+            toml::from_str(&text).map_err(|e| format!("invalid config {}: {e}", path.display()))?;
+        let base = path.parent().unwrap_or(Path::new("."));
+        cfg.resolve_paths(base);
+        cfg.validate()
+            .map_err(|e| format!("invalid config {}: {e}", path.display()))?;
+        Ok(cfg)
+    }
+
+    pub fn resolve_paths(&mut self, base: &Path) {
+        let fix = |p: &mut PathBuf| {
+            if p.is_relative() {
+                *p = base.join(&*p);
+            }
+        };
+        self.input.paths.iter_mut().for_each(fix);
+        fix(&mut self.output.dir);
+        if let Some(k) = self.privacy.key_file.as_mut() {
+            fix(k);
+        }
+    }
+
+    pub fn validate(&self) -> Result<(), String> {
+        if !(0.0..=1.0).contains(&self.run.max_reject_ratio) {
+            return Err("run.max_reject_ratio must be between 0 and 1".into());
+        }
+        if self.sentiment.negative_threshold > self.sentiment.positive_threshold {
+            return Err("sentiment.negative_threshold must not exceed positive_threshold".into());
+        }
+        for m in &self.mappings {
+            if m.id.is_empty() || m.text.is_empty() || m.timestamp.is_empty() {
+                return Err(format!(
+                    "mapping '{}' needs id, text and timestamp columns",
+                    m.name
+                ));
+            }
+            if m.platform.is_none() && m.platform_column.is_none() {
+                return Err(format!(
+                    "mapping '{}' needs platform or platform_column",
+                    m.name
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Stable hash of the effective configuration, recorded in the run manifest.
+    pub fn hash(&self) -> String {
+        let json = serde_json::to_string(self).unwrap_or_default();
+        blake3::hash(json.as_bytes()).to_hex()[..16].to_string()
+    }
+}

@@ -1,0 +1,219 @@
+//! The normalised post model shared by every stage, and the reject record.
+
+use serde::{Deserialize, Serialize};
+
+/// Microseconds since the Unix epoch, UTC. Parquet stores it as `timestamp[us, UTC]`.
+pub type Micros = i64;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Direction {
+    /// Authored by one of the organisation's own accounts.
+    Outbound,
+    /// Authored by anyone else.
+    Inbound,
+}
+
+impl Direction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Outbound => "outbound",
+            Direction::Inbound => "inbound",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Kind {
+    Original,
+    Reply,
+    Repost,
+    Quote,
+    Comment,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Original => "original",
+            Kind::Reply => "reply",
+            Kind::Repost => "repost",
+            Kind::Quote => "quote",
+            Kind::Comment => "comment",
+        }
+    }
+}
+
+/// Engagement counters. `None` means the source does not report the counter
+/// (never a fake zero).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Counts {
+    pub likes: Option<i64>,
+    pub reposts: Option<i64>,
+    pub replies: Option<i64>,
+    pub quotes: Option<i64>,
+    pub views: Option<i64>,
+}
+
+impl Counts {
+    /// Sum of the known counters; used by the deduplication rule.
+    pub fn known_total(&self) -> i64 {
+        [
+            self.likes,
+            self.reposts,
+            self.replies,
+            self.quotes,
+            self.views,
+        ]
+        .iter()
+        .flatten()
+        .fold(0i64, |a, b| a.saturating_add(*b))
+    }
+    pub fn known_fields(&self) -> usize {
+        [
+            self.likes,
+            self.reposts,
+            self.replies,
+            self.quotes,
+            self.views,
+        ]
+        .iter()
+        .filter(|c| c.is_some())
+        .count()
+    }
+}
+
+/// Per-post sentiment as VADER reports it, rounded like the reference.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Sentiment {
+    pub neg: f64,
+    pub neu: f64,
+    pub pos: f64,
+    pub compound: f64,
+}
+
+/// One normalised post: a row of the `posts` table.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Post {
+    pub platform: String,
+    pub post_id: String,
+    pub url: Option<String>,
+    pub created_at: Micros,
+    /// The organisation's account this post belongs to (outbound) or addresses (inbound).
+    pub account: Option<String>,
+    /// Platform user id (or handle when the source has no id); pseudonymised for the public.
+    pub author_id: Option<String>,
+    /// Readable handle: kept for own accounts, pseudonymised for the public unless opted in.
+    pub author_handle: Option<String>,
+    pub direction: Direction,
+    pub kind: Kind,
+    pub reply_to_id: Option<String>,
+    pub conversation_id: Option<String>,
+    pub text: String,
+    pub lang: Option<String>,
+    pub counts: Counts,
+    pub hashtags: Vec<String>,
+    pub mentions: Vec<String>,
+    pub urls: Vec<String>,
+    pub source_file: String,
+    /// Line number (1-based) for line formats, record index (0-based) for documents.
+    pub source_position: u64,
+    pub sentiment: Option<Sentiment>,
+    pub sentiment_label: Option<String>,
+    pub sentiment_skipped: Option<String>,
+}
+
+impl Post {
+    /// An empty post with the identity fields set; readers fill the rest.
+    pub fn new(platform: &str, post_id: String, created_at: Micros, text: String) -> Post {
+        Post {
+            platform: platform.to_string(),
+            post_id,
+            url: None,
+            created_at,
+            account: None,
+            author_id: None,
+            author_handle: None,
+            direction: Direction::Inbound,
+            kind: Kind::Original,
+            reply_to_id: None,
+            conversation_id: None,
+            text,
+            lang: None,
+            counts: Counts::default(),
+            hashtags: Vec::new(),
+            mentions: Vec::new(),
+            urls: Vec::new(),
+            source_file: String::new(),
+            source_position: 0,
+            sentiment: None,
+            sentiment_label: None,
+            sentiment_skipped: None,
+        }
+    }
+}
+
+/// What a reader hands to the pipeline: the post plus hints that only the
+/// normalisation step (which knows the config) can turn into direction/account.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Draft {
+    pub post: Post,
+    /// The format guarantees the post was written by the archive's owner
+    /// (e.g. `tweets.js` in an account archive).
+    pub by_owner: bool,
+    /// Handles the post replies to or mentions, in order of relevance.
+    pub addressed_to: Vec<String>,
+}
+
+impl Draft {
+    pub fn new(post: Post) -> Draft {
+        Draft {
+            post,
+            by_owner: false,
+            addressed_to: Vec::new(),
+        }
+    }
+}
+
+/// How a reject's position is counted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PositionKind {
+    Line,
+    Record,
+    Byte,
+    File,
+}
+
+impl PositionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PositionKind::Line => "line",
+            PositionKind::Record => "record",
+            PositionKind::Byte => "byte",
+            PositionKind::File => "file",
+        }
+    }
+}
+
+/// A record (or a whole file) that could not be turned into a post: a row of `rejects`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Reject {
+    pub source_file: String,
+    pub position: u64,
+    pub position_kind: PositionKind,
+    pub format: Option<String>,
+    pub reason: String,
+    pub raw_excerpt: String,
+}
+
+/// Longest raw excerpt kept in `rejects`, in characters.
+pub const EXCERPT_CHARS: usize = 200;
+
+/// Build an excerpt from raw bytes: lossy UTF-8, control characters made visible, truncated.
+pub fn excerpt(raw: &[u8]) -> String {
+    let s = String::from_utf8_lossy(&raw[..raw.len().min(EXCERPT_CHARS * 4)]);
+    s.chars()
+        .filter(|c| *c != '\0')
+        .take(EXCERPT_CHARS)
+        .map(|c| if c.is_control() && c != '\t' { ' ' } else { c })
+        .collect()
+}

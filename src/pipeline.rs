@@ -1,0 +1,547 @@
+//! The pipeline: sources → normalise → spill by day → dedup + analyse → sinks.
+//!
+//! Memory stays bounded by one day of posts per worker: pass 1 streams every input
+//! (files in parallel, records in parallel batches) into per-day spill files; pass 2
+//! takes each day, keeps one copy of every (platform, post_id), analyses the posts
+//! and writes that day's Parquet partition. A post's creation instant never changes
+//! between exports, so every copy of a post lands in the same day.
+
+use crate::analysis::Analyzer;
+use crate::config::Config;
+use crate::model::{Direction, Draft, Post, Reject};
+use crate::privacy::{KeySource, Pseudonymiser};
+use crate::sinks::{self, publish::Staging};
+use crate::sources::{self, Batch, FileReport};
+use crate::text::{utc_date, utc_day};
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::io::{BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+/// The tables a run publishes, in publication order (manifest last).
+pub const TABLES: &[&str] = &["posts", "rejects"];
+pub const MANIFEST: &str = "_run.json";
+
+/// The run manifest written as `OUT/_run.json`.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct RunReport {
+    pub version: String,
+    pub run_id: String,
+    pub started_at: String,
+    pub config_hash: String,
+    pub pseudonym_key: String,
+    pub inputs: Vec<FileReport>,
+    pub posts_read: u64,
+    pub duplicates_removed: u64,
+    pub posts_written: u64,
+    pub rejects: u64,
+    pub reject_ratio: f64,
+    pub max_reject_ratio: f64,
+    pub partitions: Vec<String>,
+    pub durations_ms: BTreeMap<String, u64>,
+    pub output: String,
+}
+
+impl RunReport {
+    pub fn too_many_rejects(&self) -> bool {
+        self.reject_ratio > self.max_reject_ratio
+    }
+}
+
+/// Who the organisation is: own accounts per platform, for direction and attribution.
+pub struct Accounts {
+    /// (platform or "", lower-cased handle or id) -> display handle.
+    own: FxHashMap<(String, String), String>,
+    /// platform -> default account for inbound posts that address no own account.
+    defaults: FxHashMap<String, String>,
+}
+
+impl Accounts {
+    pub fn from_config(cfg: &Config) -> Accounts {
+        let mut own = FxHashMap::default();
+        let mut defaults = FxHashMap::default();
+        for a in &cfg.accounts {
+            let handle = a.handle.trim_start_matches('@').to_string();
+            let platform = a.platform.to_lowercase();
+            own.insert((platform.clone(), handle.to_lowercase()), handle.clone());
+            if let Some(id) = &a.id {
+                own.insert((platform.clone(), id.to_lowercase()), handle.clone());
+            }
+            if a.default || !defaults.contains_key(&platform) {
+                if a.default {
+                    defaults.insert(platform.clone(), handle.clone());
+                } else {
+                    defaults.entry(platform.clone()).or_insert(handle.clone());
+                }
+            }
+        }
+        Accounts { own, defaults }
+    }
+
+    /// The own account's display handle if `who` (handle or id) is one of ours.
+    pub fn own(&self, platform: &str, who: &str) -> Option<&str> {
+        let key = who.trim_start_matches('@').to_lowercase();
+        self.own
+            .get(&(platform.to_string(), key.clone()))
+            .or_else(|| self.own.get(&(String::new(), key)))
+            .map(String::as_str)
+    }
+
+    fn default_for(&self, platform: &str) -> Option<&str> {
+        self.defaults
+            .get(platform)
+            .or_else(|| self.defaults.get(""))
+            .map(String::as_str)
+    }
+}
+
+/// Decide direction and account, then pseudonymise the public (see README, privacy).
+pub fn normalise(d: Draft, accounts: &Accounts, pseudo: &Pseudonymiser) -> Post {
+    let mut p = d.post;
+    let own_author = p
+        .author_handle
+        .as_deref()
+        .and_then(|h| accounts.own(&p.platform, h))
+        .or_else(|| {
+            p.author_id
+                .as_deref()
+                .and_then(|i| accounts.own(&p.platform, i))
+        })
+        .map(str::to_string);
+    let outbound = d.by_owner || own_author.is_some();
+    p.direction = if outbound {
+        Direction::Outbound
+    } else {
+        Direction::Inbound
+    };
+    if outbound {
+        p.account = own_author
+            .or_else(|| p.author_handle.clone())
+            .or_else(|| accounts.default_for(&p.platform).map(str::to_string));
+        if p.author_handle.is_none() {
+            p.author_handle = p.account.clone();
+        }
+    } else {
+        p.account = d
+            .addressed_to
+            .iter()
+            .find_map(|h| accounts.own(&p.platform, h))
+            .or_else(|| accounts.default_for(&p.platform))
+            .map(str::to_string);
+        let platform = p.platform.clone();
+        p.author_id = p
+            .author_id
+            .as_deref()
+            .map(|a| pseudo.pseudonym(&platform, a));
+        p.author_handle = p
+            .author_handle
+            .as_deref()
+            .map(|a| pseudo.pseudonym(&platform, a));
+    }
+    // Mentions of members of the public are identities too.
+    let platform = p.platform.clone();
+    for m in &mut p.mentions {
+        if accounts.own(&platform, m).is_none() {
+            *m = pseudo.pseudonym(&platform, m);
+        }
+    }
+    p
+}
+
+/// Deterministic choice between two copies of the same post: more known counters,
+/// then higher engagement (the later export), then the first by (source_file, position).
+pub fn better_copy(a: &Post, b: &Post) -> bool {
+    let ka = (a.counts.known_fields(), a.counts.known_total());
+    let kb = (b.counts.known_fields(), b.counts.known_total());
+    if ka != kb {
+        return ka > kb;
+    }
+    (&a.source_file, a.source_position) < (&b.source_file, b.source_position)
+}
+
+/// Per-day spill files of bincode-encoded posts.
+struct Spill {
+    dir: PathBuf,
+    writers: FxHashMap<i64, BufWriter<std::fs::File>>,
+    days: FxHashSet<i64>,
+    error: Option<String>,
+}
+
+/// At most this many spill files open at once (the rest are reopened for append).
+const MAX_OPEN_SPILLS: usize = 128;
+
+impl Spill {
+    fn path(dir: &Path, day: i64) -> PathBuf {
+        dir.join(format!("day-{day}.bin"))
+    }
+
+    fn append(&mut self, day: i64, bytes: &[u8]) {
+        if self.error.is_some() {
+            return;
+        }
+        if !self.writers.contains_key(&day) && self.writers.len() >= MAX_OPEN_SPILLS {
+            for (_, mut w) in self.writers.drain() {
+                if let Err(e) = w.flush() {
+                    self.error = Some(format!("spill flush: {e}"));
+                }
+            }
+        }
+        let w = match self.writers.entry(day) {
+            std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
+            std::collections::hash_map::Entry::Vacant(v) => {
+                let path = Spill::path(&self.dir, day);
+                match std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(&path)
+                {
+                    Ok(f) => v.insert(BufWriter::with_capacity(256 * 1024, f)),
+                    Err(e) => {
+                        self.error = Some(format!("cannot write spill {}: {e}", path.display()));
+                        return;
+                    }
+                }
+            }
+        };
+        if let Err(e) = w.write_all(bytes) {
+            self.error = Some(format!("spill write: {e}"));
+        }
+        self.days.insert(day);
+    }
+
+    fn close(&mut self) -> Result<Vec<i64>, String> {
+        for (_, mut w) in self.writers.drain() {
+            w.flush().map_err(|e| format!("spill flush: {e}"))?;
+        }
+        if let Some(e) = self.error.take() {
+            return Err(e);
+        }
+        let mut days: Vec<i64> = self.days.iter().copied().collect();
+        days.sort_unstable();
+        Ok(days)
+    }
+}
+
+/// Encode posts as length-prefixed bincode records, grouped by UTC day.
+fn encode_by_day(posts: Vec<Post>) -> Vec<(i64, Vec<u8>)> {
+    let mut groups: BTreeMap<i64, Vec<u8>> = BTreeMap::new();
+    for p in posts {
+        let buf = groups.entry(utc_day(p.created_at)).or_default();
+        if let Ok(bytes) = bincode::serialize(&p) {
+            buf.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+            buf.extend_from_slice(&bytes);
+        }
+    }
+    groups.into_iter().collect()
+}
+
+fn decode_day(path: &Path) -> Result<Vec<Post>, String> {
+    let f = std::fs::File::open(path).map_err(|e| format!("spill {}: {e}", path.display()))?;
+    let mut r = BufReader::with_capacity(1 << 20, f);
+    let mut out = Vec::new();
+    let mut len = [0u8; 8];
+    let mut buf = Vec::new();
+    loop {
+        match r.read_exact(&mut len) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => break,
+            Err(e) => return Err(format!("spill {}: {e}", path.display())),
+        }
+        buf.resize(u64::from_le_bytes(len) as usize, 0);
+        r.read_exact(&mut buf)
+            .map_err(|e| format!("spill {}: {e}", path.display()))?;
+        out.push(bincode::deserialize(&buf).map_err(|e| format!("spill {}: {e}", path.display()))?);
+    }
+    Ok(out)
+}
+
+/// Reports progress on a terminal, and one line per file otherwise.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    bytes: Arc<AtomicU64>,
+    quiet: bool,
+}
+
+impl Progress {
+    fn new(total: u64, enabled: bool, quiet: bool) -> Progress {
+        use std::io::IsTerminal;
+        let bar = (enabled && !quiet && std::io::stderr().is_terminal()).then(|| {
+            let b = indicatif::ProgressBar::new(total);
+            if let Ok(style) = indicatif::ProgressStyle::with_template(
+                "{spinner} reading [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta} {msg}",
+            ) {
+                b.set_style(style.progress_chars("=> "));
+            }
+            b
+        });
+        Progress {
+            bar,
+            bytes: Arc::new(AtomicU64::new(0)),
+            quiet,
+        }
+    }
+    fn tick(&self) {
+        if let Some(b) = &self.bar {
+            b.set_position(self.bytes.load(Ordering::Relaxed));
+        }
+    }
+    fn file_done(&self, r: &FileReport) {
+        if let Some(b) = &self.bar {
+            b.set_message(format!("{} posts", r.posts));
+        } else if !self.quiet {
+            let status = match (&r.error, &r.skipped) {
+                (Some(e), _) => format!(" ERROR: {e}"),
+                (None, Some(s)) => format!(" skipped: {s}"),
+                _ => String::new(),
+            };
+            eprintln!(
+                "read {} [{}]: {} posts, {} rejects{status}",
+                r.path, r.format, r.posts, r.rejects
+            );
+        }
+    }
+    fn finish(&self) {
+        if let Some(b) = &self.bar {
+            b.finish_and_clear();
+        }
+    }
+}
+
+/// Options of one invocation that are not part of the pipeline config.
+#[derive(Clone, Debug, Default)]
+pub struct RunOptions {
+    pub quiet: bool,
+}
+
+/// Run the whole pipeline for a config. Returns the manifest; the caller decides the
+/// exit code from [`RunReport::too_many_rejects`].
+pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, String> {
+    if cfg.run.threads > 0 {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(cfg.run.threads)
+            .build()
+            .map_err(|e| format!("thread pool: {e}"))?;
+        pool.install(|| run_inner(cfg, opts))
+    } else {
+        run_inner(cfg, opts)
+    }
+}
+
+fn run_id() -> (String, String) {
+    let now = chrono::Utc::now();
+    (
+        format!(
+            "{}-{}",
+            now.format("%Y%m%dT%H%M%S%.6fZ"),
+            std::process::id()
+        ),
+        now.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+    )
+}
+
+fn run_inner(cfg: &Config, opts: &RunOptions) -> Result<RunReport, String> {
+    let t0 = Instant::now();
+    let (run_id, started_at) = run_id();
+    let out = cfg.output.dir.clone();
+    std::fs::create_dir_all(&out)
+        .map_err(|e| format!("cannot create output dir {}: {e}", out.display()))?;
+    let (pseudo, key_source) = Pseudonymiser::from_config(&cfg.privacy, &out.join(".socialpulse"))?;
+    if let KeySource::Generated(path) = &key_source {
+        if !opts.quiet {
+            eprintln!(
+                "note: no ${} set; pseudonyms use the generated key in {path} (set the variable to share one key across outputs)",
+                cfg.privacy.key_env
+            );
+        }
+    }
+    let files = sources::discover(&cfg.input.paths)?;
+    if files.is_empty() {
+        return Err("no input files found".into());
+    }
+    let staging = Staging::create(&out, &run_id)?;
+    let result = run_staged(cfg, opts, &files, &staging, &pseudo);
+    let (mut report, durations) = match result {
+        Ok(r) => r,
+        Err(e) => {
+            staging.abandon();
+            return Err(e);
+        }
+    };
+    report.version = env!("CARGO_PKG_VERSION").to_string();
+    report.run_id = run_id;
+    report.started_at = started_at;
+    report.config_hash = cfg.hash();
+    report.pseudonym_key = match key_source {
+        KeySource::Env(v) => format!("env:{v}"),
+        KeySource::File(f) => format!("file:{f}"),
+        KeySource::Generated(f) => format!("generated:{f}"),
+    };
+    report.max_reject_ratio = cfg.run.max_reject_ratio;
+    report.output = out.display().to_string();
+    report.durations_ms = durations;
+    let t_pub = Instant::now();
+    let manifest = serde_json::to_string_pretty(&report).map_err(|e| format!("manifest: {e}"))?;
+    std::fs::write(staging.dir.join(MANIFEST), manifest).map_err(|e| format!("manifest: {e}"))?;
+    let mut entries: Vec<&str> = TABLES.to_vec();
+    entries.push(MANIFEST);
+    staging.publish(&entries)?;
+    report
+        .durations_ms
+        .insert("publish".into(), t_pub.elapsed().as_millis() as u64);
+    report
+        .durations_ms
+        .insert("total".into(), t0.elapsed().as_millis() as u64);
+    Ok(report)
+}
+
+type Durations = BTreeMap<String, u64>;
+
+fn run_staged(
+    cfg: &Config,
+    opts: &RunOptions,
+    files: &[PathBuf],
+    staging: &Staging,
+    pseudo: &Pseudonymiser,
+) -> Result<(RunReport, Durations), String> {
+    let mut durations = Durations::new();
+    let accounts = Accounts::from_config(cfg);
+    let spill_dir = staging.dir.join(".spill");
+    std::fs::create_dir_all(&spill_dir)
+        .map_err(|e| format!("cannot create {}: {e}", spill_dir.display()))?;
+
+    // Pass 1: read every file, normalise, spill by day.
+    let t = Instant::now();
+    let total_bytes: u64 = files
+        .iter()
+        .filter_map(|f| std::fs::metadata(f).ok())
+        .map(|m| m.len())
+        .sum();
+    let progress = Progress::new(total_bytes, cfg.run.progress, opts.quiet);
+    let spill = Mutex::new(Spill {
+        dir: spill_dir.clone(),
+        writers: FxHashMap::default(),
+        days: FxHashSet::default(),
+        error: None,
+    });
+    let rejects: Mutex<Vec<Reject>> = Mutex::new(Vec::new());
+    let emit = |batch: Batch| {
+        let posts: Vec<Post> = batch
+            .drafts
+            .into_par_iter()
+            .map(|d| normalise(d, &accounts, pseudo))
+            .collect();
+        let groups = encode_by_day(posts);
+        if let Ok(mut s) = spill.lock() {
+            for (day, bytes) in groups {
+                s.append(day, &bytes);
+            }
+        }
+        if !batch.rejects.is_empty() {
+            if let Ok(mut r) = rejects.lock() {
+                r.extend(batch.rejects);
+            }
+        }
+        progress.tick();
+    };
+    let reports: Vec<FileReport> = files
+        .par_iter()
+        .map(|f| {
+            let r = sources::read_file(f, cfg, Some(progress.bytes.clone()), &emit);
+            progress.file_done(&r);
+            r
+        })
+        .collect();
+    progress.finish();
+    let days = spill
+        .into_inner()
+        .map_err(|_| "spill lock poisoned")?
+        .close()?;
+    let mut rejects = rejects.into_inner().map_err(|_| "rejects lock poisoned")?;
+    durations.insert("read".into(), t.elapsed().as_millis() as u64);
+
+    // Pass 2: per day, deduplicate, analyse, write the partition.
+    let t = Instant::now();
+    let analyzer = Analyzer::new(&cfg.sentiment);
+    let posts_dir = staging.table_dir("posts");
+    std::fs::create_dir_all(&posts_dir)
+        .map_err(|e| format!("cannot create {}: {e}", posts_dir.display()))?;
+    let policy = sinks::posts::TextPolicy::default();
+    let per_day: Vec<Result<(String, u64, u64), String>> = days
+        .par_iter()
+        .map(|&day| {
+            let spill_path = Spill::path(&spill_dir, day);
+            let posts = decode_day(&spill_path)?;
+            let _ = std::fs::remove_file(&spill_path);
+            let read = posts.len() as u64;
+            let mut posts = dedup(posts);
+            posts.par_iter_mut().for_each(|p| analyzer.analyse(p));
+            let date = utc_date(day * 86_400_000_000);
+            let batch = sinks::posts::batch(&posts, policy)?;
+            let path = posts_dir
+                .join(format!("date={date}"))
+                .join("part-00000.parquet");
+            sinks::parquet::write_batches(
+                &path,
+                sinks::posts::schema(),
+                &[batch],
+                cfg.output.row_group_size,
+            )?;
+            Ok((date, read, posts.len() as u64))
+        })
+        .collect();
+    let _ = std::fs::remove_dir_all(&spill_dir);
+    let mut report = RunReport::default();
+    for r in per_day {
+        let (date, read, written) = r?;
+        report.partitions.push(date);
+        report.posts_read += read;
+        report.posts_written += written;
+    }
+    report.duplicates_removed = report.posts_read - report.posts_written;
+    durations.insert("dedup_analyse_write".into(), t.elapsed().as_millis() as u64);
+
+    // Rejects, in a stable order.
+    rejects.sort_by(|a, b| {
+        (&a.source_file, a.position, &a.reason).cmp(&(&b.source_file, b.position, &b.reason))
+    });
+    let batch = sinks::rejects::batch(&rejects)?;
+    sinks::parquet::write_batches(
+        &staging.table_dir("rejects").join("part-00000.parquet"),
+        sinks::rejects::schema(),
+        &[batch],
+        cfg.output.row_group_size,
+    )?;
+    report.rejects = rejects.len() as u64;
+    let seen = report.posts_read + report.rejects;
+    report.reject_ratio = if seen == 0 {
+        0.0
+    } else {
+        report.rejects as f64 / seen as f64
+    };
+    report.inputs = reports;
+    Ok((report, durations))
+}
+
+/// Keep one copy per (platform, post_id) by [`better_copy`], ordered by time then id.
+pub fn dedup(posts: Vec<Post>) -> Vec<Post> {
+    let mut best: FxHashMap<(String, String), Post> = FxHashMap::default();
+    for p in posts {
+        let key = (p.platform.clone(), p.post_id.clone());
+        match best.get(&key) {
+            Some(existing) if !better_copy(&p, existing) => {}
+            _ => {
+                best.insert(key, p);
+            }
+        }
+    }
+    let mut out: Vec<Post> = best.into_values().collect();
+    out.sort_by(|a, b| {
+        (a.created_at, &a.platform, &a.post_id).cmp(&(b.created_at, &b.platform, &b.post_id))
+    });
+    out
+}

@@ -1,0 +1,7 @@
+//! Sinks: Parquet tables (Hive-partitioned where it helps), the run manifest, and
+//! atomic publication (everything is staged, then renamed into place).
+
+pub mod parquet;
+pub mod posts;
+pub mod publish;
+pub mod rejects;

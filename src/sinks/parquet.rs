@@ -1,0 +1,67 @@
+//! Writing Arrow record batches as zstd Parquet files.
+
+use arrow::array::{ArrayRef, ListBuilder, StringBuilder};
+use arrow::datatypes::{DataType, Field, SchemaRef, TimeUnit};
+use arrow::record_batch::RecordBatch;
+use parquet::arrow::ArrowWriter;
+use parquet::basic::{Compression, ZstdLevel};
+use parquet::file::properties::WriterProperties;
+use std::path::Path;
+use std::sync::Arc;
+
+/// `timestamp[us, UTC]`, the only timestamp type socialpulse writes.
+pub fn timestamp_type() -> DataType {
+    DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into()))
+}
+
+/// `list<utf8>` with a nullable `item` field, as pyarrow writes it.
+pub fn string_list_type() -> DataType {
+    DataType::List(Arc::new(Field::new("item", DataType::Utf8, true)))
+}
+
+pub fn string_list<'a, I, S>(rows: I) -> ArrayRef
+where
+    I: IntoIterator<Item = &'a [S]>,
+    S: AsRef<str> + 'a,
+{
+    let mut b = ListBuilder::new(StringBuilder::new());
+    for row in rows {
+        for s in row {
+            b.values().append_value(s.as_ref());
+        }
+        b.append(true);
+    }
+    Arc::new(b.finish())
+}
+
+fn properties(row_group_size: usize) -> WriterProperties {
+    WriterProperties::builder()
+        .set_compression(Compression::ZSTD(ZstdLevel::try_new(3).unwrap_or_default()))
+        .set_max_row_group_size(row_group_size.max(1))
+        .set_created_by(format!("socialpulse {}", env!("CARGO_PKG_VERSION")))
+        .build()
+}
+
+/// Write batches (possibly none: the file still carries the schema) to `path`.
+pub fn write_batches(
+    path: &Path,
+    schema: SchemaRef,
+    batches: &[RecordBatch],
+    row_group_size: usize,
+) -> Result<(), String> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    let file = std::fs::File::create(path)
+        .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+    let mut w = ArrowWriter::try_new(file, schema, Some(properties(row_group_size)))
+        .map_err(|e| format!("parquet writer for {}: {e}", path.display()))?;
+    for b in batches {
+        w.write(b)
+            .map_err(|e| format!("writing {}: {e}", path.display()))?;
+    }
+    w.close()
+        .map_err(|e| format!("closing {}: {e}", path.display()))?;
+    Ok(())
+}

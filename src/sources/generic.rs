@@ -1,0 +1,301 @@
+//! Generic CSV and NDJSON exports of social-media management and listening tools,
+//! read through a `[[mappings]]` entry of the pipeline config. A file uses the first
+//! mapping whose `id`, `text` and `timestamp` columns it has. NDJSON keys may be
+//! dotted paths (`user.screen_name`).
+
+use super::{find_mapping, Batch, Config, Counter, Ctx, LineFormat, Outcome};
+use crate::config::MappingConfig;
+use crate::model::{excerpt, Draft, Kind, PositionKind, Post, Reject};
+use crate::text::{decode_entities, parse_with_format};
+use chrono::FixedOffset;
+use serde_json::Value;
+use std::io::BufRead;
+
+pub const CSV: &str = "generic-csv";
+pub const NDJSON: &str = "generic-ndjson";
+
+pub struct GenericNdjson;
+
+fn lookup<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
+    if let Some(x) = v.get(path) {
+        return Some(x);
+    }
+    let mut cur = v;
+    for k in path.split('.') {
+        cur = cur.get(k)?;
+    }
+    Some(cur)
+}
+
+fn value_string(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+impl LineFormat for GenericNdjson {
+    fn name(&self) -> &'static str {
+        NDJSON
+    }
+    fn sniff(&self, first: &Value, cfg: &Config) -> Option<usize> {
+        find_mapping(cfg, |k| lookup(first, k).is_some()).map(|(i, _)| i)
+    }
+    fn parse(&self, v: Value, variant: usize, ctx: &Ctx) -> Result<Vec<Draft>, String> {
+        let m = ctx.cfg.mappings.get(variant).ok_or("mapping vanished")?;
+        from_fields(m, |col| lookup(&v, col).and_then(value_string)).map(|d| vec![d])
+    }
+}
+
+/// Parse a count column: empty means unknown (null), `1,234` and `1.2K` are understood.
+fn count(s: &str) -> Result<Option<i64>, String> {
+    let t = s.trim().replace([',', '_', ' '], "");
+    if t.is_empty() || t == "-" || t.eq_ignore_ascii_case("null") || t.eq_ignore_ascii_case("n/a") {
+        return Ok(None);
+    }
+    let (num, mult) = match t.chars().last() {
+        Some('k' | 'K') => (&t[..t.len() - 1], 1_000.0),
+        Some('m' | 'M') => (&t[..t.len() - 1], 1_000_000.0),
+        _ => (t.as_str(), 1.0),
+    };
+    num.parse::<f64>()
+        .map(|f| Some((f * mult).round() as i64))
+        .map_err(|_| format!("not a count: {s:?}"))
+}
+
+/// Build a post from a mapping and a column getter (shared by CSV and NDJSON).
+pub fn from_fields(
+    m: &MappingConfig,
+    get: impl Fn(&str) -> Option<String>,
+) -> Result<Draft, String> {
+    let opt = |col: &Option<String>| {
+        col.as_deref()
+            .and_then(&get)
+            .filter(|s| !s.trim().is_empty())
+    };
+    let id = get(&m.id)
+        .filter(|s| !s.trim().is_empty())
+        .ok_or_else(|| format!("missing id ({})", m.id))?;
+    let ts = get(&m.timestamp)
+        .filter(|s| !s.trim().is_empty())
+        .ok_or_else(|| format!("missing timestamp ({})", m.timestamp))?;
+    let format = if m.timestamp_format.is_empty() {
+        "auto"
+    } else {
+        &m.timestamp_format
+    };
+    let mut created_at = parse_with_format(&ts, format)
+        .ok_or_else(|| format!("unparseable timestamp {ts:?} (format {format})"))?;
+    if let Some(off) = &m.timestamp_offset {
+        // Naive local times of a tool configured in one zone: shift to UTC.
+        let parsed: FixedOffset = off
+            .parse()
+            .map_err(|_| format!("invalid timestamp_offset {off:?} in mapping {}", m.name))?;
+        created_at -= i64::from(parsed.local_minus_utc()) * 1_000_000;
+    }
+    let platform = match (&m.platform, &m.platform_column) {
+        (_, Some(col)) if get(col).is_some_and(|p| !p.trim().is_empty()) => {
+            get(col).unwrap_or_default().trim().to_lowercase()
+        }
+        (Some(p), _) => p.to_lowercase(),
+        _ => return Err("row without platform".into()),
+    };
+    let text = decode_entities(&get(&m.text).unwrap_or_default());
+    let mut p = Post::new(&platform, id.trim().to_string(), created_at, text);
+    p.author_handle = opt(&m.author).map(|a| a.trim().trim_start_matches('@').to_string());
+    p.author_id = opt(&m.author_id).or_else(|| p.author_handle.clone());
+    p.url = opt(&m.url);
+    p.lang = opt(&m.lang);
+    p.reply_to_id = opt(&m.reply_to);
+    p.conversation_id = opt(&m.conversation);
+    let c = |col: &Option<String>| -> Result<Option<i64>, String> {
+        match opt(col) {
+            Some(s) => count(&s),
+            None => Ok(None),
+        }
+    };
+    p.counts.likes = c(&m.likes)?;
+    p.counts.reposts = c(&m.reposts)?;
+    p.counts.replies = c(&m.replies)?;
+    p.counts.quotes = c(&m.quotes)?;
+    p.counts.views = c(&m.views)?;
+    p.kind = match opt(&m.kind).map(|k| k.to_lowercase()) {
+        Some(k) if k.contains("repl") => Kind::Reply,
+        Some(k) if k.contains("comment") => Kind::Comment,
+        Some(k) if k.contains("quote") => Kind::Quote,
+        Some(k) if k.contains("repost") || k.contains("retweet") || k.contains("share") => {
+            Kind::Repost
+        }
+        Some(_) => Kind::Original,
+        None if p.reply_to_id.is_some() => Kind::Reply,
+        None => Kind::Original,
+    };
+    p.mentions = p
+        .text
+        .split_whitespace()
+        .filter_map(|w| w.strip_prefix('@'))
+        .map(|w| {
+            w.trim_end_matches(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .to_string()
+        })
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut d = Draft::new(p);
+    d.addressed_to = d.post.mentions.clone();
+    Ok(d)
+}
+
+/// CSV through a mapping; rows are mapped in batches so memory stays bounded.
+pub(super) fn read_csv(
+    stream: Box<dyn BufRead + '_>,
+    ctx: &Ctx,
+    counter: &mut Counter,
+    emit: &(dyn Fn(Batch) + Sync),
+    mut truncated: Option<String>,
+) -> Outcome {
+    // Sniff the delimiter from the configured mappings; default comma.
+    let delimiters: Vec<u8> = {
+        let mut d: Vec<u8> = ctx
+            .cfg
+            .mappings
+            .iter()
+            .filter_map(|m| m.delimiter)
+            .map(|c| c as u8)
+            .collect();
+        d.push(b',');
+        d.dedup();
+        d
+    };
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .delimiter(delimiters[0])
+        .from_reader(stream);
+    let header: Vec<String> = match rdr.byte_headers() {
+        Ok(h) => h
+            .iter()
+            .map(|c| String::from_utf8_lossy(c).trim().to_string())
+            .collect(),
+        Err(e) => {
+            return Outcome::Failed(
+                None,
+                1,
+                PositionKind::Line,
+                format!("unrecognised format: {e}"),
+            )
+        }
+    };
+    let Some((_, m)) = find_mapping(ctx.cfg, |k| header.iter().any(|h| h == k)) else {
+        let shown: String = header.join(",").chars().take(120).collect();
+        return Outcome::Failed(
+            None,
+            0,
+            PositionKind::File,
+            format!(
+                "unrecognised format: not JSON, not an X archive, and no [[mappings]] entry matches the CSV header ({shown})"
+            ),
+        );
+    };
+    let col = |name: &str| header.iter().position(|h| h == name);
+    let batch_size = ctx.cfg.run.batch_size.max(1);
+    let mut batch = Batch::default();
+    let mut record = csv::ByteRecord::new();
+    let mut last_line = 1u64;
+    loop {
+        match rdr.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                let line = record.position().map_or(last_line + 1, |p| p.line());
+                last_line = line;
+                let mut bad_utf8 = None;
+                let fields: Vec<Option<&str>> = record
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| match std::str::from_utf8(f) {
+                        Ok(s) => Some(s),
+                        Err(_) => {
+                            bad_utf8.get_or_insert(i);
+                            None
+                        }
+                    })
+                    .collect();
+                let result = match bad_utf8 {
+                    Some(i) => Err(format!(
+                        "invalid UTF-8 in column {:?} (wrong encoding? exports must be UTF-8)",
+                        header.get(i).map(String::as_str).unwrap_or("?")
+                    )),
+                    None => from_fields(m, |name| {
+                        col(name)
+                            .and_then(|i| fields.get(i).copied().flatten())
+                            .map(str::to_string)
+                    }),
+                };
+                match result {
+                    Ok(mut d) => {
+                        d.post.source_file = ctx.file.to_string();
+                        d.post.source_position = line;
+                        counter.posts += 1;
+                        counter.posts_records += 1;
+                        batch.drafts.push(d);
+                    }
+                    Err(reason) => {
+                        counter.rejects += 1;
+                        let raw: Vec<u8> = record.iter().collect::<Vec<_>>().join(&b","[..]);
+                        batch.rejects.push(Reject {
+                            source_file: ctx.file.to_string(),
+                            position: line,
+                            position_kind: PositionKind::Line,
+                            format: Some(CSV.into()),
+                            reason,
+                            raw_excerpt: excerpt(&raw),
+                        });
+                    }
+                }
+                if batch.drafts.len() + batch.rejects.len() >= batch_size {
+                    emit(std::mem::take(&mut batch));
+                }
+            }
+            Err(e) => {
+                if e.is_io_error() {
+                    truncated = Some(format!(
+                        "file ends early or is corrupt ({e}): records before this point were kept"
+                    ));
+                    break;
+                }
+                // A malformed row: reject it and carry on with the next.
+                counter.rejects += 1;
+                let line = e.position().map_or(last_line + 1, |p| p.line());
+                last_line = line;
+                batch.rejects.push(Reject {
+                    source_file: ctx.file.to_string(),
+                    position: line,
+                    position_kind: PositionKind::Line,
+                    format: Some(CSV.into()),
+                    reason: format!("malformed CSV row: {e}"),
+                    raw_excerpt: String::new(),
+                });
+            }
+        }
+    }
+    if !batch.drafts.is_empty() || !batch.rejects.is_empty() {
+        emit(batch);
+    }
+    match truncated {
+        Some(reason) => Outcome::Failed(Some(CSV), last_line + 1, PositionKind::Line, reason),
+        None => Outcome::Format(CSV),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::count;
+
+    #[test]
+    fn counts() {
+        assert_eq!(count(""), Ok(None));
+        assert_eq!(count("1,234"), Ok(Some(1234)));
+        assert_eq!(count("1.2K"), Ok(Some(1200)));
+        assert!(count("lots").is_err());
+    }
+}

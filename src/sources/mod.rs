@@ -1,0 +1,648 @@
+//! Sources: find input files, detect their format by content, and turn records
+//! into [`Draft`] posts or [`Reject`]s.
+//!
+//! Adding a format is adding a file here and a line in [`line_formats`] or
+//! [`doc_formats`]: line formats (NDJSON-like) are parsed in parallel batches and
+//! stream with bounded memory; document formats (one JSON value per file) are
+//! parsed whole.
+
+pub mod bluesky;
+pub mod generic;
+pub mod input;
+pub mod mastodon;
+pub mod meta;
+pub mod reddit;
+pub mod twitter_archive;
+pub mod twitter_v2;
+
+use crate::config::{Config, MappingConfig};
+use crate::model::{excerpt, Draft, PositionKind, Reject};
+use rayon::prelude::*;
+use serde_json::Value;
+use std::io::{BufRead, Read};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
+
+/// Context handed to every reader.
+pub struct Ctx<'a> {
+    pub cfg: &'a Config,
+    /// Path as written in `source_file`.
+    pub file: &'a str,
+    pub path: &'a Path,
+}
+
+/// One line of an NDJSON file holds one (or, for API pages, several) records.
+pub trait LineFormat: Sync {
+    fn name(&self) -> &'static str;
+    /// Does this first record look like ours? Returns a variant tag passed back to `parse`.
+    fn sniff(&self, first: &Value, cfg: &Config) -> Option<usize>;
+    fn parse(&self, value: Value, variant: usize, ctx: &Ctx) -> Result<Vec<Draft>, String>;
+}
+
+/// A file holding one JSON document.
+pub trait DocFormat: Sync {
+    fn name(&self) -> &'static str;
+    fn sniff(&self, doc: &Value) -> bool;
+    /// Parse every record; a bad record becomes a reject, the rest still land.
+    fn parse(&self, doc: Value, ctx: &Ctx, out: &mut Vec<Draft>, rejects: &mut Vec<Reject>);
+}
+
+/// The registry of line-oriented formats, most specific first.
+pub fn line_formats() -> Vec<&'static dyn LineFormat> {
+    vec![
+        &twitter_v2::TwitterV2Lines,
+        &reddit::Reddit,
+        &bluesky::BlueskyLines,
+        &mastodon::MastodonStatusLines,
+        &generic::GenericNdjson,
+    ]
+}
+
+/// The registry of document formats, most specific first.
+pub fn doc_formats() -> Vec<&'static dyn DocFormat> {
+    vec![
+        &mastodon::MastodonOutbox,
+        &mastodon::MastodonStatusArray,
+        &bluesky::BlueskyFeed,
+        &twitter_v2::TwitterV2Page,
+        &meta::MetaPosts,
+        &meta::MetaComments,
+    ]
+}
+
+/// A batch of output from one input, handed to the pipeline as it is produced.
+#[derive(Default)]
+pub struct Batch {
+    pub drafts: Vec<Draft>,
+    pub rejects: Vec<Reject>,
+}
+
+/// What reading one file produced, for the manifest.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct FileReport {
+    pub path: String,
+    pub format: String,
+    pub compression: String,
+    pub bytes: u64,
+    pub blake3: String,
+    /// Records seen (posts read + records rejected).
+    pub records: u64,
+    pub posts: u64,
+    pub rejects: u64,
+    /// Set when the file was recognised but holds no posts (e.g. `account.js`).
+    pub skipped: Option<String>,
+    /// Set when the file could not be read to its end.
+    pub error: Option<String>,
+}
+
+/// Bytes read ahead for sniffing.
+const HEAD_BYTES: usize = 256 * 1024;
+
+/// List input files: files as given, directories walked recursively in sorted
+/// order (hidden entries skipped) so runs are deterministic.
+pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut out = Vec::new();
+    for p in paths {
+        let meta = std::fs::metadata(p).map_err(|e| format!("input {}: {e}", p.display()))?;
+        if meta.is_dir() {
+            walk(p, &mut out).map_err(|e| format!("input {}: {e}", p.display()))?;
+        } else {
+            out.push(p.clone());
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .collect();
+    entries.sort();
+    for p in entries {
+        let hidden = p
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.'));
+        if hidden {
+            continue;
+        }
+        if p.is_dir() {
+            walk(&p, out)?;
+        } else {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
+fn file_reject(
+    file: &str,
+    format: Option<&str>,
+    position: u64,
+    kind: PositionKind,
+    reason: String,
+) -> Reject {
+    Reject {
+        source_file: file.to_string(),
+        position,
+        position_kind: kind,
+        format: format.map(str::to_string),
+        reason,
+        raw_excerpt: String::new(),
+    }
+}
+
+/// Read one input file, calling `emit` with batches of drafts and rejects.
+/// Never panics on bad input: unreadable content becomes a file-level reject.
+pub fn read_file(
+    path: &Path,
+    cfg: &Config,
+    progress: Option<Arc<AtomicU64>>,
+    emit: &(dyn Fn(Batch) + Sync),
+) -> FileReport {
+    let file = path.display().to_string();
+    let ctx = Ctx {
+        cfg,
+        file: &file,
+        path,
+    };
+    let mut report = FileReport {
+        path: file.clone(),
+        ..FileReport::default()
+    };
+    let opened = match input::open(path, progress) {
+        Ok(o) => o,
+        Err(e) => {
+            let reason = format!("cannot open file: {e}");
+            report.error = Some(reason.clone());
+            report.rejects = 1;
+            emit(Batch {
+                drafts: vec![],
+                rejects: vec![file_reject(&file, None, 0, PositionKind::File, reason)],
+            });
+            return report;
+        }
+    };
+    let input::Opened {
+        mut reader,
+        compression,
+        raw,
+    } = opened;
+    report.compression = compression.as_str().to_string();
+    let mut counter = Counter::default();
+    let outcome = read_stream(&mut reader, &ctx, &mut counter, emit);
+    drop(reader);
+    let raw = raw.finish();
+    report.bytes = raw.bytes;
+    report.blake3 = raw.blake3;
+    report.posts = counter.posts;
+    report.rejects = counter.rejects;
+    report.records = counter.posts_records + counter.rejects;
+    match outcome {
+        Outcome::Format(f) => report.format = f.to_string(),
+        Outcome::Skipped(f, why) => {
+            report.format = f.to_string();
+            report.skipped = Some(why);
+        }
+        Outcome::Failed(f, position, kind, reason) => {
+            report.format = f.unwrap_or("unknown").to_string();
+            report.error = Some(reason.clone());
+            report.rejects += 1;
+            report.records += 1;
+            emit(Batch {
+                drafts: vec![],
+                rejects: vec![file_reject(&file, f, position, kind, reason)],
+            });
+        }
+    }
+    report
+}
+
+#[derive(Default)]
+struct Counter {
+    posts: u64,
+    /// Records that yielded posts (an API page line yields many posts).
+    posts_records: u64,
+    rejects: u64,
+}
+
+enum Outcome {
+    Format(&'static str),
+    Skipped(&'static str, String),
+    Failed(Option<&'static str>, u64, PositionKind, String),
+}
+
+/// Head of the stream read ahead for sniffing, then the rest.
+fn read_stream(
+    reader: &mut Box<dyn BufRead + Send>,
+    ctx: &Ctx,
+    counter: &mut Counter,
+    emit: &(dyn Fn(Batch) + Sync),
+) -> Outcome {
+    let mut head = Vec::with_capacity(64 * 1024);
+    let head_err = reader
+        .by_ref()
+        .take(HEAD_BYTES as u64)
+        .read_to_end(&mut head)
+        .err();
+    // After a read error the decoder cannot continue: what was read is all there is.
+    let truncated = head_err.map(|e| read_error_reason(&e));
+    if head.iter().all(|b| b.is_ascii_whitespace()) {
+        return match truncated {
+            Some(reason) => Outcome::Failed(None, 0, PositionKind::Byte, reason),
+            None => Outcome::Failed(None, 0, PositionKind::File, "empty file: no records".into()),
+        };
+    }
+    if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
+        return Outcome::Failed(
+            None,
+            0,
+            PositionKind::File,
+            "UTF-16 text is not supported: re-export the file as UTF-8".into(),
+        );
+    }
+    if head[..head.len().min(8192)].contains(&0) {
+        return Outcome::Failed(
+            None,
+            0,
+            PositionKind::File,
+            "binary content (NUL bytes): not a text export".into(),
+        );
+    }
+    let bom = if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        3
+    } else {
+        0
+    };
+    let body_start = bom
+        + head[bom..]
+            .iter()
+            .take_while(|b| b.is_ascii_whitespace())
+            .count();
+    let first = head[body_start];
+    let head_len = head.len();
+    let lines_in_head = complete_lines(&head[bom..], truncated.is_some() || head_len < HEAD_BYTES);
+    let is_archive = lines_in_head
+        .first()
+        .is_some_and(|l| l.starts_with(b"window.YTD."));
+    let is_json = first == b'{' || first == b'[';
+    // NDJSON when the first parseable line is an object a line format claims.
+    let mut claimed = None;
+    if is_json && !is_archive {
+        for line in lines_in_head.iter().take(20) {
+            if let Ok(v) = serde_json::from_slice::<Value>(line) {
+                if v.is_object() {
+                    claimed = line_formats()
+                        .into_iter()
+                        .find_map(|f| f.sniff(&v, ctx.cfg).map(|variant| (f, variant)));
+                }
+                break;
+            }
+        }
+    }
+    drop(lines_in_head);
+    let mut stream: Box<dyn BufRead + '_> = if truncated.is_some() {
+        Box::new(std::io::Cursor::new(head))
+    } else {
+        Box::new(std::io::Cursor::new(head).chain(&mut **reader))
+    };
+    // Skip the BOM so every reader sees clean UTF-8.
+    if bom > 0 {
+        stream.consume(bom);
+    }
+    if is_archive {
+        return read_twitter_archive(stream, ctx, counter, emit, truncated);
+    }
+    if is_json {
+        return match claimed {
+            Some((fmt, variant)) => read_lines(stream, fmt, variant, ctx, counter, emit, truncated),
+            None => read_document(stream, ctx, counter, emit, truncated),
+        };
+    }
+    generic::read_csv(stream, ctx, counter, emit, truncated)
+}
+
+/// The non-empty lines wholly inside the head (the last one only if the head is the whole file).
+fn complete_lines(head: &[u8], head_is_all: bool) -> Vec<&[u8]> {
+    let mut lines: Vec<&[u8]> = head.split(|b| *b == b'\n').collect();
+    if !head_is_all && !head.ends_with(b"\n") {
+        lines.pop();
+    }
+    lines
+        .into_iter()
+        .map(trim_line)
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
+fn trim_line(l: &[u8]) -> &[u8] {
+    let start = l
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(l.len());
+    let end = l
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace())
+        .map_or(start, |e| e + 1);
+    &l[start..end]
+}
+
+fn read_error_reason(e: &std::io::Error) -> String {
+    format!("file ends early or is corrupt ({e}): records before this point were kept")
+}
+
+fn finish(
+    fmt: &'static str,
+    truncated: Option<String>,
+    position: u64,
+    kind: PositionKind,
+) -> Outcome {
+    match truncated {
+        Some(reason) => Outcome::Failed(Some(fmt), position, kind, reason),
+        None => Outcome::Format(fmt),
+    }
+}
+
+fn stamp(drafts: &mut [Draft], file: &str, position: u64) {
+    for d in drafts {
+        d.post.source_file = file.to_string();
+        d.post.source_position = position;
+    }
+}
+
+/// Line-oriented formats: batches of lines parsed in parallel, emitted in order.
+fn read_lines(
+    mut stream: Box<dyn BufRead + '_>,
+    fmt: &'static dyn LineFormat,
+    variant: usize,
+    ctx: &Ctx,
+    counter: &mut Counter,
+    emit: &(dyn Fn(Batch) + Sync),
+    mut truncated: Option<String>,
+) -> Outcome {
+    let batch_size = ctx.cfg.run.batch_size.max(1);
+    let mut buf: Vec<u8> = Vec::with_capacity(1 << 20);
+    let mut spans: Vec<(u64, usize, usize)> = Vec::with_capacity(batch_size);
+    let mut lineno = 0u64;
+    let mut eof = false;
+    while !eof {
+        buf.clear();
+        spans.clear();
+        while spans.len() < batch_size {
+            let start = buf.len();
+            match stream.read_until(b'\n', &mut buf) {
+                Ok(0) => {
+                    eof = true;
+                    break;
+                }
+                Ok(_) => {
+                    lineno += 1;
+                    let line = trim_line(&buf[start..]);
+                    if !line.is_empty() {
+                        let off = line.as_ptr() as usize - buf.as_ptr() as usize;
+                        spans.push((lineno, off, off + line.len()));
+                    }
+                }
+                Err(e) => {
+                    buf.truncate(start);
+                    truncated = Some(format!("{} (after line {lineno})", read_error_reason(&e)));
+                    eof = true;
+                    break;
+                }
+            }
+        }
+        let results: Vec<Result<Vec<Draft>, Reject>> = spans
+            .par_iter()
+            .map(|&(ln, s, e)| parse_line(&buf[s..e], ln, fmt, variant, ctx))
+            .collect();
+        let mut batch = Batch::default();
+        for r in results {
+            match r {
+                Ok(mut ds) => {
+                    if !ds.is_empty() {
+                        counter.posts_records += 1;
+                    }
+                    counter.posts += ds.len() as u64;
+                    batch.drafts.append(&mut ds);
+                }
+                Err(rej) => {
+                    counter.rejects += 1;
+                    batch.rejects.push(rej);
+                }
+            }
+        }
+        if !batch.drafts.is_empty() || !batch.rejects.is_empty() {
+            emit(batch);
+        }
+    }
+    finish(fmt.name(), truncated, lineno + 1, PositionKind::Line)
+}
+
+fn parse_line(
+    line: &[u8],
+    lineno: u64,
+    fmt: &dyn LineFormat,
+    variant: usize,
+    ctx: &Ctx,
+) -> Result<Vec<Draft>, Reject> {
+    let reject = |reason: String| Reject {
+        source_file: ctx.file.to_string(),
+        position: lineno,
+        position_kind: PositionKind::Line,
+        format: Some(fmt.name().to_string()),
+        reason,
+        raw_excerpt: excerpt(line),
+    };
+    if let Err(e) = std::str::from_utf8(line) {
+        return Err(reject(format!(
+            "invalid UTF-8 at byte {} of the line (wrong encoding? exports must be UTF-8)",
+            e.valid_up_to()
+        )));
+    }
+    let value: Value =
+        serde_json::from_slice(line).map_err(|e| reject(format!("invalid JSON: {e}")))?;
+    let mut drafts = fmt.parse(value, variant, ctx).map_err(reject)?;
+    stamp(&mut drafts, ctx.file, lineno);
+    Ok(drafts)
+}
+
+/// One JSON document per file.
+fn read_document(
+    mut stream: Box<dyn BufRead + '_>,
+    ctx: &Ctx,
+    counter: &mut Counter,
+    emit: &(dyn Fn(Batch) + Sync),
+    mut truncated: Option<String>,
+) -> Outcome {
+    let mut all = Vec::new();
+    if let Err(e) = stream.read_to_end(&mut all) {
+        truncated = Some(read_error_reason(&e));
+    }
+    let doc: Value = match serde_json::from_slice(&all) {
+        Ok(v) => v,
+        Err(e) => {
+            let reason = match truncated {
+                Some(t) => t,
+                None => format!("invalid JSON document: {e}"),
+            };
+            return Outcome::Failed(None, e.line() as u64, PositionKind::Line, reason);
+        }
+    };
+    drop(all);
+    let Some(fmt) = doc_formats().into_iter().find(|f| f.sniff(&doc)) else {
+        return Outcome::Failed(
+            None,
+            0,
+            PositionKind::File,
+            "unrecognised JSON: not a known export format (and no configured mapping matches)"
+                .into(),
+        );
+    };
+    emit_document(
+        fmt.name(),
+        |d, r| fmt.parse(doc, ctx, d, r),
+        ctx,
+        counter,
+        emit,
+    );
+    finish(fmt.name(), truncated, 0, PositionKind::Byte)
+}
+
+fn emit_document(
+    name: &str,
+    parse: impl FnOnce(&mut Vec<Draft>, &mut Vec<Reject>),
+    ctx: &Ctx,
+    counter: &mut Counter,
+    emit: &(dyn Fn(Batch) + Sync),
+) {
+    let mut batch = Batch::default();
+    parse(&mut batch.drafts, &mut batch.rejects);
+    for d in &mut batch.drafts {
+        d.post.source_file = ctx.file.to_string();
+    }
+    for r in &mut batch.rejects {
+        r.source_file = ctx.file.to_string();
+        r.format.get_or_insert_with(|| name.to_string());
+    }
+    counter.posts += batch.drafts.len() as u64;
+    counter.posts_records += batch.drafts.len() as u64;
+    counter.rejects += batch.rejects.len() as u64;
+    emit(batch);
+}
+
+/// `window.YTD.<name>.partN = [...]` files of an X/Twitter account archive.
+fn read_twitter_archive(
+    mut stream: Box<dyn BufRead + '_>,
+    ctx: &Ctx,
+    counter: &mut Counter,
+    emit: &(dyn Fn(Batch) + Sync),
+    mut truncated: Option<String>,
+) -> Outcome {
+    let mut all = Vec::new();
+    if let Err(e) = stream.read_to_end(&mut all) {
+        truncated = Some(read_error_reason(&e));
+    }
+    let name = twitter_archive::NAME;
+    let Some((ytd, json)) = twitter_archive::split_prefix(&all) else {
+        return Outcome::Failed(
+            Some(name),
+            0,
+            PositionKind::File,
+            "X archive file without `window.YTD.<name> = ` prefix".into(),
+        );
+    };
+    if !twitter_archive::holds_posts(&ytd) {
+        return Outcome::Skipped(name, format!("archive part '{ytd}' holds no posts"));
+    }
+    let doc: Value = match serde_json::from_slice(json) {
+        Ok(v) => v,
+        Err(e) => {
+            let reason = truncated.unwrap_or_else(|| format!("invalid JSON in X archive: {e}"));
+            return Outcome::Failed(Some(name), e.line() as u64, PositionKind::Line, reason);
+        }
+    };
+    drop(all);
+    emit_document(
+        name,
+        |d, r| twitter_archive::parse(doc, ctx, d, r),
+        ctx,
+        counter,
+        emit,
+    );
+    finish(name, truncated, 0, PositionKind::Byte)
+}
+
+/// Helpers the readers share for pulling typed fields out of JSON.
+pub mod json {
+    use serde_json::Value;
+
+    pub fn str_at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
+        let mut cur = v;
+        for k in path {
+            cur = cur.get(k)?;
+        }
+        cur.as_str()
+    }
+
+    pub fn string_at(v: &Value, path: &[&str]) -> Option<String> {
+        str_at(v, path)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    }
+
+    /// Integer that may be a JSON number or a numeric string (X archives use strings).
+    pub fn int_at(v: &Value, path: &[&str]) -> Option<i64> {
+        let mut cur = v;
+        for k in path {
+            cur = cur.get(k)?;
+        }
+        as_int(cur)
+    }
+
+    pub fn as_int(v: &Value) -> Option<i64> {
+        match v {
+            Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64)),
+            Value::String(s) => s.trim().parse().ok(),
+            _ => None,
+        }
+    }
+
+    /// Id that may be a number or a string.
+    pub fn id_at(v: &Value, path: &[&str]) -> Option<String> {
+        let mut cur = v;
+        for k in path {
+            cur = cur.get(k)?;
+        }
+        match cur {
+            Value::String(s) if !s.is_empty() => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        }
+    }
+
+    pub fn array_at<'a>(v: &'a Value, path: &[&str]) -> &'a [Value] {
+        let mut cur = v;
+        for k in path {
+            match cur.get(k) {
+                Some(c) => cur = c,
+                None => return &[],
+            }
+        }
+        cur.as_array().map(Vec::as_slice).unwrap_or(&[])
+    }
+}
+
+/// Mapping-driven readers (CSV, NDJSON) share this lookup of a mapping by its columns.
+pub fn find_mapping(
+    cfg: &Config,
+    has: impl Fn(&str) -> bool,
+) -> Option<(usize, &MappingConfig)> {
+    cfg.mappings
+        .iter()
+        .enumerate()
+        .find(|(_, m)| has(&m.id) && has(&m.text) && has(&m.timestamp))
+}
