@@ -173,7 +173,7 @@ impl Config {
     pub fn resolve_paths(&mut self, base: &Path) {
         let fix = |p: &mut PathBuf| {
             if p.is_relative() {
-                *p = base.join(&*p);
+                *p = clean_path(&base.join(&*p));
             }
         };
         self.input.paths.iter_mut().for_each(fix);
@@ -211,5 +211,46 @@ impl Config {
     pub fn hash(&self) -> String {
         let json = serde_json::to_string(self).unwrap_or_default();
         blake3::hash(json.as_bytes()).to_hex()[..16].to_string()
+    }
+}
+
+/// Lexically remove `.` and `dir/..` so paths in messages and `source_file` read well.
+pub fn clean_path(p: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                let last_is_normal =
+                    matches!(out.components().next_back(), Some(Component::Normal(_)));
+                if last_is_normal {
+                    out.pop();
+                } else {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    if out.as_os_str().is_empty() {
+        out.push(".");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_cleaned() {
+        assert_eq!(
+            clean_path(Path::new("pipelines/../fixtures")),
+            PathBuf::from("fixtures")
+        );
+        assert_eq!(clean_path(Path::new("./a/./b")), PathBuf::from("a/b"));
+        assert_eq!(clean_path(Path::new("../x")), PathBuf::from("../x"));
+        assert_eq!(clean_path(Path::new("/a/b/../c")), PathBuf::from("/a/c"));
     }
 }

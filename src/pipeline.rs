@@ -126,6 +126,9 @@ pub fn normalise(d: Draft, accounts: &Accounts, pseudo: &Pseudonymiser) -> Post 
         if p.author_handle.is_none() {
             p.author_handle = p.account.clone();
         }
+        if p.author_id.is_none() {
+            p.author_id = p.author_handle.clone();
+        }
     } else {
         p.account = d
             .addressed_to
@@ -401,6 +404,90 @@ fn run_inner(cfg: &Config, opts: &RunOptions) -> Result<RunReport, String> {
 
 type Durations = BTreeMap<String, u64>;
 
+/// Pass 1: read every file (in parallel), normalise its drafts and hand them to
+/// `on_posts` batch by batch. Returns the per-file reports and all rejects.
+fn read_inputs(
+    cfg: &Config,
+    opts: &RunOptions,
+    files: &[PathBuf],
+    accounts: &Accounts,
+    pseudo: &Pseudonymiser,
+    on_posts: &(dyn Fn(Vec<Post>) + Sync),
+) -> (Vec<FileReport>, Vec<Reject>) {
+    let total_bytes: u64 = files
+        .iter()
+        .filter_map(|f| std::fs::metadata(f).ok())
+        .map(|m| m.len())
+        .sum();
+    let progress = Progress::new(total_bytes, cfg.run.progress, opts.quiet);
+    let rejects: Mutex<Vec<Reject>> = Mutex::new(Vec::new());
+    let emit = |batch: Batch| {
+        let posts: Vec<Post> = batch
+            .drafts
+            .into_par_iter()
+            .map(|d| normalise(d, accounts, pseudo))
+            .collect();
+        on_posts(posts);
+        if !batch.rejects.is_empty() {
+            match rejects.lock() {
+                Ok(mut r) => r.extend(batch.rejects),
+                Err(p) => p.into_inner().extend(batch.rejects),
+            }
+        }
+        progress.tick();
+    };
+    let reports: Vec<FileReport> = files
+        .par_iter()
+        .map(|f| {
+            let r = sources::read_file(f, cfg, Some(progress.bytes.clone()), &emit);
+            progress.file_done(&r);
+            r
+        })
+        .collect();
+    progress.finish();
+    let mut rejects = match rejects.into_inner() {
+        Ok(r) => r,
+        Err(p) => p.into_inner(),
+    };
+    sort_rejects(&mut rejects);
+    (reports, rejects)
+}
+
+fn sort_rejects(rejects: &mut [Reject]) {
+    rejects.sort_by(|a, b| {
+        (&a.source_file, a.position, &a.reason).cmp(&(&b.source_file, b.position, &b.reason))
+    });
+}
+
+/// Everything a run computes, held in memory (for tests, benchmarks and bindings on
+/// small inputs; [`run`] streams instead).
+pub struct Collected {
+    pub posts: Vec<Post>,
+    pub rejects: Vec<Reject>,
+    pub inputs: Vec<FileReport>,
+}
+
+/// Read, normalise, deduplicate and analyse in memory with a given pseudonymiser.
+pub fn collect(cfg: &Config, pseudo: &Pseudonymiser) -> Result<Collected, String> {
+    let files = sources::discover(&cfg.input.paths)?;
+    let accounts = Accounts::from_config(cfg);
+    let all: Mutex<Vec<Post>> = Mutex::new(Vec::new());
+    let opts = RunOptions { quiet: true };
+    let (inputs, rejects) = read_inputs(cfg, &opts, &files, &accounts, pseudo, &|mut posts| {
+        if let Ok(mut a) = all.lock() {
+            a.append(&mut posts);
+        }
+    });
+    let mut posts = dedup(all.into_inner().map_err(|_| "posts lock poisoned")?);
+    let analyzer = Analyzer::new(&cfg.sentiment);
+    posts.par_iter_mut().for_each(|p| analyzer.analyse(p));
+    Ok(Collected {
+        posts,
+        rejects,
+        inputs,
+    })
+}
+
 fn run_staged(
     cfg: &Config,
     opts: &RunOptions,
@@ -416,52 +503,24 @@ fn run_staged(
 
     // Pass 1: read every file, normalise, spill by day.
     let t = Instant::now();
-    let total_bytes: u64 = files
-        .iter()
-        .filter_map(|f| std::fs::metadata(f).ok())
-        .map(|m| m.len())
-        .sum();
-    let progress = Progress::new(total_bytes, cfg.run.progress, opts.quiet);
     let spill = Mutex::new(Spill {
         dir: spill_dir.clone(),
         writers: FxHashMap::default(),
         days: FxHashSet::default(),
         error: None,
     });
-    let rejects: Mutex<Vec<Reject>> = Mutex::new(Vec::new());
-    let emit = |batch: Batch| {
-        let posts: Vec<Post> = batch
-            .drafts
-            .into_par_iter()
-            .map(|d| normalise(d, &accounts, pseudo))
-            .collect();
+    let (reports, rejects) = read_inputs(cfg, opts, files, &accounts, pseudo, &|posts| {
         let groups = encode_by_day(posts);
         if let Ok(mut s) = spill.lock() {
             for (day, bytes) in groups {
                 s.append(day, &bytes);
             }
         }
-        if !batch.rejects.is_empty() {
-            if let Ok(mut r) = rejects.lock() {
-                r.extend(batch.rejects);
-            }
-        }
-        progress.tick();
-    };
-    let reports: Vec<FileReport> = files
-        .par_iter()
-        .map(|f| {
-            let r = sources::read_file(f, cfg, Some(progress.bytes.clone()), &emit);
-            progress.file_done(&r);
-            r
-        })
-        .collect();
-    progress.finish();
+    });
     let days = spill
         .into_inner()
         .map_err(|_| "spill lock poisoned")?
         .close()?;
-    let mut rejects = rejects.into_inner().map_err(|_| "rejects lock poisoned")?;
     durations.insert("read".into(), t.elapsed().as_millis() as u64);
 
     // Pass 2: per day, deduplicate, analyse, write the partition.
@@ -505,10 +564,7 @@ fn run_staged(
     report.duplicates_removed = report.posts_read - report.posts_written;
     durations.insert("dedup_analyse_write".into(), t.elapsed().as_millis() as u64);
 
-    // Rejects, in a stable order.
-    rejects.sort_by(|a, b| {
-        (&a.source_file, a.position, &a.reason).cmp(&(&b.source_file, b.position, &b.reason))
-    });
+    // Rejects are already in a stable order.
     let batch = sinks::rejects::batch(&rejects)?;
     sinks::parquet::write_batches(
         &staging.table_dir("rejects").join("part-00000.parquet"),

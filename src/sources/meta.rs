@@ -83,18 +83,17 @@ impl DocFormat for MetaPosts {
             .enumerate()
         {
             match post(item) {
-                Ok(Some(mut d)) => {
+                Ok(mut d) => {
                     d.post.source_position = i as u64;
                     out.push(d);
                 }
-                Ok(None) => {}
                 Err(reason) => rejects.push(reject(ctx, POSTS, i, reason, item)),
             }
         }
     }
 }
 
-fn post(item: &Value) -> Result<Option<Draft>, String> {
+fn post(item: &Value) -> Result<Draft, String> {
     let ts = int_at(item, &["timestamp"]).ok_or("post without timestamp")?;
     let created_at =
         unix_seconds(ts as f64).ok_or_else(|| format!("timestamp {ts} out of range"))?;
@@ -112,10 +111,7 @@ fn post(item: &Value) -> Result<Option<Draft>, String> {
         .flat_map(|a| array_at(a, &["data"]).iter())
         .filter_map(|d| str_at(d, &["external_context", "url"]).map(str::to_string))
         .collect();
-    if text.is_empty() && urls.is_empty() && title.is_empty() {
-        // Photo-only or empty memories: nothing to analyse, not malformed either.
-        return Ok(None);
-    }
+    // Photo-only posts keep their row (empty text): they are real outbound posts.
     let mut p = Post::new(
         "facebook",
         synthetic_id("post", ts, &text),
@@ -135,7 +131,7 @@ fn post(item: &Value) -> Result<Option<Draft>, String> {
     // "Your posts" are the exporting account's own posts, whatever the title says.
     d.by_owner = true;
     d.addressed_to.extend(target);
-    Ok(Some(d))
+    Ok(d)
 }
 
 impl DocFormat for MetaComments {

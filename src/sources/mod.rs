@@ -251,6 +251,11 @@ fn read_stream(
         .err();
     // After a read error the decoder cannot continue: what was read is all there is.
     let truncated = head_err.map(|e| read_error_reason(&e));
+    if truncated.is_some() {
+        // The last line was cut by the failure: it is not a record, the error is.
+        let keep = head.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+        head.truncate(keep);
+    }
     if head.iter().all(|b| b.is_ascii_whitespace()) {
         return match truncated {
             Some(reason) => Outcome::Failed(None, 0, PositionKind::Byte, reason),
@@ -637,10 +642,7 @@ pub mod json {
 }
 
 /// Mapping-driven readers (CSV, NDJSON) share this lookup of a mapping by its columns.
-pub fn find_mapping(
-    cfg: &Config,
-    has: impl Fn(&str) -> bool,
-) -> Option<(usize, &MappingConfig)> {
+pub fn find_mapping(cfg: &Config, has: impl Fn(&str) -> bool) -> Option<(usize, &MappingConfig)> {
     cfg.mappings
         .iter()
         .enumerate()

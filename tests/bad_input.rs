@@ -1,0 +1,189 @@
+//! Bad input never aborts a run and never disappears: each case ends as a reject
+//! naming the file, position and reason, and every good record still lands.
+
+mod common;
+use common::*;
+use flate2::write::GzEncoder;
+use socialpulse::model::PositionKind;
+use std::io::Write;
+
+fn reddit_line(i: usize) -> String {
+    format!(
+        "{{\"id\":\"c{i:05}\",\"author\":\"rider{i}\",\"created_utc\":{},\"body\":\"Bus {i} was on time today, great job\",\"link_id\":\"t3_x\",\"parent_id\":\"t3_x\",\"score\":1,\"subreddit\":\"northline\"}}\n",
+        1_793_700_000 + i * 60
+    )
+}
+
+#[test]
+fn truncated_gzip_keeps_the_records_before_the_cut() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut gz = GzEncoder::new(Vec::new(), flate2::Compression::default());
+    for i in 0..2000 {
+        gz.write_all(reddit_line(i).as_bytes()).expect("gzip");
+    }
+    let full = gz.finish().expect("gzip");
+    let cut = &full[..full.len() / 2];
+    let path = write(dir.path(), "RC_cut.ndjson.gz", cut);
+    let c = collect_paths(&[path]);
+    assert!(
+        c.posts.len() > 100 && c.posts.len() < 2000,
+        "kept {} posts",
+        c.posts.len()
+    );
+    // Every kept post is complete and in order: ids c00000..c0NNNN without holes.
+    for (i, p) in c.posts.iter().enumerate() {
+        assert_eq!(p.post_id, format!("t1_c{i:05}"));
+    }
+    assert_eq!(c.rejects.len(), 1, "{:?}", c.rejects);
+    let r = &c.rejects[0];
+    assert!(r.source_file.ends_with("RC_cut.ndjson.gz"));
+    assert!(
+        r.reason.starts_with("file ends early or is corrupt"),
+        "{}",
+        r.reason
+    );
+    assert_eq!(r.position_kind, PositionKind::Line);
+    assert_eq!(
+        r.position,
+        c.posts.len() as u64 + 1,
+        "the first line not read"
+    );
+    assert_eq!(c.inputs[0].error.as_deref(), Some(r.reason.as_str()));
+}
+
+#[test]
+fn invalid_json_line_in_the_middle_of_ndjson() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut body = String::new();
+    for i in 0..5 {
+        body.push_str(&reddit_line(i));
+    }
+    body.push_str("{\"id\": \"broken\", \"body\": \"no closing brace\"\n");
+    for i in 5..10 {
+        body.push_str(&reddit_line(i));
+    }
+    let path = write(dir.path(), "RC.ndjson", body.as_bytes());
+    let c = collect_paths(&[path]);
+    assert_eq!(c.posts.len(), 10);
+    assert_eq!(c.rejects.len(), 1);
+    assert_eq!(
+        (c.rejects[0].position, c.rejects[0].position_kind),
+        (6, PositionKind::Line)
+    );
+    assert!(
+        c.rejects[0].reason.starts_with("invalid JSON"),
+        "{}",
+        c.rejects[0].reason
+    );
+    assert_eq!(
+        c.rejects[0].raw_excerpt,
+        "{\"id\": \"broken\", \"body\": \"no closing brace\""
+    );
+}
+
+#[test]
+fn wrong_encoding_line_is_rejected_alone() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut body = reddit_line(0).into_bytes();
+    // "café" in Latin-1: 0xE9 is not valid UTF-8.
+    body.extend_from_slice(b"{\"id\":\"latin\",\"author\":\"x\",\"created_utc\":1793700000,\"body\":\"caf\xe9 bus\",\"link_id\":\"t3_x\",\"parent_id\":\"t3_x\",\"subreddit\":\"northline\"}\n");
+    body.extend_from_slice(reddit_line(1).as_bytes());
+    let path = write(dir.path(), "RC_latin1.ndjson", &body);
+    let c = collect_paths(&[path]);
+    assert_eq!(c.posts.len(), 2);
+    assert_eq!(c.rejects.len(), 1);
+    assert_eq!(c.rejects[0].position, 2);
+    assert!(
+        c.rejects[0].reason.starts_with("invalid UTF-8"),
+        "{}",
+        c.rejects[0].reason
+    );
+    assert!(c.rejects[0].raw_excerpt.contains("caf\u{fffd} bus"));
+}
+
+#[test]
+fn utf16_file_is_a_clear_file_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut bytes = vec![0xFF, 0xFE];
+    for u in "id,text\n1,hello\n".encode_utf16() {
+        bytes.extend_from_slice(&u.to_le_bytes());
+    }
+    let path = write(dir.path(), "export.csv", &bytes);
+    let c = collect_paths(&[path]);
+    assert!(c.posts.is_empty());
+    assert_eq!(c.rejects.len(), 1);
+    assert_eq!(
+        c.rejects[0].reason,
+        "UTF-16 text is not supported: re-export the file as UTF-8"
+    );
+}
+
+#[test]
+fn missing_timestamp_is_a_record_reject() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut body = reddit_line(0);
+    body.push_str("{\"id\":\"nots\",\"author\":\"x\",\"body\":\"when?\",\"link_id\":\"t3_x\",\"parent_id\":\"t3_x\",\"subreddit\":\"northline\",\"created_utc\":null}\n");
+    let path = write(dir.path(), "RC.ndjson", body.as_bytes());
+    let c = collect_paths(&[path]);
+    assert_eq!(c.posts.len(), 1);
+    assert_eq!(c.rejects.len(), 1);
+    assert_eq!(c.rejects[0].reason, "missing or unparseable created_utc");
+    assert_eq!(c.rejects[0].position, 2);
+}
+
+#[test]
+fn empty_and_binary_files_are_file_rejects_and_the_rest_lands() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "empty.json", b"");
+    write(dir.path(), "blank.ndjson", b"\n\n  \n");
+    let binary: Vec<u8> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    write(dir.path(), "photo.jpg", &binary);
+    write(
+        dir.path(),
+        "notes.txt",
+        b"Meeting notes: ask about the fare review\n",
+    );
+    write(dir.path(), "good.ndjson", reddit_line(7).as_bytes());
+    let c = collect_paths(&[dir.path().to_path_buf()]);
+    assert_eq!(c.posts.len(), 1, "the good file still lands");
+    let by_file = |name: &str| {
+        c.rejects
+            .iter()
+            .find(|r| r.source_file.ends_with(name))
+            .unwrap_or_else(|| panic!("no reject for {name}: {:?}", c.rejects))
+            .reason
+            .clone()
+    };
+    assert_eq!(by_file("empty.json"), "empty file: no records");
+    assert_eq!(by_file("blank.ndjson"), "empty file: no records");
+    assert_eq!(
+        by_file("photo.jpg"),
+        "binary content (NUL bytes): not a text export"
+    );
+    assert!(
+        by_file("notes.txt").starts_with("unrecognised format"),
+        "{}",
+        by_file("notes.txt")
+    );
+    assert_eq!(c.rejects.len(), 4);
+}
+
+#[test]
+fn truncated_json_document_names_the_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let full = std::fs::read(root().join("fixtures/mastodon/outbox.json")).expect("fixture");
+    write(dir.path(), "outbox.json", &full[..full.len() / 2]);
+    let c = collect_paths(&[dir.path().to_path_buf()]);
+    assert!(c.posts.is_empty());
+    assert_eq!(c.rejects.len(), 1);
+    assert!(
+        c.rejects[0]
+            .reason
+            .starts_with("invalid JSON document: EOF"),
+        "{}",
+        c.rejects[0].reason
+    );
+    assert!(c.rejects[0].source_file.ends_with("outbox.json"));
+}

@@ -1,0 +1,434 @@
+//! Every supported archive format, read from its fixture, normalised to exact values.
+
+mod common;
+use common::*;
+use socialpulse::model::{Direction, Kind};
+
+#[test]
+fn x_account_archive() {
+    let c = fixtures(&["twitter-archive"]);
+    assert_eq!(c.posts.len(), 4);
+    assert!(c.rejects.is_empty());
+    // account.js and like.js are recognised and skipped, not rejected.
+    let skipped: Vec<_> = c
+        .inputs
+        .iter()
+        .filter(|i| i.skipped.is_some())
+        .map(|i| i.path.rsplit('/').next().unwrap_or(""))
+        .collect();
+    assert_eq!(skipped, vec!["account.js", "like.js"]);
+
+    let alert = find(&c, "1853100000000000001");
+    assert_eq!(alert.platform, "twitter");
+    assert_eq!(alert.created_at, ts("2026-11-02T19:04:10Z"));
+    assert_eq!(alert.text, "#NorthlineAlerts Red Line trains are delayed ~15 min between Central & Harbour due to a signal fault. https://t.co/abc123");
+    assert_eq!(alert.direction, Direction::Outbound);
+    assert_eq!(alert.account.as_deref(), Some("NorthlineTransit"));
+    assert_eq!(alert.author_id.as_deref(), Some("1400000000000000001"));
+    assert_eq!(alert.author_handle.as_deref(), Some("NorthlineTransit"));
+    assert_eq!(alert.kind, Kind::Original);
+    assert_eq!(
+        alert.url.as_deref(),
+        Some("https://x.com/NorthlineTransit/status/1853100000000000001")
+    );
+    assert_eq!(
+        (alert.counts.likes, alert.counts.reposts),
+        (Some(12), Some(4))
+    );
+    // The archive has no reply, quote or view counts: null, never a fake zero.
+    assert_eq!(
+        (
+            alert.counts.replies,
+            alert.counts.quotes,
+            alert.counts.views
+        ),
+        (None, None, None)
+    );
+    assert_eq!(alert.hashtags, strings(&["NorthlineAlerts"]));
+    assert_eq!(alert.urls, strings(&["https://northline.example/alerts"]));
+    assert_eq!(alert.lang.as_deref(), Some("en"));
+    assert_eq!(alert.source_position, 0);
+
+    let reply = find(&c, "1853300000000000003");
+    assert_eq!(reply.kind, Kind::Reply);
+    assert_eq!(reply.reply_to_id.as_deref(), Some("1853200000000000002"));
+    assert_eq!(reply.created_at, ts("2026-11-03T00:10:00Z"));
+    // A member of the public mentioned by us is pseudonymised in `mentions`.
+    assert_eq!(
+        reply.mentions,
+        vec![pseudo().pseudonym("twitter", "jane_rides")]
+    );
+
+    let rt = find(&c, "1853400000000000004");
+    assert_eq!(rt.kind, Kind::Repost);
+    assert_eq!(rt.counts.reposts, Some(7));
+
+    let part1 = find(&c, "1853500000000000005");
+    assert!(part1.source_file.ends_with("tweets-part1.js"));
+    assert_eq!(
+        part1.text,
+        "Fares are free this Saturday for the harbour festival – enjoy the ride! 🎉"
+    );
+}
+
+#[test]
+fn twitter_api_v2_pages_and_flattened_lines() {
+    let c = fixtures(&["twitter-api/search-pages.jsonl"]);
+    assert_eq!(c.posts.len(), 4);
+    assert!(
+        c.rejects.is_empty(),
+        "an empty page is not a reject: {:?}",
+        c.rejects
+    );
+    let jane = find(&c, "1853200000000000002");
+    assert_eq!(jane.created_at, ts("2026-11-02T23:52:13Z"));
+    assert_eq!(jane.direction, Direction::Inbound);
+    assert_eq!(jane.account.as_deref(), Some("NorthlineTransit"));
+    assert_eq!(
+        jane.author_id,
+        Some(pseudo().pseudonym("twitter", "2200000000000000002"))
+    );
+    assert_eq!(
+        jane.author_handle,
+        Some(pseudo().pseudonym("twitter", "jane_rides"))
+    );
+    assert_eq!(
+        jane.url.as_deref(),
+        Some("https://x.com/jane_rides/status/1853200000000000002")
+    );
+    assert!(jane.text.contains("late for work & nobody"));
+    let k = &jane.counts;
+    assert_eq!(
+        (k.likes, k.reposts, k.replies, k.quotes, k.views),
+        (Some(3), Some(1), Some(1), Some(0), Some(812))
+    );
+    assert_eq!(jane.source_position, 1, "line number of the page");
+
+    let reply = find(&c, "1853300000000000003");
+    assert_eq!(reply.direction, Direction::Outbound);
+    assert_eq!(reply.kind, Kind::Reply);
+    assert_eq!(reply.reply_to_id.as_deref(), Some("1853200000000000002"));
+    assert_eq!(
+        reply.conversation_id.as_deref(),
+        Some("1853200000000000002")
+    );
+    assert_eq!(reply.author_handle.as_deref(), Some("NorthlineTransit"));
+
+    let maria = find(&c, "1853350000000000008");
+    assert_eq!(maria.lang.as_deref(), Some("es"));
+    assert_eq!(maria.counts.views, None, "impression_count absent → null");
+    assert_eq!(maria.sentiment, None);
+    assert_eq!(maria.sentiment_skipped.as_deref(), Some("lang:es"));
+
+    let flat = fixtures(&["twitter-api/flattened.jsonl.gz"]);
+    assert_eq!(flat.posts.len(), 2);
+    let quote = find(&flat, "1853600000000000010");
+    assert_eq!(quote.kind, Kind::Quote);
+    assert_eq!(quote.hashtags, strings(&["buslanes"]));
+    assert_eq!(
+        quote.author_handle,
+        Some(pseudo().pseudonym("twitter", "urbanist_kate"))
+    );
+    assert_eq!(
+        quote.account.as_deref(),
+        Some("NorthlineTransit"),
+        "default account for unaddressed inbound"
+    );
+}
+
+#[test]
+fn overlapping_exports_deduplicate_deterministically() {
+    let c = fixtures(&["twitter-archive", "twitter-api"]);
+    // 4 archive + 4 pages + 2 flattened, minus 2 duplicates.
+    assert_eq!(c.posts.len(), 8);
+    // Jane's tweet: the flattened copy has the same counters known and more engagement.
+    assert_eq!(find(&c, "1853200000000000002").counts.likes, Some(9));
+    // Our reply: the API copy knows more counters (views) than the archive copy.
+    let reply = find(&c, "1853300000000000003");
+    assert_eq!(reply.counts.views, Some(230));
+    assert!(reply.source_file.ends_with("search-pages.jsonl"));
+    // Output order: by time, then platform, then id.
+    let times: Vec<i64> = c.posts.iter().map(|p| p.created_at).collect();
+    let mut sorted = times.clone();
+    sorted.sort();
+    assert_eq!(times, sorted);
+}
+
+#[test]
+fn mastodon_outbox_and_api() {
+    let c = fixtures(&["mastodon/outbox.json"]);
+    assert_eq!(c.posts.len(), 3, "the Delete activity carries no post");
+    let alert = find(&c, "113400000000000001");
+    assert_eq!(alert.text, "Red Line trains are delayed about 15 minutes between Central & Harbour due to a signal fault. #NorthlineAlerts");
+    assert_eq!(alert.created_at, ts("2026-11-02T19:05:00Z"));
+    assert_eq!(alert.direction, Direction::Outbound);
+    assert_eq!(alert.account.as_deref(), Some("northline"));
+    assert_eq!(
+        alert.url.as_deref(),
+        Some("https://transit.social/@northline/113400000000000001")
+    );
+    assert_eq!(alert.hashtags, strings(&["NorthlineAlerts"]));
+    assert_eq!(alert.lang.as_deref(), Some("en"));
+    assert_eq!(alert.counts.likes, None);
+    let reply = find(&c, "113400000000000002");
+    assert_eq!(
+        reply.text,
+        "@busfan Thanks for the heads-up!\nWe've asked the depot to check the heating on that bus."
+    );
+    assert_eq!(reply.kind, Kind::Reply);
+    assert_eq!(reply.reply_to_id.as_deref(), Some("113399999000000001"));
+    let boost = find(&c, "113400000000000003");
+    assert_eq!(boost.kind, Kind::Repost);
+    assert_eq!(boost.text, "");
+    assert_eq!(boost.sentiment_skipped.as_deref(), Some("no_text"));
+
+    let api = fixtures(&["mastodon/statuses.json"]);
+    assert_eq!(api.posts.len(), 2);
+    let busfan = find(&api, "113399999000000001");
+    assert_eq!(busfan.direction, Direction::Inbound);
+    assert_eq!(busfan.account.as_deref(), Some("northline"));
+    assert_eq!(
+        busfan.text,
+        "@northline the heating on bus 4411 is broken, it's freezing in here 🥶"
+    );
+    assert_eq!(busfan.created_at, ts("2026-11-02T23:58:41Z"));
+    let k = &busfan.counts;
+    assert_eq!(
+        (k.likes, k.reposts, k.replies, k.quotes, k.views),
+        (Some(2), Some(0), Some(1), None, None)
+    );
+    assert_eq!(
+        busfan.author_id,
+        Some(pseudo().pseudonym("mastodon", "109000000000000501"))
+    );
+    let lena = find(&api, "113400500000000002");
+    assert_eq!(lena.hashtags, strings(&["nightbus"]));
+    assert_eq!(lena.lang, None);
+    assert_eq!(
+        lena.mentions,
+        strings(&["northline"]),
+        "own accounts stay readable"
+    );
+}
+
+#[test]
+fn meta_posts_and_comments_with_mojibake() {
+    let c = fixtures(&["facebook"]);
+    assert_eq!(c.posts.len(), 5);
+    let fares = c
+        .posts
+        .iter()
+        .find(|p| p.text.starts_with("Fares"))
+        .expect("fares post");
+    assert_eq!(fares.text, "Fares are free this Saturday for the harbour festival – we’re running extra trains all day! 🎉");
+    assert_eq!(fares.created_at, ts("2026-11-02T19:00:00Z"));
+    assert_eq!(fares.platform, "facebook");
+    assert!(fares.post_id.starts_with("fb_") && fares.post_id.len() == 23);
+    assert_eq!(fares.direction, Direction::Outbound);
+    assert_eq!(fares.account.as_deref(), Some("Northline Transit"));
+    assert_eq!(fares.urls, strings(&["https://northline.example/festival"]));
+    // A photo-only post keeps its row, with empty text.
+    let photo = c
+        .posts
+        .iter()
+        .find(|p| p.created_at == ts("2026-11-03T22:46:40Z"))
+        .expect("photo post");
+    assert_eq!(photo.text, "");
+    assert_eq!(photo.direction, Direction::Outbound);
+
+    let aroha = c
+        .posts
+        .iter()
+        .find(|p| p.text.starts_with("Thanks for the update"))
+        .expect("comment");
+    assert_eq!(
+        aroha.text,
+        "Thanks for the update! Will the 25 still run on Sunday’s timetable?"
+    );
+    assert_eq!(aroha.kind, Kind::Comment);
+    assert_eq!(aroha.direction, Direction::Inbound);
+    assert_eq!(aroha.account.as_deref(), Some("Northline Transit"));
+    assert_eq!(
+        aroha.author_handle,
+        Some(pseudo().pseudonym("facebook", "Aroha Ngāta"))
+    );
+    let answer = c
+        .posts
+        .iter()
+        .find(|p| p.text.starts_with("Yes"))
+        .expect("our answer");
+    assert_eq!(answer.direction, Direction::Outbound);
+    assert_eq!(answer.created_at, ts("2026-11-04T00:20:00Z"));
+
+    assert_eq!(c.rejects.len(), 1);
+    assert_eq!(c.rejects[0].position, 2);
+    assert_eq!(c.rejects[0].reason, "comment entry without data[].comment");
+    assert!(c.rejects[0].source_file.ends_with("comments.json"));
+}
+
+#[test]
+fn reddit_submissions_and_zstd_comments() {
+    let c = fixtures(&["reddit"]);
+    assert_eq!(c.posts.len(), 5);
+    assert!(c.inputs.iter().any(|i| i.compression == "zstd"));
+    let sub = find(&c, "t3_1gq7abc");
+    assert_eq!(sub.text, "Weekend works: Red Line replaced by buses 7–8 November\n\nBuses replace trains between Central and Harbour all weekend. Allow an extra 20 minutes. Questions? Ask below & we'll answer.");
+    assert_eq!(sub.created_at, ts("2026-11-03T08:00:00Z"));
+    assert_eq!(sub.direction, Direction::Outbound);
+    assert_eq!(sub.conversation_id.as_deref(), Some("t3_1gq7abc"));
+    assert_eq!((sub.counts.likes, sub.counts.replies), (Some(57), Some(2)));
+    assert_eq!(sub.url.as_deref(), Some("https://www.reddit.com/r/northline/comments/1gq7abc/weekend_works_red_line_replaced_by_buses/"));
+    // created_utc as a string.
+    let rant = find(&c, "t3_1gq9xyz");
+    assert_eq!(rant.created_at, ts("2026-11-04T03:00:00Z"));
+    assert_eq!(rant.direction, Direction::Inbound);
+    assert_eq!(
+        rant.account.as_deref(),
+        Some("NorthlineTransit"),
+        "u/NorthlineTransit is addressed"
+    );
+    // Comments from the .zst dump: t1_/t3_ links, fractional string timestamp.
+    let ours = find(&c, "t1_lw1bbbb");
+    assert_eq!(ours.reply_to_id.as_deref(), Some("t1_lw1aaaa"));
+    assert_eq!(ours.conversation_id.as_deref(), Some("t3_1gq7abc"));
+    assert_eq!(ours.created_at, ts("2026-11-03T10:00:00Z"));
+    assert_eq!(ours.kind, Kind::Comment);
+    assert_eq!(ours.direction, Direction::Outbound);
+    let deleted = find(&c, "t1_lw1cccc");
+    assert_eq!(
+        (
+            deleted.author_id.as_deref(),
+            deleted.author_handle.as_deref()
+        ),
+        (None, None)
+    );
+}
+
+#[test]
+fn bluesky_feed_and_search() {
+    let c = fixtures(&["bluesky/author_feed.json"]);
+    assert_eq!(
+        c.posts.len(),
+        4,
+        "reply, original, reposted post and the repost itself"
+    );
+    let reply = find(
+        &c,
+        "at://did:plc:northline0000000000000001/app.bsky.feed.post/3kznl00002",
+    );
+    assert_eq!(reply.kind, Kind::Reply);
+    assert_eq!(
+        reply.reply_to_id.as_deref(),
+        Some("at://did:plc:rider000000000000000000ria/app.bsky.feed.post/3kzria0001")
+    );
+    assert_eq!(reply.conversation_id, reply.reply_to_id);
+    assert_eq!(reply.direction, Direction::Outbound);
+    assert_eq!(reply.created_at, ts("2026-11-04T01:05:00Z"));
+    assert_eq!(
+        reply.url.as_deref(),
+        Some("https://bsky.app/profile/northlinetransit.bsky.social/post/3kznl00002")
+    );
+    let orig = find(
+        &c,
+        "at://did:plc:northline0000000000000001/app.bsky.feed.post/3kznl00001",
+    );
+    let k = &orig.counts;
+    assert_eq!(
+        (k.likes, k.reposts, k.replies, k.quotes, k.views),
+        (Some(18), Some(5), Some(2), Some(1), None)
+    );
+    assert_eq!(orig.hashtags, strings(&["nightbus"]));
+    assert_eq!(orig.urls, strings(&["https://northline.example/night"]));
+    let repost = find(&c, "at://did:plc:council0000000000000000001/app.bsky.feed.post/3kzcc00009#repost:did:plc:northline0000000000000001");
+    assert_eq!(repost.kind, Kind::Repost);
+    assert_eq!(repost.direction, Direction::Outbound);
+    assert_eq!(repost.created_at, ts("2026-11-03T08:40:00Z"));
+
+    let s = fixtures(&["bluesky/search_northline.json"]);
+    assert_eq!(s.posts.len(), 2);
+    let quote = find(
+        &s,
+        "at://did:plc:rider000000000000000000ben/app.bsky.feed.post/3kzben0001",
+    );
+    assert_eq!(quote.kind, Kind::Quote);
+    let ria = find(
+        &s,
+        "at://did:plc:rider000000000000000000ria/app.bsky.feed.post/3kzria0001",
+    );
+    assert_eq!(ria.direction, Direction::Inbound);
+    assert_eq!(ria.account.as_deref(), Some("northlinetransit.bsky.social"));
+    assert_eq!(ria.mentions, strings(&["northlinetransit.bsky.social"]));
+}
+
+#[test]
+fn generic_csv_through_a_mapping() {
+    let c = fixtures(&["listening/sprout_inbox_export.csv"]);
+    assert_eq!(c.posts.len(), 3);
+    let hannah = find(&c, "ig_17900000000000001");
+    assert_eq!(hannah.platform, "instagram");
+    assert_eq!(hannah.created_at, ts("2026-11-03T06:45:00Z"));
+    assert_eq!(hannah.kind, Kind::Comment);
+    assert_eq!(hannah.direction, Direction::Inbound);
+    assert_eq!(hannah.account.as_deref(), Some("northlinetransit"));
+    assert_eq!(hannah.counts.likes, Some(14));
+    assert_eq!(hannah.counts.views, None, "empty cell → null");
+    assert_eq!(hannah.source_position, 2);
+    let hiring = find(&c, "li_7260000000000000003");
+    assert_eq!(hiring.platform, "linkedin");
+    assert_eq!(hiring.direction, Direction::Outbound);
+    let k = &hiring.counts;
+    assert_eq!(
+        (k.likes, k.replies, k.reposts, k.views),
+        (Some(48), Some(6), Some(1204), Some(12500))
+    );
+    assert_eq!(c.rejects.len(), 1);
+    assert_eq!(c.rejects[0].position, 5);
+    assert_eq!(c.rejects[0].reason, "missing timestamp (Timestamp (UTC))");
+}
+
+#[test]
+fn generic_ndjson_through_a_mapping() {
+    let c = fixtures(&["listening/brandwatch_mentions.ndjson"]);
+    assert_eq!(c.posts.len(), 2);
+    let news = find(&c, "bw-0001");
+    assert_eq!(news.platform, "news");
+    assert_eq!(
+        news.created_at,
+        ts("2026-11-02T21:00:00Z"),
+        "+13:00 converted to UTC"
+    );
+    let k = &news.counts;
+    assert_eq!(
+        (k.likes, k.reposts, k.views),
+        (None, Some(22), Some(5400)),
+        "null stays null"
+    );
+    assert_eq!(news.account.as_deref(), Some("Northline Transit"));
+    let reasons: Vec<(u64, &str)> = c
+        .rejects
+        .iter()
+        .map(|r| (r.position, r.reason.as_str()))
+        .collect();
+    assert_eq!(reasons.len(), 2);
+    assert_eq!(reasons[0].0, 3);
+    assert!(
+        reasons[0]
+            .1
+            .starts_with("invalid JSON: EOF while parsing a string"),
+        "{reasons:?}"
+    );
+    assert_eq!(reasons[1], (4, "missing timestamp (date)"));
+}
+
+#[test]
+fn sentiment_is_wired_into_posts() {
+    let c = fixtures(&["twitter-archive/data/tweets-part1.js"]);
+    let p = &c.posts[0];
+    let want = socialpulse::analysis::vader::vader().polarity_scores(&p.text);
+    let s = p.sentiment.expect("scored");
+    assert_eq!(
+        (s.neg, s.neu, s.pos, s.compound),
+        (want.neg, want.neu, want.pos, want.compound)
+    );
+    assert_eq!(p.sentiment_label.as_deref(), Some("positive"));
+}
