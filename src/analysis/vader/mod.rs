@@ -11,7 +11,7 @@
 //! Speed: the lexicons are parsed once into FxHash maps; scoring a text allocates a
 //! handful of buffers per call (reused through a thread-local scratch), never per token.
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 use std::cell::RefCell;
 use std::sync::OnceLock;
 
@@ -169,23 +169,95 @@ const BOOSTERS: &[(&str, f64)] = &[
     ("sort-of", B_DECR),
 ];
 
-/// Multi-word special cases (single-word keys of the reference can never match an n-gram).
-const SPECIAL_CASES: &[(&[&str], f64)] = &[
-    (&["the", "shit"], 3.0),
-    (&["the", "bomb"], 3.0),
-    (&["bad", "ass"], 1.5),
-    (&["bus", "stop"], 0.0),
-    (&["yeah", "right"], -2.0),
-    (&["kiss", "of", "death"], -1.5),
-    (&["to", "die", "for"], 3.0),
-    (&["beating", "heart"], 3.5),
+// Keyword ids: the rules compare these instead of strings.
+const K_NONE: u8 = 0;
+const K_NO: u8 = 1;
+const K_BUT: u8 = 2;
+const K_LEAST: u8 = 3;
+const K_KIND: u8 = 4;
+const K_OF: u8 = 5;
+const K_NEVER: u8 = 6;
+const K_SO: u8 = 7;
+const K_THIS: u8 = 8;
+const K_WITHOUT: u8 = 9;
+const K_DOUBT: u8 = 10;
+const K_AT: u8 = 11;
+const K_VERY: u8 = 12;
+const K_OR: u8 = 13;
+const K_NOR: u8 = 14;
+const K_JUST: u8 = 15;
+const K_ENOUGH: u8 = 16;
+const K_SORT: u8 = 17;
+const K_THE: u8 = 18;
+const K_SHIT: u8 = 19;
+const K_BOMB: u8 = 20;
+const K_BAD: u8 = 21;
+const K_ASS: u8 = 22;
+const K_BUS: u8 = 23;
+const K_STOP: u8 = 24;
+const K_YEAH: u8 = 25;
+const K_RIGHT: u8 = 26;
+const K_KISS: u8 = 27;
+const K_DEATH: u8 = 28;
+const K_TO: u8 = 29;
+const K_DIE: u8 = 30;
+const K_FOR: u8 = 31;
+const K_BEATING: u8 = 32;
+const K_HEART: u8 = 33;
+
+const KEYWORDS: &[(&str, u8)] = &[
+    ("no", K_NO),
+    ("but", K_BUT),
+    ("least", K_LEAST),
+    ("kind", K_KIND),
+    ("of", K_OF),
+    ("never", K_NEVER),
+    ("so", K_SO),
+    ("this", K_THIS),
+    ("without", K_WITHOUT),
+    ("doubt", K_DOUBT),
+    ("at", K_AT),
+    ("very", K_VERY),
+    ("or", K_OR),
+    ("nor", K_NOR),
+    ("just", K_JUST),
+    ("enough", K_ENOUGH),
+    ("sort", K_SORT),
+    ("the", K_THE),
+    ("shit", K_SHIT),
+    ("bomb", K_BOMB),
+    ("bad", K_BAD),
+    ("ass", K_ASS),
+    ("bus", K_BUS),
+    ("stop", K_STOP),
+    ("yeah", K_YEAH),
+    ("right", K_RIGHT),
+    ("kiss", K_KISS),
+    ("death", K_DEATH),
+    ("to", K_TO),
+    ("die", K_DIE),
+    ("for", K_FOR),
+    ("beating", K_BEATING),
+    ("heart", K_HEART),
+];
+
+/// Multi-word special cases of the reference (single-word keys can never match an n-gram).
+const SPECIAL_CASES: &[(&[u8], f64)] = &[
+    (&[K_THE, K_SHIT], 3.0),
+    (&[K_THE, K_BOMB], 3.0),
+    (&[K_BAD, K_ASS], 1.5),
+    (&[K_BUS, K_STOP], 0.0),
+    (&[K_YEAH, K_RIGHT], -2.0),
+    (&[K_KISS, K_OF, K_DEATH], -1.5),
+    (&[K_TO, K_DIE, K_FOR], 3.0),
+    (&[K_BEATING, K_HEART], 3.5),
 ];
 
 /// Multi-word boosters, checked on the two words before a lexicon word.
-const BOOSTER_BIGRAMS: &[(&str, &str, f64)] = &[
-    ("just", "enough", B_DECR),
-    ("kind", "of", B_DECR),
-    ("sort", "of", B_DECR),
+const BOOSTER_BIGRAMS: &[(u8, u8, f64)] = &[
+    (K_JUST, K_ENOUGH, B_DECR),
+    (K_KIND, K_OF, B_DECR),
+    (K_SORT, K_OF, B_DECR),
 ];
 
 /// VADER scores, rounded as the reference rounds them.
@@ -197,10 +269,56 @@ pub struct Scores {
     pub compound: f64,
 }
 
+/// Everything the rules need to know about one lower-cased word, from one hash lookup.
+/// Kept to 16 bytes so the 7,500-word table stays cache-friendly.
+#[derive(Clone, Copy, Debug)]
+struct WordInfo {
+    /// Lexicon valence; NaN when the word is not in the lexicon.
+    lex_or_nan: f64,
+    /// +1 booster, -1 dampener, 0 neither (all have magnitude B_INCR).
+    booster_sign: i8,
+    negation: bool,
+    kw: u8,
+}
+
+impl Default for WordInfo {
+    fn default() -> Self {
+        WordInfo {
+            lex_or_nan: f64::NAN,
+            booster_sign: 0,
+            negation: false,
+            kw: K_NONE,
+        }
+    }
+}
+
+impl WordInfo {
+    #[inline]
+    fn lex(&self) -> Option<f64> {
+        (!self.lex_or_nan.is_nan()).then_some(self.lex_or_nan)
+    }
+    #[inline]
+    fn booster(&self) -> Option<f64> {
+        match self.booster_sign {
+            0 => None,
+            s if s > 0 => Some(B_INCR),
+            _ => Some(B_DECR),
+        }
+    }
+}
+
+/// One token of the text being scored.
+#[derive(Clone, Copy, Debug, Default)]
+struct Tok {
+    info: WordInfo,
+    /// Python `str.isupper()` of the token as written.
+    upper: bool,
+    /// `negated([word])`: a negation word or contains "n't".
+    neg: bool,
+}
+
 pub struct Vader {
-    lexicon: FxHashMap<&'static str, f64>,
-    boosters: FxHashMap<&'static str, f64>,
-    negations: FxHashSet<&'static str>,
+    words: FxHashMap<&'static str, WordInfo>,
     emojis: FxHashMap<char, &'static str>,
 }
 
@@ -214,6 +332,11 @@ pub fn vader() -> &'static Vader {
 #[inline]
 fn py_space(c: char) -> bool {
     c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
+}
+
+#[inline]
+fn py_space_byte(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | 0x1c..=0x1f)
 }
 
 /// Python's `str.isupper`: no lower/title-case character and at least one upper-case one.
@@ -241,9 +364,21 @@ fn is_titlecase(c: char) -> bool {
 }
 
 /// `token.strip(string.punctuation)`, kept only if more than two characters remain.
+/// ASCII punctuation bytes never occur inside a multi-byte UTF-8 sequence, so
+/// trimming bytes is trimming characters.
 fn strip_punc_if_word(token: &str) -> &str {
-    let stripped = token.trim_matches(|c: char| c.is_ascii_punctuation());
-    if stripped.chars().count() <= 2 {
+    let b = token.as_bytes();
+    let start = b
+        .iter()
+        .position(|c| !c.is_ascii_punctuation())
+        .unwrap_or(b.len());
+    let end = b
+        .iter()
+        .rposition(|c| !c.is_ascii_punctuation())
+        .map_or(start, |e| e + 1);
+    let stripped = &token[start..end];
+    // More than 8 bytes is more than two characters; fewer needs an exact count.
+    if stripped.len() <= 2 || (stripped.len() <= 8 && stripped.chars().count() <= 2) {
         token
     } else {
         stripped
@@ -273,11 +408,8 @@ fn normalize(score: f64) -> f64 {
 #[derive(Default)]
 struct Scratch {
     text: String,
-    lowered: String,
-    /// (start, end) of each token's lower-case form in `lowered`.
-    lower_spans: Vec<(u32, u32)>,
-    upper: Vec<bool>,
-    lex: Vec<Option<f64>>,
+    lower: String,
+    toks: Vec<Tok>,
     sentiments: Vec<f64>,
 }
 
@@ -287,7 +419,7 @@ thread_local! {
 
 impl Vader {
     fn new() -> Vader {
-        let mut lexicon = FxHashMap::default();
+        let mut words: FxHashMap<&'static str, WordInfo> = FxHashMap::default();
         for line in include_str!("vader_lexicon.txt")
             .trim_end_matches('\n')
             .split('\n')
@@ -298,9 +430,18 @@ impl Vader {
             let mut f = line.trim().split('\t');
             if let (Some(w), Some(v)) = (f.next(), f.next()) {
                 if let Ok(v) = v.parse::<f64>() {
-                    lexicon.insert(w, v);
+                    words.entry(w).or_default().lex_or_nan = v;
                 }
             }
+        }
+        for (w, b) in BOOSTERS {
+            words.entry(w).or_default().booster_sign = if *b > 0.0 { 1 } else { -1 };
+        }
+        for w in NEGATE {
+            words.entry(w).or_default().negation = true;
+        }
+        for (w, k) in KEYWORDS {
+            words.entry(w).or_default().kw = *k;
         }
         let mut emojis = FxHashMap::default();
         for line in include_str!("emoji_utf8_lexicon.txt")
@@ -316,16 +457,11 @@ impl Vader {
                 }
             }
         }
-        Vader {
-            lexicon,
-            boosters: BOOSTERS.iter().copied().collect(),
-            negations: NEGATE.iter().copied().collect(),
-            emojis,
-        }
+        Vader { words, emojis }
     }
 
     pub fn lexicon_len(&self) -> usize {
-        self.lexicon.len()
+        self.words.values().filter(|w| w.lex().is_some()).count()
     }
 
     /// Score a text exactly as `SentimentIntensityAnalyzer().polarity_scores(text)`.
@@ -337,88 +473,123 @@ impl Vader {
         })
     }
 
+    fn token(&self, raw: &str, text_is_ascii: bool, lower: &mut String) -> Tok {
+        let token = strip_punc_if_word(raw);
+        let b = token.as_bytes();
+        if text_is_ascii {
+            // One pass for the case flags; lower-case only when needed.
+            let (mut up, mut low, mut apos) = (false, false, false);
+            for &c in b {
+                up |= c.is_ascii_uppercase();
+                low |= c.is_ascii_lowercase();
+                apos |= c == b'\'';
+            }
+            let key: &str = if up {
+                lower.clear();
+                lower.push_str(token);
+                lower.make_ascii_lowercase();
+                lower
+            } else {
+                token
+            };
+            let info = self.words.get(key).copied().unwrap_or_default();
+            return Tok {
+                info,
+                upper: up && !low,
+                neg: info.negation || (apos && key.contains("n't")),
+            };
+        }
+        lower.clear();
+        lower.push_str(&token.to_lowercase());
+        let info = self.words.get(lower.as_str()).copied().unwrap_or_default();
+        Tok {
+            info,
+            upper: py_isupper(token),
+            neg: info.negation || lower.contains("n't"),
+        }
+    }
+
     fn score_with(&self, text: &str, s: &mut Scratch) -> Scores {
+        let mut buf = std::mem::take(&mut s.text);
         // Emojis to their descriptions (only non-ASCII characters can be emojis).
         let text: &str = if text.is_ascii() {
             text
         } else {
-            s.text.clear();
+            buf.clear();
             let mut prev_space = true;
             for c in text.chars() {
                 if let Some(desc) = self.emojis.get(&c) {
                     if !prev_space {
-                        s.text.push(' ');
+                        buf.push(' ');
                     }
-                    s.text.push_str(desc);
+                    buf.push_str(desc);
                     prev_space = false;
                 } else {
-                    s.text.push(c);
+                    buf.push(c);
                     prev_space = c == ' ';
                 }
             }
-            &s.text
+            &buf
         };
-        let text = text.trim_matches(py_space);
 
-        // Tokens with their lower-case forms, upper-case flags and lexicon valences.
-        let tokens: Vec<&str> = text
-            .split(py_space)
-            .filter(|t| !t.is_empty())
-            .map(strip_punc_if_word)
-            .collect();
-        let n = tokens.len();
-        s.lowered.clear();
-        s.lower_spans.clear();
-        s.upper.clear();
-        s.lex.clear();
-        for t in &tokens {
-            let start = s.lowered.len() as u32;
-            if t.is_ascii() {
-                s.lowered
-                    .extend(t.bytes().map(|b| b.to_ascii_lowercase() as char));
-            } else {
-                s.lowered.push_str(&t.to_lowercase());
+        // Tokens: Python's split() on whitespace (split() ignores the ends, so strip() is implied).
+        let toks = &mut s.toks;
+        toks.clear();
+        if text.is_ascii() {
+            let bytes = text.as_bytes();
+            let mut i = 0;
+            while i < bytes.len() {
+                while i < bytes.len() && py_space_byte(bytes[i]) {
+                    i += 1;
+                }
+                let start = i;
+                while i < bytes.len() && !py_space_byte(bytes[i]) {
+                    i += 1;
+                }
+                if i > start {
+                    toks.push(self.token(&text[start..i], true, &mut s.lower));
+                }
             }
-            s.lower_spans.push((start, s.lowered.len() as u32));
-            s.upper.push(py_isupper(t));
+        } else {
+            for raw in text.split(py_space).filter(|t| !t.is_empty()) {
+                toks.push(self.token(raw, false, &mut s.lower));
+            }
         }
-        let lowered = &s.lowered;
-        let spans = &s.lower_spans;
-        let low = |i: usize| -> &str {
-            let (a, b) = spans[i];
-            &lowered[a as usize..b as usize]
-        };
-        for i in 0..n {
-            s.lex.push(self.lexicon.get(low(i)).copied());
-        }
-        let upper = &s.upper;
-        let lex = &s.lex;
-        let allcaps = upper.iter().filter(|u| **u).count();
+        let sentiments = &mut s.sentiments;
+        let scores = self.score_tokens(toks, sentiments, text);
+        s.text = buf;
+        scores
+    }
+
+    fn score_tokens(&self, toks: &[Tok], sentiments: &mut Vec<f64>, text: &str) -> Scores {
+        let n = toks.len();
+        let kw = |i: usize| toks[i].info.kw;
+        let lex = |i: usize| toks[i].info.lex();
+        let allcaps = toks.iter().filter(|t| t.upper).count();
         let is_cap_diff = allcaps > 0 && allcaps < n;
 
-        let sentiments = &mut s.sentiments;
         sentiments.clear();
         for i in 0..n {
-            let w = low(i);
-            if self.boosters.contains_key(w) || (i + 1 < n && w == "kind" && low(i + 1) == "of") {
+            let t = toks[i];
+            if t.info.booster_sign != 0 || (i + 1 < n && t.info.kw == K_KIND && kw(i + 1) == K_OF) {
                 sentiments.push(0.0);
                 continue;
             }
-            let Some(base) = lex[i] else {
+            let Some(base) = t.info.lex() else {
                 sentiments.push(0.0);
                 continue;
             };
             let mut valence = base;
-            if w == "no" && i + 1 < n && lex[i + 1].is_some() {
+            if t.info.kw == K_NO && i + 1 < n && lex(i + 1).is_some() {
                 valence = 0.0;
             }
-            if (i > 0 && low(i - 1) == "no")
-                || (i > 1 && low(i - 2) == "no")
-                || (i > 2 && low(i - 3) == "no" && matches!(low(i - 1), "or" | "nor"))
+            if (i > 0 && kw(i - 1) == K_NO)
+                || (i > 1 && kw(i - 2) == K_NO)
+                || (i > 2 && kw(i - 3) == K_NO && matches!(kw(i - 1), K_OR | K_NOR))
             {
                 valence = base * N_SCALAR;
             }
-            if upper[i] && is_cap_diff {
+            if t.upper && is_cap_diff {
                 if valence > 0.0 {
                     valence += C_INCR;
                 } else {
@@ -426,9 +597,9 @@ impl Vader {
                 }
             }
             for start_i in 0..3 {
-                if i > start_i && lex[i - (start_i + 1)].is_none() {
+                if i > start_i && lex(i - (start_i + 1)).is_none() {
                     let j = i - (start_i + 1);
-                    let mut sc = self.scalar_inc_dec(low(j), upper[j], valence, is_cap_diff);
+                    let mut sc = scalar_inc_dec(&toks[j], valence, is_cap_diff);
                     if start_i == 1 && sc != 0.0 {
                         sc *= 0.95;
                     }
@@ -436,25 +607,25 @@ impl Vader {
                         sc *= 0.9;
                     }
                     valence += sc;
-                    valence = self.negation_check(valence, &low, start_i, i);
+                    valence = negation_check(valence, toks, start_i, i);
                     if start_i == 2 {
-                        valence = special_idioms_check(valence, &low, n, i);
+                        valence = special_idioms_check(valence, toks, i);
                     }
                 }
             }
             // "least" as negation, except "at least" / "very least".
-            if i > 1 && lex[i - 1].is_none() && low(i - 1) == "least" {
-                if low(i - 2) != "at" && low(i - 2) != "very" {
+            if i > 1 && lex(i - 1).is_none() && kw(i - 1) == K_LEAST {
+                if kw(i - 2) != K_AT && kw(i - 2) != K_VERY {
                     valence *= N_SCALAR;
                 }
-            } else if i > 0 && lex[i - 1].is_none() && low(i - 1) == "least" {
+            } else if i > 0 && lex(i - 1).is_none() && kw(i - 1) == K_LEAST {
                 valence *= N_SCALAR;
             }
             sentiments.push(valence);
         }
 
         // The "but" rule, with the reference's lookup of each value's first occurrence.
-        if let Some(bi) = (0..n).find(|&i| low(i) == "but") {
+        if let Some(bi) = (0..n).find(|&i| kw(i) == K_BUT) {
             for k in 0..n {
                 let v = sentiments[k];
                 let si = sentiments.iter().position(|x| *x == v).unwrap_or(k);
@@ -467,113 +638,98 @@ impl Vader {
         }
         score_valence(sentiments, text)
     }
-
-    fn scalar_inc_dec(
-        &self,
-        word_lower: &str,
-        word_upper: bool,
-        valence: f64,
-        is_cap_diff: bool,
-    ) -> f64 {
-        let Some(&b) = self.boosters.get(word_lower) else {
-            return 0.0;
-        };
-        let mut scalar = if valence < 0.0 { -b } else { b };
-        if word_upper && is_cap_diff {
-            if valence > 0.0 {
-                scalar += C_INCR;
-            } else {
-                scalar -= C_INCR;
-            }
-        }
-        scalar
-    }
-
-    fn negated(&self, w: &str) -> bool {
-        self.negations.contains(w) || w.contains("n't")
-    }
-
-    fn negation_check<'a>(
-        &self,
-        valence: f64,
-        low: &impl Fn(usize) -> &'a str,
-        start_i: usize,
-        i: usize,
-    ) -> f64 {
-        match start_i {
-            0 => {
-                if self.negated(low(i - 1)) {
-                    return valence * N_SCALAR;
-                }
-            }
-            1 => {
-                if low(i - 2) == "never" && matches!(low(i - 1), "so" | "this") {
-                    return valence * 1.25;
-                } else if low(i - 2) == "without" && low(i - 1) == "doubt" {
-                    return valence;
-                } else if self.negated(low(i - 2)) {
-                    return valence * N_SCALAR;
-                }
-            }
-            _ => {
-                // Python precedence: (never and so/this two back) or (so/this one back).
-                if (low(i - 3) == "never" && matches!(low(i - 2), "so" | "this"))
-                    || matches!(low(i - 1), "so" | "this")
-                {
-                    return valence * 1.25;
-                } else if low(i - 3) == "without"
-                    && (low(i - 2) == "doubt" || low(i - 1) == "doubt")
-                {
-                    return valence;
-                } else if self.negated(low(i - 3)) {
-                    return valence * N_SCALAR;
-                }
-            }
-        }
-        valence
-    }
 }
 
-fn phrase_at<'a>(low: &impl Fn(usize) -> &'a str, start: usize, words: &[&str]) -> bool {
-    words.iter().enumerate().all(|(k, w)| low(start + k) == *w)
+fn scalar_inc_dec(word: &Tok, valence: f64, is_cap_diff: bool) -> f64 {
+    let Some(b) = word.info.booster() else {
+        return 0.0;
+    };
+    let mut scalar = if valence < 0.0 { -b } else { b };
+    if word.upper && is_cap_diff {
+        if valence > 0.0 {
+            scalar += C_INCR;
+        } else {
+            scalar -= C_INCR;
+        }
+    }
+    scalar
 }
 
-fn special_case<'a>(low: &impl Fn(usize) -> &'a str, start: usize, len: usize) -> Option<f64> {
+fn negation_check(valence: f64, toks: &[Tok], start_i: usize, i: usize) -> f64 {
+    let kw = |j: usize| toks[j].info.kw;
+    match start_i {
+        0 => {
+            if toks[i - 1].neg {
+                return valence * N_SCALAR;
+            }
+        }
+        1 => {
+            if kw(i - 2) == K_NEVER && matches!(kw(i - 1), K_SO | K_THIS) {
+                return valence * 1.25;
+            } else if kw(i - 2) == K_WITHOUT && kw(i - 1) == K_DOUBT {
+                return valence;
+            } else if toks[i - 2].neg {
+                return valence * N_SCALAR;
+            }
+        }
+        _ => {
+            // Python precedence: (never and so/this two back) or (so/this one back).
+            if (kw(i - 3) == K_NEVER && matches!(kw(i - 2), K_SO | K_THIS))
+                || matches!(kw(i - 1), K_SO | K_THIS)
+            {
+                return valence * 1.25;
+            } else if kw(i - 3) == K_WITHOUT && (kw(i - 2) == K_DOUBT || kw(i - 1) == K_DOUBT) {
+                return valence;
+            } else if toks[i - 3].neg {
+                return valence * N_SCALAR;
+            }
+        }
+    }
+    valence
+}
+
+fn special_case(toks: &[Tok], start: usize, len: usize) -> Option<f64> {
+    let first = toks[start].info.kw;
+    if first == K_NONE {
+        return None;
+    }
     SPECIAL_CASES
         .iter()
-        .find(|(words, _)| words.len() == len && phrase_at(low, start, words))
+        .find(|(words, _)| {
+            words.len() == len
+                && words
+                    .iter()
+                    .enumerate()
+                    .all(|(k, w)| toks[start + k].info.kw == *w)
+        })
         .map(|(_, v)| *v)
 }
 
 /// Called with i >= 3 only (the three-words-back branch).
-fn special_idioms_check<'a>(
-    mut valence: f64,
-    low: &impl Fn(usize) -> &'a str,
-    n: usize,
-    i: usize,
-) -> f64 {
+fn special_idioms_check(mut valence: f64, toks: &[Tok], i: usize) -> f64 {
+    let n = toks.len();
     // onezero, twoonezero, twoone, threetwoone, threetwo: first match wins.
     let sequences = [(i - 1, 2), (i - 2, 3), (i - 2, 2), (i - 3, 3), (i - 3, 2)];
     if let Some(v) = sequences
         .iter()
-        .find_map(|&(st, len)| special_case(low, st, len))
+        .find_map(|&(st, len)| special_case(toks, st, len))
     {
         valence = v;
     }
     if n - 1 > i {
-        if let Some(v) = special_case(low, i, 2) {
+        if let Some(v) = special_case(toks, i, 2) {
             valence = v;
         }
     }
     if n - 1 > i + 1 {
-        if let Some(v) = special_case(low, i, 3) {
+        if let Some(v) = special_case(toks, i, 3) {
             valence = v;
         }
     }
     // threetwoone (three words) never matches a booster; threetwo and twoone may.
     for st in [i - 3, i - 2] {
         for (a, b, v) in BOOSTER_BIGRAMS {
-            if low(st) == *a && low(st + 1) == *b {
+            if toks[st].info.kw == *a && toks[st + 1].info.kw == *b {
                 valence += v;
             }
         }
@@ -589,8 +745,12 @@ fn score_valence(sentiments: &[f64], text: &str) -> Scores {
     for v in sentiments {
         sum_s += v;
     }
-    let ep = text.bytes().filter(|b| *b == b'!').count().min(4) as f64 * 0.292;
-    let qm_count = text.bytes().filter(|b| *b == b'?').count();
+    let (mut ep_count, mut qm_count) = (0usize, 0usize);
+    for b in text.bytes() {
+        ep_count += usize::from(b == b'!');
+        qm_count += usize::from(b == b'?');
+    }
+    let ep = ep_count.min(4) as f64 * 0.292;
     let qm = if qm_count > 1 {
         if qm_count <= 3 {
             qm_count as f64 * 0.18

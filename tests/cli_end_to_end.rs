@@ -1,0 +1,123 @@
+//! The CLI end to end on the bundled fixtures, then the output read back by pandas,
+//! pyarrow, polars and duckdb (Python packages from tests/python/requirements.txt).
+
+mod common;
+use common::*;
+use std::process::Command;
+
+fn socialpulse() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_socialpulse"));
+    c.env("SOCIALPULSE_KEY", "end-to-end-test-key");
+    c
+}
+
+fn run_example(out: &std::path::Path) -> std::process::Output {
+    socialpulse()
+        .args(["run", "-q"])
+        .arg(root().join("pipelines/example.toml"))
+        .arg("--out")
+        .arg(out)
+        .output()
+        .expect("run socialpulse")
+}
+
+#[test]
+fn example_pipeline_output_reads_in_pandas_pyarrow_polars_duckdb() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    let o = run_example(&out);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success(),
+        "socialpulse failed: {stdout}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        stdout.contains("34 posts (2 duplicates removed), 4 rejects"),
+        "{stdout}"
+    );
+    // Staging is gone once published.
+    let leftovers: Vec<_> = std::fs::read_dir(&out)
+        .expect("out")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| n.starts_with(".staging") || n.starts_with(".replaced"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+
+    let py = Command::new("python3")
+        .arg(root().join("tests/python/check_posts.py"))
+        .arg(&out)
+        .args(["34", "4", "3"])
+        .output()
+        .expect("python3 must be installed (see tests/python/requirements.txt)");
+    assert!(
+        py.status.success(),
+        "python readers disagree (install with: pip install -r tests/python/requirements.txt):\n{}{}",
+        String::from_utf8_lossy(&py.stdout),
+        String::from_utf8_lossy(&py.stderr)
+    );
+}
+
+#[test]
+fn rerun_gives_identical_tables() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let a = dir.path().join("a");
+    let b = dir.path().join("b");
+    assert!(run_example(&a).status.success());
+    assert!(run_example(&b).status.success());
+    for table in ["posts", "rejects"] {
+        let files = |root: &std::path::Path| {
+            let mut v = Vec::new();
+            let mut stack = vec![root.join(table)];
+            while let Some(d) = stack.pop() {
+                for e in std::fs::read_dir(&d).expect("dir").filter_map(|e| e.ok()) {
+                    if e.path().is_dir() {
+                        stack.push(e.path());
+                    } else {
+                        v.push(e.path().strip_prefix(root).expect("prefix").to_path_buf());
+                    }
+                }
+            }
+            v.sort();
+            v
+        };
+        let fa = files(&a);
+        assert_eq!(fa, files(&b));
+        for f in fa {
+            assert_eq!(
+                std::fs::read(a.join(&f)).expect("a"),
+                std::fs::read(b.join(&f)).expect("b"),
+                "{f:?} differs"
+            );
+        }
+    }
+}
+
+#[test]
+fn quick_form_and_reject_ratio_exit_code() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    // Only the Brandwatch file without its mapping: unrecognised → 1 reject of 1 record.
+    let o = socialpulse()
+        .args(["run", "-q", "--input"])
+        .arg(root().join("fixtures/reddit"))
+        .arg("--input")
+        .arg(root().join("fixtures/listening/brandwatch_mentions.ndjson"))
+        .args(["--account", "reddit:NorthlineTransit", "--out"])
+        .arg(&out)
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stdout.contains("5 posts"), "{stdout}");
+    // 1 reject of 6 records = 16.7% > the default 5%.
+    assert_eq!(o.status.code(), Some(3), "{stdout}\n{stderr}");
+    assert!(stderr.contains("exceeds run.max_reject_ratio"), "{stderr}");
+    assert!(out.join("posts").is_dir() && out.join("_run.json").is_file());
+
+    let o = socialpulse().args(["run"]).output().expect("run");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr)
+        .contains("give a pipeline config or at least one --input"));
+}

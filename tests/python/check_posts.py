@@ -1,0 +1,89 @@
+"""Read socialpulse output the way analysts do: pandas, pyarrow, polars, duckdb.
+
+Usage: python3 check_posts.py OUT_DIR EXPECTED_POSTS EXPECTED_REJECTS EXPECTED_PARTITIONS
+Exits non-zero with a message on the first disagreement.
+"""
+import json
+import sys
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import polars as pl
+import pyarrow as pa
+import pyarrow.dataset as ds
+
+out = Path(sys.argv[1])
+want_posts, want_rejects, want_parts = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+
+
+def check(cond, msg):
+    if not cond:
+        print(f"FAIL: {msg}", file=sys.stderr)
+        sys.exit(1)
+
+
+# pandas straight on the table directory (Hive partitions discovered by pyarrow).
+df = pd.read_parquet(out / "posts")
+check(len(df) == want_posts, f"pandas rows {len(df)} != {want_posts}")
+check("date" in df.columns, "partition column `date` missing in pandas")
+check(str(df["created_at"].dtype) == "datetime64[us, UTC]", f"created_at dtype {df['created_at'].dtype}")
+check(df["date"].nunique() == want_parts, f"partitions {df['date'].nunique()} != {want_parts}")
+# The partition value is the UTC date of created_at.
+check((df["created_at"].dt.strftime("%Y-%m-%d") == df["date"].astype(str)).all(), "date != UTC date of created_at")
+
+# pyarrow: exact column types of the contract.
+dataset = ds.dataset(out / "posts", format="parquet", partitioning="hive")
+schema = dataset.schema
+expect = {
+    "platform": pa.string(),
+    "post_id": pa.string(),
+    "created_at": pa.timestamp("us", tz="UTC"),
+    "like_count": pa.int64(),
+    "view_count": pa.int64(),
+    "hashtags": pa.list_(pa.string()),
+    "mentions": pa.list_(pa.string()),
+    "sentiment_compound": pa.float64(),
+    "sentiment_label": pa.string(),
+    "source_position": pa.int64(),
+}
+for name, typ in expect.items():
+    check(schema.field(name).type == typ, f"pyarrow {name}: {schema.field(name).type} != {typ}")
+check(dataset.count_rows() == want_posts, "pyarrow row count")
+
+# polars with hive partitioning.
+pdf = pl.read_parquet(str(out / "posts" / "**" / "*.parquet"), hive_partitioning=True)
+check(pdf.height == want_posts, f"polars rows {pdf.height}")
+check(pdf.schema["created_at"] == pl.Datetime("us", "UTC"), f"polars created_at {pdf.schema['created_at']}")
+check("date" in pdf.columns, "polars partition column")
+
+# duckdb SQL over the files.
+con = duckdb.connect()
+glob = str(out / "posts" / "**" / "*.parquet")
+n, parts, dupes = con.execute(
+    f"""select count(*), count(distinct date),
+               count(*) - count(distinct (platform, post_id))
+        from read_parquet('{glob}', hive_partitioning = true)"""
+).fetchone()
+check(n == want_posts, f"duckdb rows {n}")
+check(parts == want_parts, f"duckdb partitions {parts}")
+check(dupes == 0, f"duckdb found {dupes} duplicate (platform, post_id)")
+ctype = con.execute(
+    f"select typeof(created_at) from read_parquet('{glob}', hive_partitioning = true) limit 1"
+).fetchone()[0]
+check(ctype == "TIMESTAMP WITH TIME ZONE", f"duckdb created_at type {ctype}")
+# Null counts stay null: no fake zeros where the source lacks the counter.
+nulls = con.execute(
+    f"select count(*) from read_parquet('{glob}', hive_partitioning = true) where platform = 'mastodon' and like_count is null"
+).fetchone()[0]
+check(nulls >= 1, "mastodon outbox posts should have null like_count")
+
+rj = pd.read_parquet(out / "rejects")
+check(len(rj) == want_rejects, f"rejects {len(rj)} != {want_rejects}")
+check(list(rj.columns) == ["source_file", "position", "position_kind", "format", "reason", "raw_excerpt"], f"rejects columns {list(rj.columns)}")
+
+manifest = json.loads((out / "_run.json").read_text())
+check(manifest["posts_written"] == want_posts, "manifest posts_written")
+check(manifest["rejects"] == want_rejects, "manifest rejects")
+check(all(len(i["blake3"]) == 64 for i in manifest["inputs"]), "manifest content hashes")
+print(f"ok: {want_posts} posts, {want_rejects} rejects, {want_parts} partitions read by pandas, pyarrow, polars, duckdb")
