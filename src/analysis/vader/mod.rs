@@ -319,7 +319,23 @@ struct Tok {
 
 pub struct Vader {
     words: FxHashMap<&'static str, WordInfo>,
+    /// One bit per (first, middle, last byte, length) signature of every key: three
+    /// quarters of tweet tokens are not in the table, and this rejects most of them
+    /// without hashing or lower-casing the token.
+    maybe: Box<[u64; PREFILTER_WORDS]>,
     emojis: FxHashMap<char, &'static str>,
+}
+
+const PREFILTER_BITS: u32 = 16;
+const PREFILTER_WORDS: usize = (1 << PREFILTER_BITS) / 64;
+
+/// Signature of a (lower-cased on the fly) non-empty token; see `Vader::maybe`.
+#[inline]
+fn prefilter_slot(b: &[u8]) -> usize {
+    let lo = |c: u8| u32::from(c.to_ascii_lowercase());
+    let n = b.len();
+    let x = lo(b[0]) | lo(b[n / 2]) << 8 | lo(b[n - 1]) << 16 | (n.min(255) as u32) << 24;
+    (x.wrapping_mul(0x9E37_79B1) >> (32 - PREFILTER_BITS)) as usize
 }
 
 /// The shared engine, built on first use.
@@ -334,10 +350,41 @@ fn py_space(c: char) -> bool {
     c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
 }
 
-#[inline]
-fn py_space_byte(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | 0x1c..=0x1f)
+// Byte classes for the ASCII fast path: one table lookup per byte gives everything
+// the tokeniser and the rules need.
+const C_SPACE: u8 = 1;
+const C_UPPER: u8 = 2;
+const C_LOWER: u8 = 4;
+const C_APOS: u8 = 8;
+const C_EXCL: u8 = 16;
+const C_QUEST: u8 = 32;
+
+const fn byte_classes() -> [u8; 256] {
+    let mut t = [0u8; 256];
+    let mut b = 0usize;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = if matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | 0x1c..=0x1f) {
+            C_SPACE
+        } else if c.is_ascii_uppercase() {
+            C_UPPER
+        } else if c.is_ascii_lowercase() {
+            C_LOWER
+        } else if c == b'\'' {
+            C_APOS
+        } else if c == b'!' {
+            C_EXCL
+        } else if c == b'?' {
+            C_QUEST
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
 }
+
+static CLASS: [u8; 256] = byte_classes();
 
 /// Python's `str.isupper`: no lower/title-case character and at least one upper-case one.
 fn py_isupper(s: &str) -> bool {
@@ -457,7 +504,16 @@ impl Vader {
                 }
             }
         }
-        Vader { words, emojis }
+        let mut maybe = Box::new([0u64; PREFILTER_WORDS]);
+        for k in words.keys().filter(|k| !k.is_empty()) {
+            let slot = prefilter_slot(k.as_bytes());
+            maybe[slot / 64] |= 1 << (slot % 64);
+        }
+        Vader {
+            words,
+            maybe,
+            emojis,
+        }
     }
 
     pub fn lexicon_len(&self) -> usize {
@@ -473,34 +529,63 @@ impl Vader {
         })
     }
 
-    fn token(&self, raw: &str, text_is_ascii: bool, lower: &mut String) -> Tok {
-        let token = strip_punc_if_word(raw);
+    /// An ASCII token whose byte classes (`C_*`, or-ed over the raw token) are known.
+    /// Stripping punctuation never changes the case flags, and the apostrophe flag is
+    /// only a hint that the exact "n't" test is worth running.
+    fn ascii_token(&self, raw: &str, classes: u8, lower: &mut String) -> Tok {
+        // ASCII: bytes are characters, so "two or fewer characters" is a length test.
+        let b = raw.as_bytes();
+        let start = b
+            .iter()
+            .position(|c| !c.is_ascii_punctuation())
+            .unwrap_or(b.len());
+        let end = b
+            .iter()
+            .rposition(|c| !c.is_ascii_punctuation())
+            .map_or(start, |e| e + 1);
+        let token = if end - start <= 2 {
+            raw
+        } else {
+            &raw[start..end]
+        };
         let b = token.as_bytes();
-        if text_is_ascii {
-            // One pass for the case flags; lower-case only when needed.
-            let (mut up, mut low, mut apos) = (false, false, false);
-            for &c in b {
-                up |= c.is_ascii_uppercase();
-                low |= c.is_ascii_lowercase();
-                apos |= c == b'\'';
-            }
-            let key: &str = if up {
-                lower.clear();
-                lower.push_str(token);
-                lower.make_ascii_lowercase();
-                lower
-            } else {
-                token
-            };
-            let info = self.words.get(key).copied().unwrap_or_default();
+        let up = classes & C_UPPER != 0;
+        let upper = up && classes & C_LOWER == 0;
+        let apos = classes & C_APOS != 0;
+        let slot = prefilter_slot(b);
+        if self.maybe[slot / 64] & (1 << (slot % 64)) == 0 {
+            // Not in any table; "n't" words are negations even when unknown.
             return Tok {
-                info,
-                upper: up && !low,
-                neg: info.negation || (apos && key.contains("n't")),
+                info: WordInfo::default(),
+                upper,
+                neg: apos && contains_nt_ignore_case(b),
             };
         }
+        let key: &str = if up {
+            lower.clear();
+            lower.push_str(token);
+            lower.make_ascii_lowercase();
+            lower
+        } else {
+            token
+        };
+        let info = self.words.get(key).copied().unwrap_or_default();
+        Tok {
+            info,
+            upper,
+            neg: info.negation || (apos && key.contains("n't")),
+        }
+    }
+
+    fn unicode_token(&self, raw: &str, lower: &mut String) -> Tok {
+        let token = strip_punc_if_word(raw);
         lower.clear();
-        lower.push_str(&token.to_lowercase());
+        if token.contains('Σ') {
+            // Final-sigma rules need the whole word: the rare allocating path.
+            lower.push_str(&token.to_lowercase());
+        } else {
+            lower.extend(token.chars().flat_map(char::to_lowercase));
+        }
         let info = self.words.get(lower.as_str()).copied().unwrap_or_default();
         Tok {
             info,
@@ -511,8 +596,9 @@ impl Vader {
 
     fn score_with(&self, text: &str, s: &mut Scratch) -> Scores {
         let mut buf = std::mem::take(&mut s.text);
+        let ascii = text.is_ascii();
         // Emojis to their descriptions (only non-ASCII characters can be emojis).
-        let text: &str = if text.is_ascii() {
+        let text: &str = if ascii {
             text
         } else {
             buf.clear();
@@ -535,33 +621,56 @@ impl Vader {
         // Tokens: Python's split() on whitespace (split() ignores the ends, so strip() is implied).
         let toks = &mut s.toks;
         toks.clear();
-        if text.is_ascii() {
+        let (mut excl, mut quest) = (0usize, 0usize);
+        if ascii {
             let bytes = text.as_bytes();
             let mut i = 0;
             while i < bytes.len() {
-                while i < bytes.len() && py_space_byte(bytes[i]) {
+                while i < bytes.len() && CLASS[bytes[i] as usize] == C_SPACE {
                     i += 1;
                 }
                 let start = i;
-                while i < bytes.len() && !py_space_byte(bytes[i]) {
+                let mut classes = 0u8;
+                while i < bytes.len() {
+                    let c = CLASS[bytes[i] as usize];
+                    if c == C_SPACE {
+                        break;
+                    }
+                    classes |= c;
                     i += 1;
                 }
+                if classes & (C_EXCL | C_QUEST) != 0 {
+                    for &b in &bytes[start..i] {
+                        excl += usize::from(b == b'!');
+                        quest += usize::from(b == b'?');
+                    }
+                }
                 if i > start {
-                    toks.push(self.token(&text[start..i], true, &mut s.lower));
+                    toks.push(self.ascii_token(&text[start..i], classes, &mut s.lower));
                 }
             }
         } else {
             for raw in text.split(py_space).filter(|t| !t.is_empty()) {
-                toks.push(self.token(raw, false, &mut s.lower));
+                toks.push(self.unicode_token(raw, &mut s.lower));
+            }
+            for b in text.bytes() {
+                excl += usize::from(b == b'!');
+                quest += usize::from(b == b'?');
             }
         }
         let sentiments = &mut s.sentiments;
-        let scores = self.score_tokens(toks, sentiments, text);
+        let scores = self.score_tokens(toks, sentiments, excl, quest);
         s.text = buf;
         scores
     }
 
-    fn score_tokens(&self, toks: &[Tok], sentiments: &mut Vec<f64>, text: &str) -> Scores {
+    fn score_tokens(
+        &self,
+        toks: &[Tok],
+        sentiments: &mut Vec<f64>,
+        excl: usize,
+        quest: usize,
+    ) -> Scores {
         let n = toks.len();
         let kw = |i: usize| toks[i].info.kw;
         let lex = |i: usize| toks[i].info.lex();
@@ -636,8 +745,15 @@ impl Vader {
                 }
             }
         }
-        score_valence(sentiments, text)
+        score_valence(sentiments, excl, quest)
     }
+}
+
+/// `"n't" in word.lower()` for ASCII bytes.
+fn contains_nt_ignore_case(b: &[u8]) -> bool {
+    b.windows(3).any(|w| {
+        w[0].eq_ignore_ascii_case(&b'n') && w[1] == b'\'' && w[2].eq_ignore_ascii_case(&b't')
+    })
 }
 
 fn scalar_inc_dec(word: &Tok, valence: f64, is_cap_diff: bool) -> f64 {
@@ -737,18 +853,14 @@ fn special_idioms_check(mut valence: f64, toks: &[Tok], i: usize) -> f64 {
     valence
 }
 
-fn score_valence(sentiments: &[f64], text: &str) -> Scores {
+/// `excl` and `quest`: the number of `!` and `?` in the text.
+fn score_valence(sentiments: &[f64], ep_count: usize, qm_count: usize) -> Scores {
     if sentiments.is_empty() {
         return Scores::default();
     }
     let mut sum_s: f64 = 0.0;
     for v in sentiments {
         sum_s += v;
-    }
-    let (mut ep_count, mut qm_count) = (0usize, 0usize);
-    for b in text.bytes() {
-        ep_count += usize::from(b == b'!');
-        qm_count += usize::from(b == b'?');
     }
     let ep = ep_count.min(4) as f64 * 0.292;
     let qm = if qm_count > 1 {
