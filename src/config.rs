@@ -16,6 +16,91 @@ pub struct Config {
     pub sentiment: SentimentConfig,
     /// Column mappings for generic CSV / NDJSON exports of listening tools.
     pub mappings: Vec<MappingConfig>,
+    /// Topic taxonomy: a post may carry several topics.
+    pub topics: Vec<TopicConfig>,
+    pub flags: FlagsConfig,
+    /// Escalation rules; empty means the built-in set (see README).
+    pub escalation: Vec<EscalationRule>,
+    pub emerging: EmergingConfig,
+}
+
+/// One topic of the taxonomy. Terms are matched case- and accent-insensitively on whole
+/// words; a term may be a phrase. A post matching any `exclude` phrase does not get the topic.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TopicConfig {
+    pub name: String,
+    pub terms: Vec<String>,
+    pub exclude: Vec<String>,
+    /// Every post with this topic is escalated (reason `topic:<name>`).
+    pub escalate: bool,
+}
+
+/// A named escalation reason and the phrases that trigger it.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EscalationRule {
+    pub reason: String,
+    pub terms: Vec<String>,
+    /// Ignore a match preceded (within three words) by a negation ("not going to sue").
+    pub negatable: bool,
+    /// Queue order in `escalations`: lower is more urgent.
+    pub priority: u8,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FlagsConfig {
+    /// Working days allowed to answer an official information request.
+    pub info_request_working_days: u32,
+    /// Public holidays (YYYY-MM-DD) that are not working days.
+    pub holidays: Vec<String>,
+    /// Extra complaint vocabulary (added to the built-in list).
+    pub complaint_terms: Vec<String>,
+    /// Extra official-information-request phrases (added to the built-in list).
+    pub info_request_terms: Vec<String>,
+    /// Replace e-mail addresses, phone numbers, street addresses and card numbers in
+    /// the written text with `[EMAIL]`, `[PHONE]`, `[ADDRESS]`, `[CARD]`.
+    pub redact_pii: bool,
+    /// Write no text at all (retention-limited deployments).
+    pub drop_text: bool,
+}
+
+impl Default for FlagsConfig {
+    fn default() -> Self {
+        FlagsConfig {
+            info_request_working_days: 20,
+            holidays: Vec::new(),
+            complaint_terms: Vec::new(),
+            info_request_terms: Vec::new(),
+            redact_pii: false,
+            drop_text: false,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EmergingConfig {
+    /// Days of history the baseline averages over.
+    pub baseline_days: u32,
+    /// A term needs at least this many posts on the day.
+    pub min_count: u32,
+    /// Terms reported per day.
+    pub top: usize,
+    /// Minimum score (log2 ratio of observed to expected).
+    pub min_score: f64,
+}
+
+impl Default for EmergingConfig {
+    fn default() -> Self {
+        EmergingConfig {
+            baseline_days: 28,
+            min_count: 3,
+            top: 20,
+            min_score: 1.0,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -189,6 +274,16 @@ impl Config {
         }
         if self.sentiment.negative_threshold > self.sentiment.positive_threshold {
             return Err("sentiment.negative_threshold must not exceed positive_threshold".into());
+        }
+        for d in &self.flags.holidays {
+            if chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_err() {
+                return Err(format!("flags.holidays: {d:?} is not YYYY-MM-DD"));
+            }
+        }
+        for t in &self.topics {
+            if t.name.is_empty() || t.terms.is_empty() {
+                return Err("every [[topics]] entry needs a name and terms".into());
+            }
         }
         for m in &self.mappings {
             if m.id.is_empty() || m.text.is_empty() || m.timestamp.is_empty() {

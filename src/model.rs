@@ -120,6 +120,27 @@ pub struct Post {
     pub sentiment: Option<Sentiment>,
     pub sentiment_label: Option<String>,
     pub sentiment_skipped: Option<String>,
+    /// Listening layer (see `analysis`).
+    pub listening: Listening,
+}
+
+/// What the listening layer adds to a post.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Listening {
+    pub topics: Vec<String>,
+    pub url_domains: Vec<String>,
+    pub emoji: Vec<String>,
+    pub is_question: bool,
+    pub is_complaint: bool,
+    pub info_request: bool,
+    /// Days since the Unix epoch (Parquet `date32`).
+    pub info_request_due: Option<i32>,
+    pub escalate: bool,
+    pub escalation_reasons: Vec<String>,
+    /// Most urgent reason's priority (lower is more urgent).
+    pub escalation_priority: Option<u8>,
+    pub has_pii: bool,
+    pub pii_types: Vec<String>,
 }
 
 impl Post {
@@ -148,6 +169,7 @@ impl Post {
             sentiment: None,
             sentiment_label: None,
             sentiment_skipped: None,
+            listening: Listening::default(),
         }
     }
 }

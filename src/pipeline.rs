@@ -6,6 +6,7 @@
 //! and writes that day's Parquet partition. A post's creation instant never changes
 //! between exports, so every copy of a post lands in the same day.
 
+use crate::analysis::emerging::{self, DayTerms, Emerging};
 use crate::analysis::Analyzer;
 use crate::config::Config;
 use crate::model::{Direction, Draft, Post, Reject};
@@ -24,7 +25,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 /// The tables a run publishes, in publication order (manifest last).
-pub const TABLES: &[&str] = &["posts", "rejects"];
+pub const TABLES: &[&str] = &["posts", "rejects", "escalations", "emerging_terms"];
 pub const MANIFEST: &str = "_run.json";
 
 /// The run manifest written as `OUT/_run.json`.
@@ -42,6 +43,7 @@ pub struct RunReport {
     pub rejects: u64,
     pub reject_ratio: f64,
     pub max_reject_ratio: f64,
+    pub escalations: u64,
     pub partitions: Vec<String>,
     pub durations_ms: BTreeMap<String, u64>,
     pub output: String,
@@ -404,6 +406,29 @@ fn run_inner(cfg: &Config, opts: &RunOptions) -> Result<RunReport, String> {
 
 type Durations = BTreeMap<String, u64>;
 
+/// What pass 2 produces for one day.
+struct DayResult {
+    date: String,
+    day: i64,
+    read: u64,
+    written: u64,
+    escalated: Vec<Post>,
+    terms: DayTerms,
+}
+
+/// Emerging-term counts of one day's posts: folded per rayon batch, reduced across batches.
+fn day_terms(posts: &[Post]) -> DayTerms {
+    let mut t = posts
+        .par_iter()
+        .fold(DayTerms::default, |mut acc, p| {
+            acc.add(p);
+            acc
+        })
+        .reduce(DayTerms::default, DayTerms::merge);
+    t.compact();
+    t
+}
+
 /// Pass 1: read every file (in parallel), normalise its drafts and hand them to
 /// `on_posts` batch by batch. Returns the per-file reports and all rejects.
 fn read_inputs(
@@ -465,6 +490,9 @@ pub struct Collected {
     pub posts: Vec<Post>,
     pub rejects: Vec<Reject>,
     pub inputs: Vec<FileReport>,
+    /// Escalated posts in queue order.
+    pub escalations: Vec<Post>,
+    pub emerging: Vec<Emerging>,
 }
 
 /// Read, normalise, deduplicate and analyse in memory with a given pseudonymiser.
@@ -479,12 +507,32 @@ pub fn collect(cfg: &Config, pseudo: &Pseudonymiser) -> Result<Collected, String
         }
     });
     let mut posts = dedup(all.into_inner().map_err(|_| "posts lock poisoned")?);
-    let analyzer = Analyzer::new(&cfg.sentiment);
+    let analyzer = Analyzer::new(cfg)?;
     posts.par_iter_mut().for_each(|p| analyzer.analyse(p));
+    let mut escalations: Vec<Post> = posts
+        .iter()
+        .filter(|p| p.listening.escalate)
+        .cloned()
+        .collect();
+    sinks::escalations::sort(&mut escalations);
+    let mut by_day: BTreeMap<i64, Vec<Post>> = BTreeMap::new();
+    for p in &posts {
+        by_day
+            .entry(utc_day(p.created_at))
+            .or_default()
+            .push(p.clone());
+    }
+    let terms: Vec<(i64, DayTerms)> = by_day
+        .into_iter()
+        .map(|(d, ps)| (d, day_terms(&ps)))
+        .collect();
+    let emerging = emerging::emerging(&terms, &cfg.emerging);
     Ok(Collected {
         posts,
         rejects,
         inputs,
+        escalations,
+        emerging,
     })
 }
 
@@ -525,12 +573,14 @@ fn run_staged(
 
     // Pass 2: per day, deduplicate, analyse, write the partition.
     let t = Instant::now();
-    let analyzer = Analyzer::new(&cfg.sentiment);
+    let analyzer = Analyzer::new(cfg)?;
     let posts_dir = staging.table_dir("posts");
     std::fs::create_dir_all(&posts_dir)
         .map_err(|e| format!("cannot create {}: {e}", posts_dir.display()))?;
-    let policy = sinks::posts::TextPolicy::default();
-    let per_day: Vec<Result<(String, u64, u64), String>> = days
+    let policy = sinks::posts::TextPolicy {
+        drop_text: cfg.flags.drop_text,
+    };
+    let per_day: Vec<Result<DayResult, String>> = days
         .par_iter()
         .map(|&day| {
             let spill_path = Spill::path(&spill_dir, day);
@@ -550,18 +600,52 @@ fn run_staged(
                 &[batch],
                 cfg.output.row_group_size,
             )?;
-            Ok((date, read, posts.len() as u64))
+            let terms = day_terms(&posts);
+            let escalated: Vec<Post> = posts
+                .iter()
+                .filter(|p| p.listening.escalate)
+                .cloned()
+                .collect();
+            Ok(DayResult {
+                date,
+                day,
+                read,
+                written: posts.len() as u64,
+                escalated,
+                terms,
+            })
         })
         .collect();
     let _ = std::fs::remove_dir_all(&spill_dir);
     let mut report = RunReport::default();
+    let mut escalated = Vec::new();
+    let mut terms = Vec::new();
     for r in per_day {
-        let (date, read, written) = r?;
-        report.partitions.push(date);
-        report.posts_read += read;
-        report.posts_written += written;
+        let r = r?;
+        report.partitions.push(r.date);
+        report.posts_read += r.read;
+        report.posts_written += r.written;
+        escalated.extend(r.escalated);
+        terms.push((r.day, r.terms));
     }
     report.duplicates_removed = report.posts_read - report.posts_written;
+    sinks::escalations::sort(&mut escalated);
+    sinks::parquet::write_batches(
+        &staging.table_dir("escalations").join("part-00000.parquet"),
+        sinks::escalations::schema(),
+        &[sinks::escalations::batch(&escalated, cfg.flags.drop_text)?],
+        cfg.output.row_group_size,
+    )?;
+    let emerging = emerging::emerging(&terms, &cfg.emerging);
+    sinks::parquet::write_batches(
+        &staging
+            .table_dir("emerging_terms")
+            .join("part-00000.parquet"),
+        sinks::emerging::schema(),
+        &[sinks::emerging::batch(&emerging)?],
+        cfg.output.row_group_size,
+    )?;
+    report.escalations = escalated.len() as u64;
     durations.insert("dedup_analyse_write".into(), t.elapsed().as_millis() as u64);
 
     // Rejects are already in a stable order.

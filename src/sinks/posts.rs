@@ -2,7 +2,10 @@
 
 use super::parquet::{string_list, string_list_type, timestamp_type};
 use crate::model::Post;
-use arrow::array::{ArrayRef, Float64Array, Int64Array, StringArray, TimestampMicrosecondArray};
+use arrow::array::{
+    ArrayRef, BooleanArray, Date32Array, Float64Array, Int64Array, StringArray,
+    TimestampMicrosecondArray,
+};
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use arrow::record_batch::RecordBatch;
 use std::sync::{Arc, OnceLock};
@@ -13,6 +16,7 @@ pub fn schema() -> SchemaRef {
         let s = |n: &str, null: bool| Field::new(n, DataType::Utf8, null);
         let i = |n: &str| Field::new(n, DataType::Int64, true);
         let f = |n: &str| Field::new(n, DataType::Float64, true);
+        let b = |n: &str| Field::new(n, DataType::Boolean, false);
         Arc::new(Schema::new(vec![
             s("platform", false),
             s("post_id", false),
@@ -41,6 +45,17 @@ pub fn schema() -> SchemaRef {
             f("sentiment_compound"),
             s("sentiment_label", true),
             s("sentiment_skipped", true),
+            Field::new("topics", string_list_type(), true),
+            Field::new("url_domains", string_list_type(), true),
+            Field::new("emoji", string_list_type(), true),
+            b("is_question"),
+            b("is_complaint"),
+            b("info_request"),
+            Field::new("info_request_due", DataType::Date32, true),
+            b("escalate"),
+            Field::new("escalation_reasons", string_list_type(), true),
+            b("has_pii"),
+            Field::new("pii_types", string_list_type(), true),
             s("source_file", false),
             Field::new("source_position", DataType::Int64, false),
         ]))
@@ -61,6 +76,9 @@ pub fn batch(posts: &[Post], policy: TextPolicy) -> Result<RecordBatch, String> 
     }
     let ints = |f: fn(&Post) -> Option<i64>| -> ArrayRef {
         Arc::new(posts.iter().map(f).collect::<Int64Array>())
+    };
+    let bools = |f: fn(&Post) -> bool| -> ArrayRef {
+        Arc::new(posts.iter().map(|p| Some(f(p))).collect::<BooleanArray>())
     };
     let floats = |f: fn(&Post) -> Option<f64>| -> ArrayRef {
         Arc::new(posts.iter().map(f).collect::<Float64Array>())
@@ -100,6 +118,26 @@ pub fn batch(posts: &[Post], policy: TextPolicy) -> Result<RecordBatch, String> 
         floats(|p| p.sentiment.map(|s| s.compound)),
         strs(posts.iter().map(|p| p.sentiment_label.as_deref())),
         strs(posts.iter().map(|p| p.sentiment_skipped.as_deref())),
+        string_list(posts.iter().map(|p| p.listening.topics.as_slice())),
+        string_list(posts.iter().map(|p| p.listening.url_domains.as_slice())),
+        string_list(posts.iter().map(|p| p.listening.emoji.as_slice())),
+        bools(|p| p.listening.is_question),
+        bools(|p| p.listening.is_complaint),
+        bools(|p| p.listening.info_request),
+        Arc::new(
+            posts
+                .iter()
+                .map(|p| p.listening.info_request_due)
+                .collect::<Date32Array>(),
+        ),
+        bools(|p| p.listening.escalate),
+        string_list(
+            posts
+                .iter()
+                .map(|p| p.listening.escalation_reasons.as_slice()),
+        ),
+        bools(|p| p.listening.has_pii),
+        string_list(posts.iter().map(|p| p.listening.pii_types.as_slice())),
         strs(posts.iter().map(|p| Some(p.source_file.as_str()))),
         Arc::new(
             posts

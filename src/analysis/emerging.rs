@@ -1,0 +1,207 @@
+//! Emerging terms: per day, the words and hashtags of inbound posts whose frequency
+//! rises most against a trailing baseline, so topics nobody put in the taxonomy surface.
+//!
+//! For day d with `day_posts` inbound posts, a term used in `count` of them, and over the
+//! previous `baseline_days` days `baseline_count` uses among `baseline_posts` posts:
+//!
+//! ```text
+//! expected = day_posts * (baseline_count + 1) / (baseline_posts + 1)
+//! score    = log2((count + 1) / (expected + 1))
+//! ```
+//!
+//! A term is reported when `count >= min_count` and `score >= min_score`; the top `top`
+//! per day by score (ties by term). With no history, expected = day_posts, so nothing is
+//! claimed to emerge on the first day. Counts are document frequencies (a term counts once
+//! per post). To bound memory, a day keeps only terms used in at least two posts.
+
+use super::fold::fold;
+use crate::config::EmergingConfig;
+use crate::model::{Direction, Post};
+use rustc_hash::{FxHashMap, FxHashSet};
+
+/// Term counts of one day: mergeable (fold per batch, reduce across batches).
+#[derive(Clone, Debug, Default)]
+pub struct DayTerms {
+    pub posts: u64,
+    pub counts: FxHashMap<String, u64>,
+}
+
+impl DayTerms {
+    pub fn add(&mut self, post: &Post) {
+        if post.direction != Direction::Inbound {
+            return;
+        }
+        self.posts += 1;
+        for t in terms(post) {
+            *self.counts.entry(t).or_insert(0) += 1;
+        }
+    }
+
+    pub fn merge(mut self, other: DayTerms) -> DayTerms {
+        self.posts += other.posts;
+        for (k, v) in other.counts {
+            *self.counts.entry(k).or_insert(0) += v;
+        }
+        self
+    }
+
+    /// Drop terms seen in a single post (see module docs).
+    pub fn compact(&mut self) {
+        self.counts.retain(|_, c| *c >= 2);
+    }
+}
+
+const STOPWORDS: &[&str] = &[
+    "about", "after", "again", "also", "been", "before", "being", "but", "could", "does", "doing",
+    "dont", "from", "have", "here", "just", "like", "more", "much", "only", "other", "over",
+    "really", "same", "should", "some", "still", "such", "than", "that", "their", "them", "then",
+    "there", "these", "they", "this", "those", "today", "very", "want", "were", "what", "when",
+    "where", "which", "while", "will", "with", "would", "your", "you're", "i'm", "it's", "thanks",
+    "thank", "please", "yours", "into", "because",
+];
+
+/// Distinct terms of a post: `#hashtag`s and folded words of 4+ letters that are not stop
+/// words, mentions, URLs or numbers.
+pub fn terms(post: &Post) -> Vec<String> {
+    let mut set: FxHashSet<String> = FxHashSet::default();
+    for h in &post.hashtags {
+        set.insert(format!("#{}", fold(h)));
+    }
+    let folded = fold(&post.text);
+    for tok in folded.split(' ') {
+        if tok.starts_with('@')
+            || tok.starts_with('#')
+            || tok.contains("://")
+            || tok.starts_with("www.")
+        {
+            continue;
+        }
+        for w in tok.split(|c: char| !(c.is_alphanumeric() || c == '\'')) {
+            let w = w.trim_matches('\'');
+            if w.chars().count() >= 4
+                && !w.chars().all(|c| c.is_ascii_digit())
+                && !STOPWORDS.contains(&w)
+            {
+                set.insert(w.to_string());
+            }
+        }
+    }
+    let mut v: Vec<String> = set.into_iter().collect();
+    v.sort();
+    v
+}
+
+/// One row of `emerging_terms`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Emerging {
+    /// Days since the Unix epoch.
+    pub day: i64,
+    pub term: String,
+    pub count: u64,
+    pub baseline_count: u64,
+    pub baseline_posts: u64,
+    pub day_posts: u64,
+    pub expected: f64,
+    pub score: f64,
+    pub rank: u32,
+}
+
+/// Score every day against its trailing window. `days` must be sorted by day.
+pub fn emerging(days: &[(i64, DayTerms)], cfg: &EmergingConfig) -> Vec<Emerging> {
+    let mut out = Vec::new();
+    for (idx, (day, today)) in days.iter().enumerate() {
+        let window: Vec<&(i64, DayTerms)> = days[..idx]
+            .iter()
+            .filter(|(d, _)| *d >= day - i64::from(cfg.baseline_days) && *d < *day)
+            .collect();
+        let baseline_posts: u64 = window.iter().map(|(_, t)| t.posts).sum();
+        let mut rows: Vec<Emerging> = today
+            .counts
+            .iter()
+            .filter(|(_, c)| **c >= u64::from(cfg.min_count))
+            .map(|(term, &count)| {
+                let baseline_count: u64 = window
+                    .iter()
+                    .map(|(_, t)| t.counts.get(term).copied().unwrap_or(0))
+                    .sum();
+                let expected = today.posts as f64 * (baseline_count as f64 + 1.0)
+                    / (baseline_posts as f64 + 1.0);
+                let score = ((count as f64 + 1.0) / (expected + 1.0)).log2();
+                Emerging {
+                    day: *day,
+                    term: term.clone(),
+                    count,
+                    baseline_count,
+                    baseline_posts,
+                    day_posts: today.posts,
+                    expected,
+                    score,
+                    rank: 0,
+                }
+            })
+            .filter(|e| e.score >= cfg.min_score)
+            .collect();
+        rows.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| a.term.cmp(&b.term))
+        });
+        rows.truncate(cfg.top);
+        for (i, r) in rows.iter_mut().enumerate() {
+            r.rank = i as u32 + 1;
+        }
+        out.extend(rows);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn score_worked_by_hand() {
+        let day = |posts: u64, terms: &[(&str, u64)]| DayTerms {
+            posts,
+            counts: terms.iter().map(|(t, c)| (t.to_string(), *c)).collect(),
+        };
+        let days = vec![
+            (100, day(50, &[("strike", 2)])),
+            (101, day(50, &[("strike", 2)])),
+            (102, day(40, &[("strike", 20), ("#buslanes", 3)])),
+        ];
+        let cfg = EmergingConfig {
+            baseline_days: 28,
+            min_count: 3,
+            top: 10,
+            min_score: 1.0,
+        };
+        let rows = emerging(&days, &cfg);
+        // Day 102, "strike": expected = 40 * (4 + 1) / (100 + 1) = 1.980198..,
+        // score = log2(21 / 2.980198..) = 2.81690..
+        let strike = rows
+            .iter()
+            .find(|r| r.term == "strike")
+            .expect("strike emerges");
+        assert_eq!(
+            (
+                strike.day,
+                strike.count,
+                strike.baseline_count,
+                strike.baseline_posts
+            ),
+            (102, 20, 4, 100)
+        );
+        assert!((strike.expected - 200.0 / 101.0).abs() < 1e-12);
+        assert!((strike.score - (21.0f64 / (200.0 / 101.0 + 1.0)).log2()).abs() < 1e-12);
+        assert_eq!(strike.rank, 1);
+        // "#buslanes": expected = 40 * 1 / 101 = 0.396.., score = log2(4 / 1.396..) = 1.518..
+        let bus = rows
+            .iter()
+            .find(|r| r.term == "#buslanes")
+            .expect("hashtag emerges");
+        assert_eq!(bus.rank, 2);
+        // Nothing emerges on the first days (no history, or below min_count).
+        assert!(rows.iter().all(|r| r.day == 102));
+    }
+}

@@ -1,0 +1,302 @@
+//! Per-post flags: question, complaint, official information request (with its
+//! statutory due date), escalation with reasons, and the built-in vocabularies.
+
+use crate::config::EscalationRule;
+use chrono::{Datelike, NaiveDate, Weekday};
+
+/// Built-in escalation rules, used when the config has none. Priority orders the
+/// `escalations` queue (lower first).
+pub fn default_escalation_rules() -> Vec<EscalationRule> {
+    let rule = |reason: &str, priority: u8, negatable: bool, terms: &[&str]| EscalationRule {
+        reason: reason.to_string(),
+        terms: terms.iter().map(|t| t.to_string()).collect(),
+        negatable,
+        priority,
+    };
+    vec![
+        rule(
+            "self_harm",
+            1,
+            false,
+            &[
+                "kill myself",
+                "killing myself",
+                "suicide",
+                "suicidal",
+                "end my life",
+                "self harm",
+                "self-harm",
+                "want to die",
+                "hurt myself",
+                "jump in front of",
+            ],
+        ),
+        rule(
+            "safety",
+            2,
+            false,
+            &[
+                "gun",
+                "knife",
+                "stabbed",
+                "weapon",
+                "bomb threat",
+                "suspicious package",
+                "assaulted",
+                "assault",
+                "attacked",
+                "fight on",
+                "injured",
+                "unsafe",
+                "derailed",
+                "fire on the",
+                "smoke on the",
+                "emergency",
+                "dangerous driving",
+                "nearly hit",
+            ],
+        ),
+        rule(
+            "harassment",
+            3,
+            true,
+            &[
+                "harassed",
+                "harassment",
+                "harassing",
+                "groped",
+                "abused",
+                "abusive",
+                "racist",
+                "racism",
+                "sexual",
+                "stalking",
+                "followed me",
+                "threatened me",
+                "spat on",
+                "homophobic",
+            ],
+        ),
+        rule(
+            "accessibility",
+            4,
+            true,
+            &[
+                "wheelchair",
+                "lift out of order",
+                "lift is broken",
+                "elevator out of order",
+                "elevator broken",
+                "ramp",
+                "mobility scooter",
+                "guide dog",
+                "accessible",
+                "accessibility",
+                "disabled",
+                "disability",
+                "blind",
+                "deaf",
+                "hearing loop",
+            ],
+        ),
+        rule(
+            "legal",
+            5,
+            true,
+            &[
+                "lawyer",
+                "solicitor",
+                "sue",
+                "suing",
+                "lawsuit",
+                "legal action",
+                "take you to court",
+                "ombudsman",
+                "human rights commission",
+                "small claims",
+                "tribunal",
+            ],
+        ),
+        rule(
+            "media",
+            6,
+            false,
+            &[
+                "journalist",
+                "reporter",
+                "media enquiry",
+                "media inquiry",
+                "press enquiry",
+                "press inquiry",
+                "request for comment",
+                "for a story",
+                "deadline for comment",
+                "on the record",
+            ],
+        ),
+    ]
+}
+
+/// Priority of information requests in the escalation queue (statutory deadline).
+pub const INFO_REQUEST_PRIORITY: u8 = 4;
+
+pub const COMPLAINT_TERMS: &[&str] = &[
+    "complaint",
+    "complain",
+    "complaining",
+    "unacceptable",
+    "disgraceful",
+    "disgusting",
+    "appalling",
+    "ridiculous",
+    "terrible service",
+    "worst",
+    "useless",
+    "fed up",
+    "sick of",
+    "still waiting",
+    "no show",
+    "didn't show up",
+    "never turned up",
+    "late again",
+    "cancelled again",
+    "refund",
+    "overcharged",
+    "charged twice",
+    "rude",
+    "filthy",
+    "broken again",
+    "not good enough",
+    "shocking",
+];
+
+pub const INFO_REQUEST_TERMS: &[&str] = &[
+    "official information act",
+    "official information request",
+    "oia request",
+    "under the oia",
+    "lgoima",
+    "local government official information",
+    "foia",
+    "foi request",
+    "freedom of information",
+    "access to information request",
+    "information request",
+    "i request copies of",
+    "request copies of",
+    "please provide copies of",
+    "i would like to request",
+    "subject access request",
+    "privacy act request",
+];
+
+const INTERROGATIVES: &[&str] = &[
+    "how", "when", "where", "why", "what", "which", "who", "whom", "whose", "is", "are", "was",
+    "were", "can", "could", "will", "would", "does", "do", "did", "should", "shall", "may", "has",
+    "have",
+];
+
+/// A question to the organisation: a `?` (or `¿`) outside URLs and quotations, or a
+/// sentence that opens with an interrogative word ("how do I get a refund").
+pub fn looks_like_question(text: &str) -> bool {
+    let cleaned = strip_urls_and_quotes(text);
+    if cleaned.contains('?') || cleaned.contains('¿') {
+        return true;
+    }
+    cleaned
+        .split(['.', '!', '\n'])
+        .map(|s| {
+            s.split_whitespace()
+                .find(|w| !w.starts_with('@'))
+                .unwrap_or("")
+        })
+        .any(|first| {
+            let w = first
+                .trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase();
+            INTERROGATIVES.contains(&w.as_str())
+        })
+}
+
+/// Remove URLs and "quoted" or “quoted” passages (someone else's words).
+fn strip_urls_and_quotes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_quote: Option<char> = None;
+    for word in text.split_inclusive(char::is_whitespace) {
+        let w = word.trim();
+        if w.starts_with("http://") || w.starts_with("https://") || w.starts_with("www.") {
+            out.push(' ');
+            continue;
+        }
+        for c in word.chars() {
+            match (in_quote, c) {
+                (None, '"') => in_quote = Some('"'),
+                (None, '\u{201C}') => in_quote = Some('\u{201D}'),
+                (Some(close), c) if c == close => in_quote = None,
+                (Some(_), _) => {}
+                (None, c) => out.push(c),
+            }
+        }
+    }
+    out
+}
+
+/// The date `working_days` working days after `received` (the day of receipt does not
+/// count; weekends and the listed holidays are skipped), as the OIA/LGOIMA counts.
+pub fn due_date(received: NaiveDate, working_days: u32, holidays: &[NaiveDate]) -> NaiveDate {
+    let mut d = received;
+    let mut left = working_days;
+    while left > 0 {
+        d = match d.succ_opt() {
+            Some(n) => n,
+            None => return d,
+        };
+        let weekend = matches!(d.weekday(), Weekday::Sat | Weekday::Sun);
+        if !weekend && !holidays.contains(&d) {
+            left -= 1;
+        }
+    }
+    d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_else(|e| panic!("{s}: {e}"))
+    }
+
+    #[test]
+    fn due_dates_count_working_days_after_receipt() {
+        // Received Tuesday 3 Nov 2026: 20 working days later is Tuesday 1 Dec 2026.
+        assert_eq!(due_date(date("2026-11-03"), 20, &[]), date("2026-12-01"));
+        // Received on a Saturday: counting starts Monday 9 Nov; day 20 is Friday 4 Dec.
+        assert_eq!(due_date(date("2026-11-07"), 20, &[]), date("2026-12-04"));
+        // A holiday inside the window pushes the date one working day.
+        assert_eq!(
+            due_date(date("2026-11-03"), 20, &[date("2026-11-16")]),
+            date("2026-12-02")
+        );
+        assert_eq!(due_date(date("2026-11-03"), 1, &[]), date("2026-11-04"));
+    }
+
+    #[test]
+    fn questions() {
+        assert!(looks_like_question(
+            "@NorthlineTransit does the 25 still stop at Elm Park?"
+        ));
+        assert!(looks_like_question(
+            "@NorthlineTransit how do I get a refund for yesterday"
+        ));
+        assert!(looks_like_question("¿por qué no ponen más vagones"));
+        assert!(!looks_like_question("Great service today, thanks!"));
+        // A question inside quotes is someone else's; a '?' in a URL is not a question.
+        assert!(!looks_like_question(
+            "My boss said \"are you late again?\" thanks Northline"
+        ));
+        assert!(!looks_like_question(
+            "Timetable here https://northline.example/t?route=25"
+        ));
+    }
+}

@@ -1,0 +1,65 @@
+//! Text folding for matching: lower case, Latin accents removed (Māori macrons too),
+//! typographic apostrophes made ASCII, whitespace runs collapsed to one space.
+
+/// Fold `text` into `out` (cleared first).
+pub fn fold_into(text: &str, out: &mut String) {
+    out.clear();
+    let mut prev_space = true;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            if !prev_space {
+                out.push(' ');
+                prev_space = true;
+            }
+            continue;
+        }
+        prev_space = false;
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+            continue;
+        }
+        match c {
+            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'À' | 'Á' | 'Â' | 'Ã' | 'Ä' | 'Å' | 'Ā' => {
+                out.push('a')
+            }
+            'ç' | 'Ç' => out.push('c'),
+            'è' | 'é' | 'ê' | 'ë' | 'ē' | 'È' | 'É' | 'Ê' | 'Ë' | 'Ē' => out.push('e'),
+            'ì' | 'í' | 'î' | 'ï' | 'ī' | 'Ì' | 'Í' | 'Î' | 'Ï' | 'Ī' => out.push('i'),
+            'ñ' | 'Ñ' => out.push('n'),
+            'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'Ò' | 'Ó' | 'Ô' | 'Õ' | 'Ö' | 'Ø' | 'Ō' => {
+                out.push('o')
+            }
+            'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'Ù' | 'Ú' | 'Û' | 'Ü' | 'Ū' => out.push('u'),
+            'ý' | 'ÿ' | 'Ý' => out.push('y'),
+            'ß' => out.push_str("ss"),
+            'æ' | 'Æ' => out.push_str("ae"),
+            'œ' | 'Œ' => out.push_str("oe"),
+            '\u{2018}' | '\u{2019}' | '\u{02BC}' => out.push('\''),
+            '\u{201C}' | '\u{201D}' => out.push('"'),
+            '\u{2013}' | '\u{2014}' => out.push('-'),
+            // Combining accents (decomposed input) disappear.
+            '\u{0300}'..='\u{036F}' => {}
+            other => out.extend(other.to_lowercase()),
+        }
+    }
+    if out.ends_with(' ') {
+        out.pop();
+    }
+}
+
+pub fn fold(text: &str) -> String {
+    let mut s = String::with_capacity(text.len());
+    fold_into(text, &mut s);
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fold;
+
+    #[test]
+    fn folding() {
+        assert_eq!(fold("  Café  DÉLAYS\n\tMāori  "), "cafe delays maori");
+        assert_eq!(fold("Don’t"), "don't");
+    }
+}

@@ -1,0 +1,191 @@
+//! Personal data in text: e-mail addresses, phone numbers, street addresses and
+//! payment card numbers (13–19 digits passing the Luhn check). Digits inside URLs
+//! are never taken for phone or card numbers.
+
+use regex::Regex;
+use std::sync::OnceLock;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Pii {
+    Email,
+    Card,
+    Phone,
+    Address,
+}
+
+impl Pii {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Pii::Email => "email",
+            Pii::Card => "card",
+            Pii::Phone => "phone",
+            Pii::Address => "address",
+        }
+    }
+    fn placeholder(self) -> &'static str {
+        match self {
+            Pii::Email => "[EMAIL]",
+            Pii::Card => "[CARD]",
+            Pii::Phone => "[PHONE]",
+            Pii::Address => "[ADDRESS]",
+        }
+    }
+}
+
+struct Patterns {
+    url: Regex,
+    email: Regex,
+    card: Regex,
+    phone: Regex,
+    address: Regex,
+}
+
+fn patterns() -> &'static Patterns {
+    static P: OnceLock<Patterns> = OnceLock::new();
+    P.get_or_init(|| {
+        // The patterns are constants; a failure to compile is a programming error caught by tests.
+        let re = |p: &str| Regex::new(p).unwrap_or_else(|e| panic!("invalid built-in pattern {p}: {e}"));
+        Patterns {
+            url: re(r"(?i)\b(?:https?://|www\.)\S+"),
+            email: re(r"(?i)\b[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b"),
+            card: re(r"\b\d(?:[ -]?\d){12,18}\b"),
+            phone: re(r"(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\b\d{2,4}[ .-]?\d{3,4}[ .-]?\d{3,4}\b"),
+            address: re(
+                r"\b\d{1,5}[A-Za-z]?,?\s+(?:[A-Z][a-z]+\s+){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Place|Pl|Crescent|Cres|Terrace|Tce|Boulevard|Blvd|Way|Court|Ct|Parade|Highway|Hwy|Close|Grove)\b\.?",
+            ),
+        }
+    })
+}
+
+fn luhn(digits: &[u8]) -> bool {
+    let mut sum = 0u32;
+    for (i, d) in digits.iter().rev().enumerate() {
+        let mut v = u32::from(*d);
+        if i % 2 == 1 {
+            v *= 2;
+            if v > 9 {
+                v -= 9;
+            }
+        }
+        sum += v;
+    }
+    sum.is_multiple_of(10)
+}
+
+/// Spans (start, end, kind) of personal data, sorted and non-overlapping.
+pub fn find(text: &str) -> Vec<(usize, usize, Pii)> {
+    if !text.bytes().any(|b| b.is_ascii_digit() || b == b'@') {
+        return Vec::new();
+    }
+    let p = patterns();
+    let urls: Vec<(usize, usize)> = p
+        .url
+        .find_iter(text)
+        .map(|m| (m.start(), m.end()))
+        .collect();
+    let in_url = |s: usize, e: usize| urls.iter().any(|&(us, ue)| s < ue && e > us);
+    let mut spans: Vec<(usize, usize, Pii)> = Vec::new();
+    let overlaps = |spans: &[(usize, usize, Pii)], s: usize, e: usize| {
+        spans.iter().any(|&(a, b, _)| s < b && e > a)
+    };
+    for m in p.email.find_iter(text) {
+        spans.push((m.start(), m.end(), Pii::Email));
+    }
+    for m in p.card.find_iter(text) {
+        let digits: Vec<u8> = m
+            .as_str()
+            .bytes()
+            .filter(u8::is_ascii_digit)
+            .map(|b| b - b'0')
+            .collect();
+        if (13..=19).contains(&digits.len())
+            && luhn(&digits)
+            && !in_url(m.start(), m.end())
+            && !overlaps(&spans, m.start(), m.end())
+        {
+            spans.push((m.start(), m.end(), Pii::Card));
+        }
+    }
+    for m in p.phone.find_iter(text) {
+        let n = m.as_str().bytes().filter(u8::is_ascii_digit).count();
+        // Part of a longer run of digit groups (a card or reference number) is not a phone.
+        let b = text.as_bytes();
+        let digit_near = |i: Option<usize>, step_back: bool| -> bool {
+            let Some(i) = i else { return false };
+            match b.get(i) {
+                Some(c) if c.is_ascii_digit() => true,
+                Some(b' ' | b'-' | b'.') => {
+                    let j = if step_back {
+                        i.checked_sub(1)
+                    } else {
+                        Some(i + 1)
+                    };
+                    j.and_then(|j| b.get(j)).is_some_and(u8::is_ascii_digit)
+                }
+                _ => false,
+            }
+        };
+        if digit_near(m.start().checked_sub(1), true) || digit_near(Some(m.end()), false) {
+            continue;
+        }
+        if (8..=15).contains(&n)
+            && !in_url(m.start(), m.end())
+            && !overlaps(&spans, m.start(), m.end())
+        {
+            spans.push((m.start(), m.end(), Pii::Phone));
+        }
+    }
+    for m in p.address.find_iter(text) {
+        if !in_url(m.start(), m.end()) && !overlaps(&spans, m.start(), m.end()) {
+            spans.push((m.start(), m.end(), Pii::Address));
+        }
+    }
+    spans.sort();
+    spans
+}
+
+/// The text with every span replaced by its placeholder.
+pub fn redact(text: &str, spans: &[(usize, usize, Pii)]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for &(s, e, kind) in spans {
+        out.push_str(&text[at..s]);
+        out.push_str(kind.placeholder());
+        at = e;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(t: &str) -> Vec<&'static str> {
+        find(t).into_iter().map(|(_, _, k)| k.as_str()).collect()
+    }
+
+    #[test]
+    fn detects_and_redacts() {
+        let t =
+            "Email me at jane.doe@example.co.nz or call 021 555 1234, I live at 12 Queen Street";
+        assert_eq!(kinds(t), vec!["email", "phone", "address"]);
+        assert_eq!(
+            redact(t, &find(t)),
+            "Email me at [EMAIL] or call [PHONE], I live at [ADDRESS]"
+        );
+        // 4111 1111 1111 1111 passes Luhn; 4111 1111 1111 1112 does not (and is too long for a phone).
+        assert_eq!(
+            kinds("card 4111 1111 1111 1111 charged twice"),
+            vec!["card"]
+        );
+        assert_eq!(kinds("ref 4111 1111 1111 1112"), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn urls_with_digits_dates_and_times_are_not_pii() {
+        assert!(find("see https://x.com/NorthlineTransit/status/1853100000000000001 and https://t.co/20261103").is_empty());
+        assert!(find("Route 25 at 08:15 on 2026-11-03, bus 4411").is_empty());
+        assert!(find("The 7:15 from platform 2 was cancelled").is_empty());
+    }
+}
