@@ -18,6 +18,8 @@ pub struct Config {
     pub mappings: Vec<MappingConfig>,
     /// Topic taxonomy: a post may carry several topics.
     pub topics: Vec<TopicConfig>,
+    /// TOML files holding more `[[topics]]` (relative to the config file), appended in order.
+    pub topic_files: Vec<PathBuf>,
     pub flags: FlagsConfig,
     /// Escalation rules; empty means the built-in set (see README).
     pub escalation: Vec<EscalationRule>,
@@ -250,6 +252,9 @@ impl Config {
             toml::from_str(&text).map_err(|e| format!("invalid config {}: {e}", path.display()))?;
         let base = path.parent().unwrap_or(Path::new("."));
         cfg.resolve_paths(base);
+        for f in cfg.topic_files.clone() {
+            cfg.topics.extend(load_topics(&f)?);
+        }
         cfg.validate()
             .map_err(|e| format!("invalid config {}: {e}", path.display()))?;
         Ok(cfg)
@@ -262,6 +267,7 @@ impl Config {
             }
         };
         self.input.paths.iter_mut().for_each(fix);
+        self.topic_files.iter_mut().for_each(fix);
         fix(&mut self.output.dir);
         if let Some(k) = self.privacy.key_file.as_mut() {
             fix(k);
@@ -307,6 +313,20 @@ impl Config {
         let json = serde_json::to_string(self).unwrap_or_default();
         blake3::hash(json.as_bytes()).to_hex()[..16].to_string()
     }
+}
+
+/// A taxonomy file: a TOML document of `[[topics]]` only.
+fn load_topics(path: &Path) -> Result<Vec<TopicConfig>, String> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct TopicsFile {
+        topics: Vec<TopicConfig>,
+    }
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read topic file {}: {e}", path.display()))?;
+    let f: TopicsFile =
+        toml::from_str(&text).map_err(|e| format!("invalid topic file {}: {e}", path.display()))?;
+    Ok(f.topics)
 }
 
 /// Lexically remove `.` and `dir/..` so paths in messages and `source_file` read well.

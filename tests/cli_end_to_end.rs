@@ -33,7 +33,7 @@ fn example_pipeline_output_reads_in_pandas_pyarrow_polars_duckdb() {
         String::from_utf8_lossy(&o.stderr)
     );
     assert!(
-        stdout.contains("34 posts (2 duplicates removed), 4 rejects"),
+        stdout.contains("37 posts (2 duplicates removed), 4 rejects"),
         "{stdout}"
     );
     // Staging is gone once published.
@@ -48,7 +48,7 @@ fn example_pipeline_output_reads_in_pandas_pyarrow_polars_duckdb() {
     let py = Command::new("python3")
         .arg(root().join("tests/python/check_posts.py"))
         .arg(&out)
-        .args(["34", "4", "3"])
+        .args(["37", "4", "3"])
         .output()
         .expect("python3 must be installed (see tests/python/requirements.txt)");
     assert!(
@@ -66,7 +66,7 @@ fn rerun_gives_identical_tables() {
     let b = dir.path().join("b");
     assert!(run_example(&a).status.success());
     assert!(run_example(&b).status.success());
-    for table in ["posts", "rejects"] {
+    for table in ["posts", "rejects", "escalations", "emerging_terms"] {
         let files = |root: &std::path::Path| {
             let mut v = Vec::new();
             let mut stack = vec![root.join(table)];

@@ -139,8 +139,8 @@ fn twitter_api_v2_pages_and_flattened_lines() {
 #[test]
 fn overlapping_exports_deduplicate_deterministically() {
     let c = fixtures(&["twitter-archive", "twitter-api"]);
-    // 4 archive + 4 pages + 2 flattened, minus 2 duplicates.
-    assert_eq!(c.posts.len(), 8);
+    // 4 archive + 4 pages + 2 flattened + 3 mentions, minus 2 duplicates.
+    assert_eq!(c.posts.len(), 11);
     // Jane's tweet: the flattened copy has the same counters known and more engagement.
     assert_eq!(find(&c, "1853200000000000002").counts.likes, Some(9));
     // Our reply: the API copy knows more counters (views) than the archive copy.

@@ -82,6 +82,16 @@ rj = pd.read_parquet(out / "rejects")
 check(len(rj) == want_rejects, f"rejects {len(rj)} != {want_rejects}")
 check(list(rj.columns) == ["source_file", "position", "position_kind", "format", "reason", "raw_excerpt"], f"rejects columns {list(rj.columns)}")
 
+esc = pd.read_parquet(out / "escalations")
+check(list(esc["queue_position"]) == list(range(1, len(esc) + 1)), "escalations queue_position")
+check(esc["priority"].is_monotonic_increasing, "escalations sorted by priority")
+check(str(esc["info_request_due"].dtype).startswith("date32") or esc["info_request_due"].dtype == object, f"due dtype {esc['info_request_due'].dtype}")
+em = pd.read_parquet(out / "emerging_terms")
+check(list(em.columns)[:4] == ["date", "rank", "term", "kind"], f"emerging_terms columns {list(em.columns)}")
+# Flags agree between posts and escalations (duckdb over both tables).
+n_esc = con.execute(f"select count(*) from read_parquet('{glob}', hive_partitioning = true) where escalate").fetchone()[0]
+check(n_esc == len(esc), f"posts.escalate {n_esc} != escalations rows {len(esc)}")
+
 manifest = json.loads((out / "_run.json").read_text())
 check(manifest["posts_written"] == want_posts, "manifest posts_written")
 check(manifest["rejects"] == want_rejects, "manifest rejects")
