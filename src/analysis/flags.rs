@@ -199,7 +199,17 @@ const INTERROGATIVES: &[&str] = &[
 /// A question to the organisation: a `?` (or `¿`) outside URLs and quotations, or a
 /// sentence that opens with an interrogative word ("how do I get a refund").
 pub fn looks_like_question(text: &str) -> bool {
-    let cleaned = strip_urls_and_quotes(text);
+    let needs_cleaning = text.contains('"')
+        || text.contains('\u{201C}')
+        || text.contains("://")
+        || text.contains("www.");
+    let owned;
+    let cleaned: &str = if needs_cleaning {
+        owned = strip_urls_and_quotes(text);
+        &owned
+    } else {
+        text
+    };
     if cleaned.contains('?') || cleaned.contains('¿') {
         return true;
     }
@@ -211,10 +221,9 @@ pub fn looks_like_question(text: &str) -> bool {
                 .unwrap_or("")
         })
         .any(|first| {
-            let w = first
-                .trim_matches(|c: char| !c.is_alphanumeric())
-                .to_lowercase();
-            INTERROGATIVES.contains(&w.as_str())
+            let w = first.trim_matches(|c: char| !c.is_alphanumeric());
+            // Interrogatives are 2 to 6 letters long.
+            (2..=6).contains(&w.len()) && INTERROGATIVES.iter().any(|q| q.eq_ignore_ascii_case(w))
         })
 }
 

@@ -4,6 +4,25 @@
 /// Fold `text` into `out` (cleared first).
 pub fn fold_into(text: &str, out: &mut String) {
     out.clear();
+    if text.is_ascii() {
+        // Fast path: bytes are characters.
+        let mut prev_space = true;
+        for &b in text.as_bytes() {
+            if b.is_ascii_whitespace() || b == 0x0b {
+                if !prev_space {
+                    out.push(' ');
+                    prev_space = true;
+                }
+            } else {
+                out.push(b.to_ascii_lowercase() as char);
+                prev_space = false;
+            }
+        }
+        if out.ends_with(' ') {
+            out.pop();
+        }
+        return;
+    }
     let mut prev_space = true;
     for c in text.chars() {
         if c.is_whitespace() {

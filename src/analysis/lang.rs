@@ -82,37 +82,89 @@ const ENGLISH: &[&str] = &[
     "why", "what",
 ];
 
-fn detect_non_english(text: &str) -> Option<&'static str> {
-    // Script check: letters outside Latin (and its extensions) dominate.
-    let (mut latin, mut other) = (0u32, 0u32);
-    for c in text.chars() {
-        if c.is_alphabetic() {
-            if (c as u32) < 0x250 || (0x1E00..0x1F00).contains(&(c as u32)) {
-                latin += 1;
-            } else {
-                other += 1;
+/// word -> bit per language of `STOPWORDS` (bit 7: English), built once.
+fn stopword_bits() -> &'static rustc_hash::FxHashMap<&'static str, u8> {
+    static M: std::sync::OnceLock<rustc_hash::FxHashMap<&'static str, u8>> =
+        std::sync::OnceLock::new();
+    M.get_or_init(|| {
+        let mut m: rustc_hash::FxHashMap<&'static str, u8> = rustc_hash::FxHashMap::default();
+        for (k, (_, list)) in STOPWORDS.iter().enumerate() {
+            for w in *list {
+                *m.entry(w).or_insert(0) |= 1 << k;
             }
         }
+        for w in ENGLISH {
+            *m.entry(w).or_insert(0) |= 1 << 7;
+        }
+        m
+    })
+}
+
+fn detect_non_english(text: &str) -> Option<&'static str> {
+    // Script check: letters outside Latin (and its extensions) dominate.
+    if !text.is_ascii() {
+        let (mut latin, mut other) = (0u32, 0u32);
+        for c in text.chars() {
+            if c.is_alphabetic() {
+                if (c as u32) < 0x250 || (0x1E00..0x1F00).contains(&(c as u32)) {
+                    latin += 1;
+                } else {
+                    other += 1;
+                }
+            }
+        }
+        if other > latin {
+            return Some("non-latin-script");
+        }
     }
-    if other > latin {
-        return Some("non-latin-script");
-    }
+    let bits = stopword_bits();
     let mut votes = [0u32; 7];
     let mut english = 0u32;
     let mut words = 0u32;
-    for w in text
-        .split(|c: char| !c.is_alphabetic())
-        .filter(|w| !w.is_empty() && !w.starts_with('@'))
-    {
-        words += 1;
-        let lw = w.to_lowercase();
-        if ENGLISH.contains(&lw.as_str()) {
-            english += 1;
-        }
-        for (k, (_, list)) in STOPWORDS.iter().enumerate() {
-            if list.contains(&lw.as_str()) {
-                votes[k] += 1;
+    let mut vote = |key: &str, votes: &mut [u32; 7], english: &mut u32| {
+        if let Some(&b) = bits.get(key) {
+            if b & (1 << 7) != 0 {
+                *english += 1;
             }
+            for (k, v) in votes.iter_mut().enumerate() {
+                if b & (1 << k) != 0 {
+                    *v += 1;
+                }
+            }
+        }
+    };
+    if text.is_ascii() {
+        // Byte words lower-cased into a stack buffer; stop words are at most 9 letters.
+        let mut buf = [0u8; 9];
+        for w in text
+            .as_bytes()
+            .split(|b| !b.is_ascii_alphabetic())
+            .filter(|w| !w.is_empty())
+        {
+            words += 1;
+            if w.len() > buf.len() {
+                continue;
+            }
+            for (d, s) in buf.iter_mut().zip(w) {
+                *d = s.to_ascii_lowercase();
+            }
+            if let Ok(key) = std::str::from_utf8(&buf[..w.len()]) {
+                vote(key, &mut votes, &mut english);
+            }
+        }
+    } else {
+        let mut lower = String::new();
+        for w in text
+            .split(|c: char| !c.is_alphabetic())
+            .filter(|w| !w.is_empty())
+        {
+            words += 1;
+            if w.len() > 12 {
+                continue;
+            }
+            lower.clear();
+            lower.extend(w.chars().flat_map(char::to_lowercase));
+            vote(&lower, &mut votes, &mut english);
         }
     }
     let (best, &count) = votes.iter().enumerate().max_by_key(|(_, c)| **c)?;

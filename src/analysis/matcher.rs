@@ -3,7 +3,7 @@
 //! negation checks are applied to each hit.
 
 use super::fold::fold;
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 /// What a pattern stands for (one pattern may stand for several things).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,6 +61,7 @@ impl Matcher {
             Some(
                 AhoCorasick::builder()
                     .match_kind(MatchKind::Standard)
+                    .kind(Some(AhoCorasickKind::DFA))
                     .build(&texts)
                     .map_err(|e| format!("building the term matcher: {e}"))?,
             )

@@ -74,24 +74,36 @@ fn luhn(digits: &[u8]) -> bool {
 
 /// Spans (start, end, kind) of personal data, sorted and non-overlapping.
 pub fn find(text: &str) -> Vec<(usize, usize, Pii)> {
-    if !text.bytes().any(|b| b.is_ascii_digit() || b == b'@') {
+    let digit_count = text.bytes().filter(u8::is_ascii_digit).count();
+    let at = text.contains('@');
+    if digit_count == 0 && !at {
         return Vec::new();
     }
     let p = patterns();
-    let urls: Vec<(usize, usize)> = p
-        .url
-        .find_iter(text)
-        .map(|m| (m.start(), m.end()))
-        .collect();
+    let has_url = text.contains("://") || text.contains("www.") || text.contains("WWW.");
+    let urls: Vec<(usize, usize)> = if has_url {
+        p.url
+            .find_iter(text)
+            .map(|m| (m.start(), m.end()))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    // Phone and card numbers need at least eight digits; e-mail needs an '@'.
+    let long_numbers = digit_count >= 8;
     let in_url = |s: usize, e: usize| urls.iter().any(|&(us, ue)| s < ue && e > us);
     let mut spans: Vec<(usize, usize, Pii)> = Vec::new();
     let overlaps = |spans: &[(usize, usize, Pii)], s: usize, e: usize| {
         spans.iter().any(|&(a, b, _)| s < b && e > a)
     };
-    for m in p.email.find_iter(text) {
+    for m in at.then(|| p.email.find_iter(text)).into_iter().flatten() {
         spans.push((m.start(), m.end(), Pii::Email));
     }
-    for m in p.card.find_iter(text) {
+    for m in long_numbers
+        .then(|| p.card.find_iter(text))
+        .into_iter()
+        .flatten()
+    {
         let digits: Vec<u8> = m
             .as_str()
             .bytes()
@@ -106,7 +118,11 @@ pub fn find(text: &str) -> Vec<(usize, usize, Pii)> {
             spans.push((m.start(), m.end(), Pii::Card));
         }
     }
-    for m in p.phone.find_iter(text) {
+    for m in long_numbers
+        .then(|| p.phone.find_iter(text))
+        .into_iter()
+        .flatten()
+    {
         let n = m.as_str().bytes().filter(u8::is_ascii_digit).count();
         // Part of a longer run of digit groups (a card or reference number) is not a phone.
         let b = text.as_bytes();
@@ -135,7 +151,11 @@ pub fn find(text: &str) -> Vec<(usize, usize, Pii)> {
             spans.push((m.start(), m.end(), Pii::Phone));
         }
     }
-    for m in p.address.find_iter(text) {
+    for m in (digit_count > 0)
+        .then(|| p.address.find_iter(text))
+        .into_iter()
+        .flatten()
+    {
         if !in_url(m.start(), m.end()) && !overlaps(&spans, m.start(), m.end()) {
             spans.push((m.start(), m.end(), Pii::Address));
         }

@@ -1,0 +1,65 @@
+//! Full per-post analysis (sentiment + topics, entities, flags, personal data with the
+//! transit taxonomy) against sentiment-only scoring, single thread, side by side.
+//!
+//!   cargo bench --bench analysis
+
+use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
+use socialpulse::analysis::Analyzer;
+use socialpulse::config::Config;
+use socialpulse::model::{Direction, Post};
+use std::path::PathBuf;
+
+fn posts() -> Vec<Post> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("../shared/vader/tweets_GroundTruth.txt"))
+        .unwrap_or_else(|e| panic!("corpus: {e}"));
+    text.split('\n')
+        .filter_map(|l| l.trim_end_matches('\r').splitn(3, '\t').nth(2))
+        .enumerate()
+        .map(|(i, t)| {
+            let mut p = Post::new(
+                "twitter",
+                i.to_string(),
+                1_793_700_000_000_000,
+                t.to_string(),
+            );
+            p.direction = Direction::Inbound;
+            p
+        })
+        .collect()
+}
+
+fn bench(c: &mut Criterion) {
+    let posts = posts();
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let cfg = Config::load(&root.join("pipelines/transit.toml")).unwrap_or_else(|e| panic!("{e}"));
+    let analyzer = Analyzer::new(&cfg).unwrap_or_else(|e| panic!("{e}"));
+    let vader = socialpulse::analysis::vader::vader();
+    let mut g = c.benchmark_group("analysis_4200_tweets");
+    g.throughput(Throughput::Elements(posts.len() as u64));
+    g.sample_size(20);
+    g.bench_function("sentiment_only", |b| {
+        b.iter(|| {
+            posts
+                .iter()
+                .map(|p| vader.polarity_scores(black_box(&p.text)).compound)
+                .sum::<f64>()
+        })
+    });
+    g.bench_function("full_listening", |b| {
+        b.iter_batched(
+            || posts.clone(),
+            |mut ps| {
+                for p in &mut ps {
+                    analyzer.analyse(black_box(p));
+                }
+                ps
+            },
+            criterion::BatchSize::LargeInput,
+        )
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
