@@ -121,7 +121,7 @@ fn detect_non_english(text: &str) -> Option<&'static str> {
     let mut votes = [0u32; 7];
     let mut english = 0u32;
     let mut words = 0u32;
-    let mut vote = |key: &str, votes: &mut [u32; 7], english: &mut u32| {
+    let vote = |key: &str, votes: &mut [u32; 7], english: &mut u32| {
         if let Some(&b) = bits.get(key) {
             if b & (1 << 7) != 0 {
                 *english += 1;
