@@ -24,6 +24,22 @@ pub struct Config {
     /// Escalation rules; empty means the built-in set (see README).
     pub escalation: Vec<EscalationRule>,
     pub emerging: EmergingConfig,
+    pub metrics: MetricsConfig,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MetricsConfig {
+    /// IANA time zone whose calendar days the daily metric tables use (e.g. `Pacific/Auckland`).
+    pub timezone: String,
+}
+
+impl Default for MetricsConfig {
+    fn default() -> Self {
+        MetricsConfig {
+            timezone: "UTC".to_string(),
+        }
+    }
 }
 
 /// One topic of the taxonomy. Terms are matched case- and accent-insensitively on whole
@@ -280,6 +296,12 @@ impl Config {
         }
         if self.sentiment.negative_threshold > self.sentiment.positive_threshold {
             return Err("sentiment.negative_threshold must not exceed positive_threshold".into());
+        }
+        if self.metrics.timezone.parse::<chrono_tz::Tz>().is_err() {
+            return Err(format!(
+                "metrics.timezone: unknown time zone {:?}",
+                self.metrics.timezone
+            ));
         }
         for d in &self.flags.holidays {
             if chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_err() {

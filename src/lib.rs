@@ -5,6 +5,7 @@
 
 pub mod analysis;
 pub mod config;
+pub mod metrics;
 pub mod model;
 pub mod pipeline;
 pub mod privacy;

@@ -9,6 +9,7 @@
 use crate::analysis::emerging::{self, DayTerms, Emerging};
 use crate::analysis::Analyzer;
 use crate::config::Config;
+use crate::metrics::{self, Accumulators};
 use crate::model::{Direction, Draft, Post, Reject};
 use crate::privacy::{KeySource, Pseudonymiser};
 use crate::sinks::{self, publish::Staging};
@@ -25,7 +26,14 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 /// The tables a run publishes, in publication order (manifest last).
-pub const TABLES: &[&str] = &["posts", "rejects", "escalations", "emerging_terms"];
+pub const TABLES: &[&str] = &[
+    "posts",
+    "rejects",
+    "escalations",
+    "emerging_terms",
+    "daily_volume",
+    "daily_sentiment",
+];
 pub const MANIFEST: &str = "_run.json";
 
 /// The run manifest written as `OUT/_run.json`.
@@ -414,6 +422,55 @@ struct DayResult {
     written: u64,
     escalated: Vec<Post>,
     terms: DayTerms,
+    metrics: Accumulators,
+}
+
+fn timezone(cfg: &Config) -> Result<chrono_tz::Tz, String> {
+    cfg.metrics.timezone.parse().map_err(|_| {
+        format!(
+            "metrics.timezone: unknown time zone {:?}",
+            cfg.metrics.timezone
+        )
+    })
+}
+
+/// Metric accumulators of one batch of posts: folded per rayon task, then reduced.
+fn accumulate(posts: &[Post], tz: chrono_tz::Tz) -> Accumulators {
+    posts
+        .par_iter()
+        .fold(Accumulators::default, |mut acc, p| {
+            acc.add(p, tz);
+            acc
+        })
+        .reduce(Accumulators::default, Accumulators::merge)
+}
+
+fn write_metrics(staging: &Staging, cfg: &Config, m: &Accumulators) -> Result<(), String> {
+    let tables: [(
+        &str,
+        arrow::datatypes::SchemaRef,
+        arrow::record_batch::RecordBatch,
+    ); 2] = [
+        (
+            "daily_volume",
+            metrics::daily_volume::schema(),
+            metrics::daily_volume::batch(&m.volume)?,
+        ),
+        (
+            "daily_sentiment",
+            metrics::daily_sentiment::schema(),
+            metrics::daily_sentiment::batch(&m.sentiment)?,
+        ),
+    ];
+    for (name, schema, batch) in tables {
+        sinks::parquet::write_batches(
+            &staging.table_dir(name).join("part-00000.parquet"),
+            schema,
+            &[batch],
+            cfg.output.row_group_size,
+        )?;
+    }
+    Ok(())
 }
 
 /// Emerging-term counts of one day's posts: folded per rayon batch, reduced across batches.
@@ -493,6 +550,7 @@ pub struct Collected {
     /// Escalated posts in queue order.
     pub escalations: Vec<Post>,
     pub emerging: Vec<Emerging>,
+    pub metrics: Accumulators,
 }
 
 /// Read, normalise, deduplicate and analyse in memory with a given pseudonymiser.
@@ -527,12 +585,14 @@ pub fn collect(cfg: &Config, pseudo: &Pseudonymiser) -> Result<Collected, String
         .map(|(d, ps)| (d, day_terms(&ps)))
         .collect();
     let emerging = emerging::emerging(&terms, &cfg.emerging);
+    let metrics = accumulate(&posts, timezone(cfg)?);
     Ok(Collected {
         posts,
         rejects,
         inputs,
         escalations,
         emerging,
+        metrics,
     })
 }
 
@@ -574,6 +634,7 @@ fn run_staged(
     // Pass 2: per day, deduplicate, analyse, write the partition.
     let t = Instant::now();
     let analyzer = Analyzer::new(cfg)?;
+    let tz = timezone(cfg)?;
     let posts_dir = staging.table_dir("posts");
     std::fs::create_dir_all(&posts_dir)
         .map_err(|e| format!("cannot create {}: {e}", posts_dir.display()))?;
@@ -601,6 +662,7 @@ fn run_staged(
                 cfg.output.row_group_size,
             )?;
             let terms = day_terms(&posts);
+            let metrics = accumulate(&posts, tz);
             let escalated: Vec<Post> = posts
                 .iter()
                 .filter(|p| p.listening.escalate)
@@ -613,6 +675,7 @@ fn run_staged(
                 written: posts.len() as u64,
                 escalated,
                 terms,
+                metrics,
             })
         })
         .collect();
@@ -620,8 +683,10 @@ fn run_staged(
     let mut report = RunReport::default();
     let mut escalated = Vec::new();
     let mut terms = Vec::new();
+    let mut metrics = Accumulators::default();
     for r in per_day {
         let r = r?;
+        metrics = metrics.merge(r.metrics);
         report.partitions.push(r.date);
         report.posts_read += r.read;
         report.posts_written += r.written;
@@ -646,6 +711,7 @@ fn run_staged(
         cfg.output.row_group_size,
     )?;
     report.escalations = escalated.len() as u64;
+    write_metrics(staging, cfg, &metrics)?;
     durations.insert("dedup_analyse_write".into(), t.elapsed().as_millis() as u64);
 
     // Rejects are already in a stable order.

@@ -66,7 +66,7 @@ fn rerun_gives_identical_tables() {
     let b = dir.path().join("b");
     assert!(run_example(&a).status.success());
     assert!(run_example(&b).status.success());
-    for table in ["posts", "rejects", "escalations", "emerging_terms"] {
+    for table in socialpulse::pipeline::TABLES {
         let files = |root: &std::path::Path| {
             let mut v = Vec::new();
             let mut stack = vec![root.join(table)];

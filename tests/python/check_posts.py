@@ -92,6 +92,40 @@ check(list(em.columns)[:4] == ["date", "rank", "term", "kind"], f"emerging_terms
 n_esc = con.execute(f"select count(*) from read_parquet('{glob}', hive_partitioning = true) where escalate").fetchone()[0]
 check(n_esc == len(esc), f"posts.escalate {n_esc} != escalations rows {len(esc)}")
 
+# Metric tables recomputed independently with duckdb SQL over `posts` (reporting zone UTC).
+vol_sql = con.execute(
+    f"""select cast(date as varchar), platform, account, direction, kind,
+               count(*), count(distinct author_id)
+        from read_parquet('{glob}', hive_partitioning = true)
+        group by all order by all"""
+).fetchall()
+vol_rust = con.execute(
+    f"""select cast(date as varchar), platform, account, direction, kind, posts, unique_authors
+        from read_parquet('{out}/daily_volume/*.parquet') order by all"""
+).fetchall()
+check(len(vol_rust) > 5, f"daily_volume has {len(vol_rust)} rows")
+check(vol_sql == vol_rust, f"daily_volume differs from SQL:\n{vol_sql}\n{vol_rust}")
+sent_sql = con.execute(
+    f"""select cast(date as varchar), platform, account, direction, count(*),
+               count(sentiment_compound), avg(sentiment_compound), median(sentiment_compound),
+               avg(case sentiment_label when 'positive' then 1.0 else 0.0 end) filter (where sentiment_label is not null),
+               (count(*) filter (where sentiment_label = 'positive') - count(*) filter (where sentiment_label = 'negative'))
+                 / nullif(count(*) filter (where sentiment_label in ('positive', 'negative')), 0)
+        from read_parquet('{glob}', hive_partitioning = true)
+        group by all order by all"""
+).fetchall()
+sent_rust = con.execute(
+    f"""select cast(date as varchar), platform, account, direction, posts, scored,
+               mean_compound, median_compound, positive_share, net_sentiment
+        from read_parquet('{out}/daily_sentiment/*.parquet') order by all"""
+).fetchall()
+check(len(sent_sql) == len(sent_rust), "daily_sentiment row count")
+for a, b in zip(sent_sql, sent_rust):
+    check(a[:6] == b[:6], f"daily_sentiment keys/counts {a} != {b}")
+    for x, y in zip(a[6:], b[6:]):
+        check((x is None and y is None) or (x is not None and y is not None and abs(float(x) - float(y)) < 1e-9),
+              f"daily_sentiment values {a} != {b}")
+
 manifest = json.loads((out / "_run.json").read_text())
 check(manifest["posts_written"] == want_posts, "manifest posts_written")
 check(manifest["rejects"] == want_rejects, "manifest rejects")

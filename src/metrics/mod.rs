@@ -1,0 +1,46 @@
+//! Metrics: mergeable accumulators over analysed posts. Each table folds posts per
+//! batch (`add`), reduces across batches and days (`merge`), then emits rows. Adding a
+//! table is a file here and a line in [`Accumulators`].
+
+pub mod daily_sentiment;
+pub mod daily_volume;
+
+use crate::model::Post;
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+
+/// Calendar day of a timestamp in the reporting time zone.
+pub fn local_date(micros: i64, tz: Tz) -> NaiveDate {
+    DateTime::<Utc>::from_timestamp_micros(micros)
+        .map(|d| d.with_timezone(&tz).date_naive())
+        .unwrap_or_default()
+}
+
+/// Days since the Unix epoch (Parquet `date32`).
+pub fn date32(d: NaiveDate) -> i32 {
+    (d - NaiveDate::default()).num_days() as i32
+}
+
+/// The accumulators of every metric table.
+#[derive(Clone, Debug, Default)]
+pub struct Accumulators {
+    pub volume: daily_volume::Acc,
+    pub sentiment: daily_sentiment::Acc,
+}
+
+impl Accumulators {
+    pub fn add(&mut self, p: &Post, tz: Tz) {
+        let day = local_date(p.created_at, tz);
+        self.volume.add(p, day);
+        self.sentiment.add(p, day);
+    }
+
+    pub fn merge(mut self, other: Accumulators) -> Accumulators {
+        self.volume = self.volume.merge(other.volume);
+        self.sentiment = self.sentiment.merge(other.sentiment);
+        self
+    }
+}
+
+/// Group key shared by the per-account tables; `None` account sorts first.
+pub type AccountKey = (NaiveDate, String, Option<String>, String);
