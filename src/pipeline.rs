@@ -33,6 +33,9 @@ pub const TABLES: &[&str] = &[
     "emerging_terms",
     "daily_volume",
     "daily_sentiment",
+    "engagement",
+    "responsiveness",
+    "unanswered",
 ];
 pub const MANIFEST: &str = "_run.json";
 

@@ -217,3 +217,175 @@ fn accumulators_merge_like_a_single_pass() {
     assert_eq!(whole.volume.rows(), merged.volume.rows());
     assert_eq!(whole.sentiment.rows(), merged.sentiment.rows());
 }
+
+fn item(id: &str, at: &str, q: bool, c: bool, i: bool) -> Post {
+    let mut x = p(
+        "twitter",
+        "NorthlineTransit",
+        Direction::Inbound,
+        Kind::Original,
+        id,
+        at,
+        Some(0.0),
+    );
+    x.post_id = id.into();
+    x.listening.is_question = q;
+    x.listening.is_complaint = c;
+    x.listening.info_request = i;
+    x
+}
+
+fn answer(
+    platform: &str,
+    id: &str,
+    at: &str,
+    reply_to: Option<&str>,
+    conversation: Option<&str>,
+) -> Post {
+    let mut x = p(
+        platform,
+        "NorthlineTransit",
+        Direction::Outbound,
+        Kind::Reply,
+        "NorthlineTransit",
+        at,
+        Some(0.3),
+    );
+    x.post_id = id.into();
+    x.reply_to_id = reply_to.map(str::to_string);
+    x.conversation_id = conversation.map(str::to_string);
+    x
+}
+
+fn service_posts() -> Vec<Post> {
+    vec![
+        // Our reply appears in the archive before the question it answers, across midnight:
+        // question 23:50, answer 00:20 next day = 30 minutes.
+        answer(
+            "twitter",
+            "r1",
+            "2026-11-04T00:20:00Z",
+            Some("q1"),
+            Some("q1"),
+        ),
+        item("q1", "2026-11-03T23:50:00Z", true, false, false),
+        // Complaint answered inside its thread (conversation_id) two hours later: 120 minutes.
+        item("c1", "2026-11-03T10:00:00Z", false, true, false),
+        answer(
+            "twitter",
+            "r2",
+            "2026-11-03T12:00:00Z",
+            Some("someone-else"),
+            Some("c1"),
+        ),
+        // Information request never answered on its platform (a Mastodon reply does not count).
+        item("i1", "2026-11-03T09:00:00Z", false, false, true),
+        answer("mastodon", "r3", "2026-11-04T09:00:00Z", Some("i1"), None),
+        // An inbound post that needs no response, answered anyway: not counted.
+        item("n1", "2026-11-03T08:00:00Z", false, false, false),
+        answer("twitter", "r4", "2026-11-03T08:05:00Z", Some("n1"), None),
+    ]
+}
+
+#[test]
+fn responsiveness_worked_by_hand() {
+    use socialpulse::metrics::responsiveness::rows;
+    let a = acc(&service_posts(), Tz::UTC);
+    let r = rows(&a.responsiveness, Tz::UTC);
+    assert_eq!(r.len(), 1);
+    let r = &r[0];
+    assert_eq!((r.date, r.platform.as_str()), (d("2026-11-03"), "twitter"));
+    // Needing a response: q1, c1, i1; answered: q1 (30 min), c1 (120 min).
+    assert_eq!((r.needing_response, r.responded, r.unanswered), (3, 2, 1));
+    assert_eq!(r.response_rate, 2.0 / 3.0);
+    // Median of {30, 120} = 75; p90 = 30 + 0.9 * (120 - 30) = 111.
+    assert_eq!((r.median_minutes, r.p90_minutes), (Some(75.0), Some(111.0)));
+
+    // In Auckland, q1 (23:50Z) falls on 4 Nov: two groups.
+    let nz = rows(&a.responsiveness, Tz::Pacific__Auckland);
+    let summary: Vec<(String, u64, u64, Option<f64>)> = nz
+        .iter()
+        .map(|r| {
+            (
+                r.date.to_string(),
+                r.needing_response,
+                r.responded,
+                r.median_minutes,
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            ("2026-11-03".into(), 2, 1, Some(120.0)),
+            ("2026-11-04".into(), 1, 1, Some(30.0))
+        ]
+    );
+
+    // Unanswered: i1, aged from the latest post in the data (r3, 4 Nov 09:00) = 24 hours.
+    let open: Vec<_> = a
+        .responsiveness
+        .matched()
+        .into_iter()
+        .filter(|(_, r)| r.is_none())
+        .collect();
+    assert_eq!(open.len(), 1);
+    assert_eq!(open[0].0.post_id, "i1");
+    assert_eq!(open[0].0.reasons, vec!["info_request"]);
+    assert_eq!(
+        (a.responsiveness.reference_time() - open[0].0.created_at) / 3_600_000_000,
+        24
+    );
+}
+
+#[test]
+fn engagement_worked_by_hand() {
+    use socialpulse::metrics::engagement::engagement;
+    let mut r1 = answer("twitter", "r1", "2026-11-04T00:20:00Z", Some("q1"), None);
+    r1.counts.likes = Some(2);
+    r1.counts.views = Some(100);
+    let mut o2 = answer("twitter", "o2", "2026-11-04T05:00:00Z", None, None);
+    o2.counts.likes = Some(10);
+    o2.counts.reposts = Some(3);
+    o2.counts.replies = Some(1);
+    let inbound = item("q1", "2026-11-03T23:50:00Z", true, false, false);
+    let a = acc(&[r1, o2, inbound], Tz::UTC);
+    let groups: Vec<_> = a.engagement.groups().iter().collect();
+    assert_eq!(groups.len(), 1, "inbound posts do not count");
+    let g = groups[0].1;
+    assert_eq!(
+        (g.posts, g.likes, g.reposts, g.replies, g.quotes, g.views),
+        (2, Some(12), Some(3), Some(1), None, Some(100))
+    );
+    // engagement = 12 + 3 + 1 = 16 (quotes unknown); per post 8.
+    assert_eq!(engagement(g), Some(16));
+    // Rate by views only over posts with views: r1's 2 / 100 views.
+    assert_eq!(g.engagement_with_views, 2);
+    let batch = socialpulse::metrics::engagement::batch(&a.engagement).expect("batch");
+    let col = |n: &str| {
+        batch
+            .column_by_name(n)
+            .and_then(|c| {
+                c.as_any()
+                    .downcast_ref::<arrow::array::Float64Array>()
+                    .map(|a| a.value(0))
+            })
+            .expect("float column")
+    };
+    assert_eq!(col("engagement_per_post"), 8.0);
+    assert_eq!(col("engagement_rate_views"), 0.02);
+    assert_eq!(col("amplification_rate"), 1.5);
+    assert_eq!(col("conversation_rate"), 0.5);
+
+    // No views anywhere: the rate is null, not 0.
+    let mut o3 = answer("twitter", "o3", "2026-11-05T05:00:00Z", None, None);
+    o3.counts.likes = Some(1);
+    let b =
+        socialpulse::metrics::engagement::batch(&acc(&[o3], Tz::UTC).engagement).expect("batch");
+    use arrow::array::Array;
+    assert!(b
+        .column_by_name("engagement_rate_views")
+        .expect("col")
+        .is_null(0));
+    assert!(b.column_by_name("views").expect("col").is_null(0));
+}

@@ -4,6 +4,8 @@
 
 pub mod daily_sentiment;
 pub mod daily_volume;
+pub mod engagement;
+pub mod responsiveness;
 
 use crate::model::Post;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -26,6 +28,8 @@ pub fn date32(d: NaiveDate) -> i32 {
 pub struct Accumulators {
     pub volume: daily_volume::Acc,
     pub sentiment: daily_sentiment::Acc,
+    pub engagement: engagement::Acc,
+    pub responsiveness: responsiveness::Acc,
 }
 
 impl Accumulators {
@@ -33,11 +37,15 @@ impl Accumulators {
         let day = local_date(p.created_at, tz);
         self.volume.add(p, day);
         self.sentiment.add(p, day);
+        self.engagement.add(p, day);
+        self.responsiveness.add(p);
     }
 
     pub fn merge(mut self, other: Accumulators) -> Accumulators {
         self.volume = self.volume.merge(other.volume);
         self.sentiment = self.sentiment.merge(other.sentiment);
+        self.engagement = self.engagement.merge(other.engagement);
+        self.responsiveness = self.responsiveness.merge(other.responsiveness);
         self
     }
 }

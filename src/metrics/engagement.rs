@@ -1,0 +1,166 @@
+//! `engagement` [day × platform × account], outbound posts only: counter sums, engagement
+//! per post, engagement rate by views (over posts whose views are known), amplification
+//! (reposts per post) and conversation (replies per post) rates. A sum is null when no
+//! post in the group reports that counter; a rate is null when its denominator is.
+
+use super::date32;
+use crate::model::{Direction, Post};
+use arrow::array::{ArrayRef, Date32Array, Float64Array, Int64Array, StringArray};
+use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
+use arrow::record_batch::RecordBatch;
+use chrono::NaiveDate;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+type Key = (NaiveDate, String, Option<String>);
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Group {
+    pub posts: u64,
+    pub likes: Option<i64>,
+    pub reposts: Option<i64>,
+    pub replies: Option<i64>,
+    pub quotes: Option<i64>,
+    pub views: Option<i64>,
+    /// Engagement (likes + reposts + replies + quotes) of posts whose views are known.
+    pub engagement_with_views: i64,
+}
+
+fn add_opt(a: Option<i64>, b: Option<i64>) -> Option<i64> {
+    match (a, b) {
+        (None, None) => None,
+        (x, y) => Some(x.unwrap_or(0) + y.unwrap_or(0)),
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Acc {
+    groups: BTreeMap<Key, Group>,
+}
+
+impl Acc {
+    pub fn add(&mut self, p: &Post, day: NaiveDate) {
+        if p.direction != Direction::Outbound {
+            return;
+        }
+        let g = self
+            .groups
+            .entry((day, p.platform.clone(), p.account.clone()))
+            .or_default();
+        let c = &p.counts;
+        g.posts += 1;
+        g.likes = add_opt(g.likes, c.likes);
+        g.reposts = add_opt(g.reposts, c.reposts);
+        g.replies = add_opt(g.replies, c.replies);
+        g.quotes = add_opt(g.quotes, c.quotes);
+        g.views = add_opt(g.views, c.views);
+        if c.views.is_some() {
+            g.engagement_with_views += [c.likes, c.reposts, c.replies, c.quotes]
+                .iter()
+                .flatten()
+                .sum::<i64>();
+        }
+    }
+
+    pub fn merge(mut self, other: Acc) -> Acc {
+        for (k, o) in other.groups {
+            let g = self.groups.entry(k).or_default();
+            g.posts += o.posts;
+            g.likes = add_opt(g.likes, o.likes);
+            g.reposts = add_opt(g.reposts, o.reposts);
+            g.replies = add_opt(g.replies, o.replies);
+            g.quotes = add_opt(g.quotes, o.quotes);
+            g.views = add_opt(g.views, o.views);
+            g.engagement_with_views += o.engagement_with_views;
+        }
+        self
+    }
+
+    pub fn groups(&self) -> &BTreeMap<Key, Group> {
+        &self.groups
+    }
+}
+
+/// likes + reposts + replies + quotes over the known counters; null when none is known.
+pub fn engagement(g: &Group) -> Option<i64> {
+    [g.likes, g.reposts, g.replies, g.quotes]
+        .into_iter()
+        .fold(None, add_opt)
+}
+
+pub fn schema() -> SchemaRef {
+    let s = |n: &str, null: bool| Field::new(n, DataType::Utf8, null);
+    let i = |n: &str| Field::new(n, DataType::Int64, true);
+    let f = |n: &str| Field::new(n, DataType::Float64, true);
+    Arc::new(Schema::new(vec![
+        Field::new("date", DataType::Date32, false),
+        s("platform", false),
+        s("account", true),
+        Field::new("posts", DataType::Int64, false),
+        i("likes"),
+        i("reposts"),
+        i("replies"),
+        i("quotes"),
+        i("views"),
+        i("engagement"),
+        f("engagement_per_post"),
+        f("engagement_rate_views"),
+        f("amplification_rate"),
+        f("conversation_rate"),
+    ]))
+}
+
+pub fn batch(acc: &Acc) -> Result<RecordBatch, String> {
+    let rows: Vec<(&Key, &Group)> = acc.groups.iter().collect();
+    let ints = |f: fn(&Group) -> Option<i64>| -> ArrayRef {
+        Arc::new(rows.iter().map(|(_, g)| f(g)).collect::<Int64Array>())
+    };
+    let per_post = |f: fn(&Group) -> Option<i64>| -> ArrayRef {
+        Arc::new(
+            rows.iter()
+                .map(|(_, g)| f(g).map(|v| v as f64 / g.posts as f64))
+                .collect::<Float64Array>(),
+        )
+    };
+    let columns: Vec<ArrayRef> = vec![
+        Arc::new(
+            rows.iter()
+                .map(|(k, _)| Some(date32(k.0)))
+                .collect::<Date32Array>(),
+        ),
+        Arc::new(
+            rows.iter()
+                .map(|(k, _)| Some(k.1.as_str()))
+                .collect::<StringArray>(),
+        ),
+        Arc::new(
+            rows.iter()
+                .map(|(k, _)| k.2.as_deref())
+                .collect::<StringArray>(),
+        ),
+        Arc::new(
+            rows.iter()
+                .map(|(_, g)| Some(g.posts as i64))
+                .collect::<Int64Array>(),
+        ),
+        ints(|g| g.likes),
+        ints(|g| g.reposts),
+        ints(|g| g.replies),
+        ints(|g| g.quotes),
+        ints(|g| g.views),
+        ints(engagement),
+        per_post(engagement),
+        Arc::new(
+            rows.iter()
+                .map(|(_, g)| {
+                    g.views
+                        .filter(|v| *v > 0)
+                        .map(|v| g.engagement_with_views as f64 / v as f64)
+                })
+                .collect::<Float64Array>(),
+        ),
+        per_post(|g| g.reposts),
+        per_post(|g| g.replies),
+    ];
+    RecordBatch::try_new(schema(), columns).map_err(|e| format!("building engagement batch: {e}"))
+}
