@@ -449,20 +449,33 @@ fn accumulate(posts: &[Post], tz: chrono_tz::Tz) -> Accumulators {
 }
 
 fn write_metrics(staging: &Staging, cfg: &Config, m: &Accumulators) -> Result<(), String> {
-    let tables: [(
-        &str,
-        arrow::datatypes::SchemaRef,
-        arrow::record_batch::RecordBatch,
-    ); 2] = [
+    use metrics::{daily_sentiment, daily_volume, engagement, responsiveness};
+    let tz = timezone(cfg)?;
+    let tables = vec![
         (
             "daily_volume",
-            metrics::daily_volume::schema(),
-            metrics::daily_volume::batch(&m.volume)?,
+            daily_volume::schema(),
+            daily_volume::batch(&m.volume)?,
         ),
         (
             "daily_sentiment",
-            metrics::daily_sentiment::schema(),
-            metrics::daily_sentiment::batch(&m.sentiment)?,
+            daily_sentiment::schema(),
+            daily_sentiment::batch(&m.sentiment)?,
+        ),
+        (
+            "engagement",
+            engagement::schema(),
+            engagement::batch(&m.engagement)?,
+        ),
+        (
+            "responsiveness",
+            responsiveness::schema(),
+            responsiveness::batch(&m.responsiveness, tz)?,
+        ),
+        (
+            "unanswered",
+            responsiveness::unanswered_schema(),
+            responsiveness::unanswered_batch(&m.responsiveness)?,
         ),
     ];
     for (name, schema, batch) in tables {
