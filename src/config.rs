@@ -32,12 +32,18 @@ pub struct Config {
 pub struct MetricsConfig {
     /// IANA time zone whose calendar days the daily metric tables use (e.g. `Pacific/Auckland`).
     pub timezone: String,
+    /// Days of history for the `topic_daily` spike score.
+    pub spike_baseline_days: u32,
+    /// A spike needs at least this many posts on the day.
+    pub spike_min_count: u64,
 }
 
 impl Default for MetricsConfig {
     fn default() -> Self {
         MetricsConfig {
             timezone: "UTC".to_string(),
+            spike_baseline_days: 28,
+            spike_min_count: 5,
         }
     }
 }

@@ -36,6 +36,7 @@ pub const TABLES: &[&str] = &[
     "engagement",
     "responsiveness",
     "unanswered",
+    "topic_daily",
 ];
 pub const MANIFEST: &str = "_run.json";
 
@@ -449,7 +450,11 @@ fn accumulate(posts: &[Post], tz: chrono_tz::Tz) -> Accumulators {
 }
 
 fn write_metrics(staging: &Staging, cfg: &Config, m: &Accumulators) -> Result<(), String> {
-    use metrics::{daily_sentiment, daily_volume, engagement, responsiveness};
+    use metrics::{daily_sentiment, daily_volume, engagement, responsiveness, topic_daily};
+    let (baseline, min_count) = (
+        i64::from(cfg.metrics.spike_baseline_days),
+        cfg.metrics.spike_min_count,
+    );
     let tz = timezone(cfg)?;
     let tables = vec![
         (
@@ -461,6 +466,11 @@ fn write_metrics(staging: &Staging, cfg: &Config, m: &Accumulators) -> Result<()
             "daily_sentiment",
             daily_sentiment::schema(),
             daily_sentiment::batch(&m.sentiment)?,
+        ),
+        (
+            "topic_daily",
+            topic_daily::schema(),
+            topic_daily::batch(&m.topics, baseline, min_count)?,
         ),
         (
             "engagement",

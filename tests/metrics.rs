@@ -389,3 +389,64 @@ fn engagement_worked_by_hand() {
         .is_null(0));
     assert!(b.column_by_name("views").expect("col").is_null(0));
 }
+
+#[test]
+fn topic_daily_spike_worked_by_hand() {
+    // Inbound posts about "delays": 1, 3, 1 on three quiet days, then 12 on the fourth;
+    // one post a day about "fares". Every post scored neutral except the spike day's,
+    // which are negative (-0.5).
+    let mut all = Vec::new();
+    for (day, n) in [
+        ("2026-11-01", 1),
+        ("2026-11-02", 3),
+        ("2026-11-03", 1),
+        ("2026-11-04", 12),
+    ] {
+        for i in 0..n {
+            let c = if day == "2026-11-04" { -0.5 } else { 0.0 };
+            let mut x = p(
+                "twitter",
+                "NorthlineTransit",
+                Direction::Inbound,
+                Kind::Original,
+                &format!("u{i}"),
+                &format!("{day}T0{}:00:00Z", i % 10),
+                Some(c),
+            );
+            x.listening.topics = vec!["delays".into()];
+            all.push(x);
+        }
+        let mut f = p(
+            "twitter",
+            "NorthlineTransit",
+            Direction::Inbound,
+            Kind::Original,
+            "f",
+            &format!("{day}T12:00:00Z"),
+            Some(0.0),
+        );
+        f.listening.topics = vec!["fares".into()];
+        all.push(f);
+    }
+    let rows = acc(&all, Tz::UTC).topics.rows(28, 5);
+    let delays: Vec<_> = rows.iter().filter(|r| r.topic == "delays").collect();
+    // Day 1: no history → no score.
+    assert_eq!((delays[0].spike_score, delays[0].spike), (None, false));
+    // Day 2: history [1]: μ = 1, σ = 0 → floor 1: (3 − 1) / 1 = 2.
+    assert_eq!(delays[1].spike_score, Some(2.0));
+    // Day 4: history [1, 3, 1]: μ = 5/3, σ = sqrt(((1−5/3)² + (3−5/3)² + (1−5/3)²)/3) = sqrt(8/9) = 0.9428 → floor 1;
+    // score = 12 − 5/3 = 10.333..; volume 12 ≥ 5 → spike.
+    assert!((delays[3].spike_score.expect("score") - (12.0 - 5.0 / 3.0)).abs() < 1e-12);
+    assert!(delays[3].spike);
+    // Share of inbound: 12 of 13 inbound posts that day; mean compound −0.5, net −1.
+    assert_eq!(delays[3].share, 12.0 / 13.0);
+    assert_eq!(
+        (delays[3].mean_compound, delays[3].net_sentiment),
+        (Some(-0.5), Some(-1.0))
+    );
+    // Steady "fares": score 0 every day after the first, never a spike; all neutral → net null.
+    let fares: Vec<_> = rows.iter().filter(|r| r.topic == "fares").collect();
+    assert_eq!(fares[3].spike_score, Some(0.0));
+    assert!(!fares[3].spike);
+    assert_eq!(fares[3].net_sentiment, None);
+}

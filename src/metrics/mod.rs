@@ -6,6 +6,7 @@ pub mod daily_sentiment;
 pub mod daily_volume;
 pub mod engagement;
 pub mod responsiveness;
+pub mod topic_daily;
 
 use crate::model::Post;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -30,6 +31,7 @@ pub struct Accumulators {
     pub sentiment: daily_sentiment::Acc,
     pub engagement: engagement::Acc,
     pub responsiveness: responsiveness::Acc,
+    pub topics: topic_daily::Acc,
 }
 
 impl Accumulators {
@@ -39,6 +41,7 @@ impl Accumulators {
         self.sentiment.add(p, day);
         self.engagement.add(p, day);
         self.responsiveness.add(p);
+        self.topics.add(p, day);
     }
 
     pub fn merge(mut self, other: Accumulators) -> Accumulators {
@@ -46,6 +49,7 @@ impl Accumulators {
         self.sentiment = self.sentiment.merge(other.sentiment);
         self.engagement = self.engagement.merge(other.engagement);
         self.responsiveness = self.responsiveness.merge(other.responsiveness);
+        self.topics = self.topics.merge(other.topics);
         self
     }
 }
