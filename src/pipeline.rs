@@ -37,6 +37,7 @@ pub const TABLES: &[&str] = &[
     "responsiveness",
     "unanswered",
     "topic_daily",
+    "run_summary",
 ];
 pub const MANIFEST: &str = "_run.json";
 
@@ -401,6 +402,21 @@ fn run_inner(cfg: &Config, opts: &RunOptions) -> Result<RunReport, String> {
     report.max_reject_ratio = cfg.run.max_reject_ratio;
     report.output = out.display().to_string();
     report.durations_ms = durations;
+    let started_micros = chrono::DateTime::parse_from_rfc3339(&report.started_at)
+        .map(|d| d.timestamp_micros())
+        .unwrap_or(0);
+    let summary_dir = staging.table_dir("run_summary");
+    sinks::run_summary::carry_over(&out.join("run_summary"), &summary_dir)?;
+    sinks::parquet::write_batches(
+        &summary_dir.join(format!("part-{}.parquet", report.run_id)),
+        sinks::run_summary::schema(),
+        &[sinks::run_summary::batch(
+            &report,
+            started_micros,
+            t0.elapsed().as_millis() as u64,
+        )?],
+        cfg.output.row_group_size,
+    )?;
     let t_pub = Instant::now();
     let manifest = serde_json::to_string_pretty(&report).map_err(|e| format!("manifest: {e}"))?;
     std::fs::write(staging.dir.join(MANIFEST), manifest).map_err(|e| format!("manifest: {e}"))?;

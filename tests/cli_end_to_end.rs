@@ -66,7 +66,11 @@ fn rerun_gives_identical_tables() {
     let b = dir.path().join("b");
     assert!(run_example(&a).status.success());
     assert!(run_example(&b).status.success());
-    for table in socialpulse::pipeline::TABLES {
+    // run_summary is one row per run (ids, durations): append-only, checked separately.
+    for table in socialpulse::pipeline::TABLES
+        .iter()
+        .filter(|t| **t != "run_summary")
+    {
         let files = |root: &std::path::Path| {
             let mut v = Vec::new();
             let mut stack = vec![root.join(table)];
@@ -92,6 +96,20 @@ fn rerun_gives_identical_tables() {
             );
         }
     }
+}
+
+#[test]
+fn run_summary_appends_one_row_per_run() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    assert!(run_example(&out).status.success());
+    assert!(run_example(&out).status.success());
+    let parts: Vec<_> = std::fs::read_dir(out.join("run_summary"))
+        .expect("run_summary")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".parquet"))
+        .collect();
+    assert_eq!(parts.len(), 2);
 }
 
 #[test]

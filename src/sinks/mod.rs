@@ -7,3 +7,4 @@ pub mod parquet;
 pub mod posts;
 pub mod publish;
 pub mod rejects;
+pub mod run_summary;
