@@ -25,6 +25,46 @@ pub struct Config {
     pub escalation: Vec<EscalationRule>,
     pub emerging: EmergingConfig,
     pub metrics: MetricsConfig,
+    pub cost: CostConfig,
+}
+
+/// The cost model behind `cost_benefit`; every value is copied into the table.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CostConfig {
+    /// `month` or `day`.
+    pub period: String,
+    pub currency: String,
+    pub staff_hours_per_day: f64,
+    pub hourly_cost: f64,
+    /// Value of one answered inquiry (e.g. the cost of a call-centre contact avoided).
+    pub value_per_resolved_inquiry: f64,
+    /// Tool, advertising and other costs.
+    pub items: Vec<CostItem>,
+}
+
+impl Default for CostConfig {
+    fn default() -> Self {
+        CostConfig {
+            period: "month".into(),
+            currency: "NZD".into(),
+            staff_hours_per_day: 0.0,
+            hourly_cost: 0.0,
+            value_per_resolved_inquiry: 0.0,
+            items: Vec::new(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CostItem {
+    pub name: String,
+    pub amount: f64,
+    /// `month` (prorated by active days) or `day`.
+    pub per: String,
+    /// Charge one platform only; empty shares it across all.
+    pub platform: String,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -307,6 +347,20 @@ impl Config {
             return Err(format!(
                 "metrics.timezone: unknown time zone {:?}",
                 self.metrics.timezone
+            ));
+        }
+        if !matches!(self.cost.period.as_str(), "day" | "month") {
+            return Err("cost.period must be \"day\" or \"month\"".into());
+        }
+        if let Some(i) = self
+            .cost
+            .items
+            .iter()
+            .find(|i| !matches!(i.per.as_str(), "day" | "month"))
+        {
+            return Err(format!(
+                "cost item {:?}: per must be \"day\" or \"month\"",
+                i.name
             ));
         }
         for d in &self.flags.holidays {

@@ -37,6 +37,7 @@ pub const TABLES: &[&str] = &[
     "responsiveness",
     "unanswered",
     "topic_daily",
+    "cost_benefit",
     "run_summary",
 ];
 pub const MANIFEST: &str = "_run.json";
@@ -487,6 +488,11 @@ fn write_metrics(staging: &Staging, cfg: &Config, m: &Accumulators) -> Result<()
             "topic_daily",
             topic_daily::schema(),
             topic_daily::batch(&m.topics, baseline, min_count)?,
+        ),
+        (
+            "cost_benefit",
+            metrics::cost_benefit::schema(),
+            metrics::cost_benefit::batch(m, &cfg.cost, tz)?,
         ),
         (
             "engagement",

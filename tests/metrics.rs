@@ -450,3 +450,87 @@ fn topic_daily_spike_worked_by_hand() {
     assert!(!fares[3].spike);
     assert_eq!(fares[3].net_sentiment, None);
 }
+
+#[test]
+fn cost_benefit_worked_by_hand() {
+    use socialpulse::config::{CostConfig, CostItem};
+    use socialpulse::metrics::cost_benefit::rows;
+    let mut posts = Vec::new();
+    for (i, at) in [
+        "2026-11-03T01:00:00Z",
+        "2026-11-03T02:00:00Z",
+        "2026-11-03T03:00:00Z",
+        "2026-11-04T01:00:00Z",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let mut o = answer(
+            "twitter",
+            &format!("o{i}"),
+            at,
+            if i == 0 { Some("q") } else { None },
+            None,
+        );
+        o.counts.likes = (i < 3).then_some(1);
+        posts.push(o);
+    }
+    posts.push(item("q", "2026-11-03T00:30:00Z", true, false, false));
+    posts.push(answer("mastodon", "m1", "2026-11-03T05:00:00Z", None, None));
+    let cfg = CostConfig {
+        period: "month".into(),
+        currency: "NZD".into(),
+        staff_hours_per_day: 2.0,
+        hourly_cost: 50.0,
+        value_per_resolved_inquiry: 12.0,
+        items: vec![
+            CostItem {
+                name: "tool".into(),
+                amount: 300.0,
+                per: "month".into(),
+                platform: String::new(),
+            },
+            CostItem {
+                name: "ads".into(),
+                amount: 10.0,
+                per: "day".into(),
+                platform: "twitter".into(),
+            },
+        ],
+    };
+    let r = rows(&acc(&posts, Tz::UTC), &cfg, Tz::UTC);
+    let mastodon = r
+        .iter()
+        .find(|x| x.platform == "mastodon")
+        .expect("mastodon");
+    let twitter = r.iter().find(|x| x.platform == "twitter").expect("twitter");
+    // Two active days in November: staff = 2 h × 50 × 2 = 200; tool = 300 × 2/30 = 20;
+    // ads = 10 × 2 = 20, Twitter only. Outbound posts: Twitter 4, Mastodon 1 → shares 0.8 / 0.2.
+    assert_eq!(
+        (
+            twitter.active_days,
+            twitter.outbound_posts,
+            mastodon.outbound_posts
+        ),
+        (2, 4, 1)
+    );
+    assert_eq!(
+        (twitter.allocation_share, mastodon.allocation_share),
+        (0.8, 0.2)
+    );
+    assert_eq!((twitter.staff_cost, mastodon.staff_cost), (160.0, 40.0));
+    // Twitter other = 20 × 0.8 + 20 × 1.0 = 36; Mastodon other = 20 × 0.2 = 4.
+    assert!((twitter.other_cost - 36.0).abs() < 1e-9 && (mastodon.other_cost - 4.0).abs() < 1e-9);
+    assert!((twitter.total_cost - 196.0).abs() < 1e-9);
+    // Engagements 3 (likes on three posts); one answered question → value 12.
+    assert_eq!(
+        (
+            twitter.engagements,
+            twitter.responses,
+            twitter.estimated_value
+        ),
+        (3, 1, 12.0)
+    );
+    assert_eq!((mastodon.responses, mastodon.estimated_value), (0, 0.0));
+    assert_eq!(twitter.period_start, d("2026-11-01"));
+}

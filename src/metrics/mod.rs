@@ -2,6 +2,7 @@
 //! batch (`add`), reduces across batches and days (`merge`), then emits rows. Adding a
 //! table is a file here and a line in [`Accumulators`].
 
+pub mod cost_benefit;
 pub mod daily_sentiment;
 pub mod daily_volume;
 pub mod engagement;

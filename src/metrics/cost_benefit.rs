@@ -1,0 +1,230 @@
+//! `cost_benefit` [period × platform × account] from the cost model in `[cost]`.
+//!
+//! For each period (calendar month or day in the reporting zone) only the *active days*
+//! (days with any post in the data) are costed: staff cost = staff_hours_per_day ×
+//! hourly_cost × active days; an item `per = "day"` costs amount × active days, `per =
+//! "month"` costs amount × active days / days in the month. Costs are allocated to
+//! platform × account groups by their share of the period's outbound posts (items with a
+//! `platform` only among that platform's groups); with no outbound posts, equally.
+//! Value = answered inquiries × value_per_resolved_inquiry.
+
+use super::{date32, engagement, responsiveness, Accumulators};
+use crate::config::CostConfig;
+use arrow::array::{ArrayRef, Date32Array, Float64Array, Int64Array, StringArray};
+use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
+use arrow::record_batch::RecordBatch;
+use chrono::{Datelike, NaiveDate};
+use chrono_tz::Tz;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Row {
+    pub period_start: NaiveDate,
+    pub platform: String,
+    pub account: Option<String>,
+    pub active_days: u32,
+    pub outbound_posts: u64,
+    pub engagements: i64,
+    pub responses: u64,
+    pub allocation_share: f64,
+    pub staff_cost: f64,
+    pub other_cost: f64,
+    pub total_cost: f64,
+    pub estimated_value: f64,
+}
+
+fn period_of(d: NaiveDate, cfg: &CostConfig) -> NaiveDate {
+    if cfg.period == "day" {
+        d
+    } else {
+        d.with_day(1).unwrap_or(d)
+    }
+}
+
+fn days_in_month(d: NaiveDate) -> u32 {
+    let first = d.with_day(1).unwrap_or(d);
+    let next = if first.month() == 12 {
+        NaiveDate::from_ymd_opt(first.year() + 1, 1, 1)
+    } else {
+        NaiveDate::from_ymd_opt(first.year(), first.month() + 1, 1)
+    };
+    next.map_or(30, |n| (n - first).num_days() as u32)
+}
+
+pub fn rows(acc: &Accumulators, cfg: &CostConfig, tz: Tz) -> Vec<Row> {
+    type Key = (NaiveDate, String, Option<String>);
+    let mut groups: BTreeMap<Key, Row> = BTreeMap::new();
+    let mut active: BTreeMap<NaiveDate, BTreeSet<NaiveDate>> = BTreeMap::new();
+    for (k, _, _, _) in acc.volume.rows() {
+        let period = period_of(k.0, cfg);
+        active.entry(period).or_default().insert(k.0);
+        groups
+            .entry((period, k.1.clone(), k.2.clone()))
+            .or_default();
+    }
+    for ((day, platform, account), g) in acc.engagement.groups() {
+        let r = groups
+            .entry((period_of(*day, cfg), platform.clone(), account.clone()))
+            .or_default();
+        r.outbound_posts += g.posts;
+        r.engagements += engagement::engagement(g).unwrap_or(0);
+    }
+    for r in responsiveness::rows(&acc.responsiveness, tz) {
+        let row = groups
+            .entry((
+                period_of(r.date, cfg),
+                r.platform.clone(),
+                r.account.clone(),
+            ))
+            .or_default();
+        row.responses += r.responded;
+    }
+    let mut out = Vec::new();
+    for (period, days) in &active {
+        let n_days = days.len() as u32;
+        let keys: Vec<&Key> = groups.keys().filter(|k| k.0 == *period).collect();
+        let share_among = |filter: &dyn Fn(&Key) -> bool, k: &Key| -> f64 {
+            let members: Vec<&&Key> = keys.iter().filter(|k| filter(k)).collect();
+            if members.is_empty() || !filter(k) {
+                return 0.0;
+            }
+            let total: u64 = members.iter().map(|m| groups[**m].outbound_posts).sum();
+            if total == 0 {
+                1.0 / members.len() as f64
+            } else {
+                groups[k].outbound_posts as f64 / total as f64
+            }
+        };
+        let staff = cfg.staff_hours_per_day * cfg.hourly_cost * f64::from(n_days);
+        for k in &keys {
+            let mut r = groups[*k].clone();
+            r.period_start = *period;
+            r.platform = k.1.clone();
+            r.account = k.2.clone();
+            r.active_days = n_days;
+            r.allocation_share = share_among(&|_| true, k);
+            r.staff_cost = staff * r.allocation_share;
+            r.other_cost = cfg
+                .items
+                .iter()
+                .map(|item| {
+                    let amount = if item.per == "day" {
+                        item.amount * f64::from(n_days)
+                    } else {
+                        item.amount * f64::from(n_days) / f64::from(days_in_month(*period))
+                    };
+                    let platform = item.platform.clone();
+                    let share = if platform.is_empty() {
+                        r.allocation_share
+                    } else {
+                        share_among(&|x: &Key| x.1 == platform, k)
+                    };
+                    amount * share
+                })
+                .sum();
+            r.total_cost = r.staff_cost + r.other_cost;
+            r.estimated_value = r.responses as f64 * cfg.value_per_resolved_inquiry;
+            out.push(r);
+        }
+    }
+    out
+}
+
+pub fn schema() -> SchemaRef {
+    let f = |n: &str| Field::new(n, DataType::Float64, true);
+    let i = |n: &str| Field::new(n, DataType::Int64, false);
+    Arc::new(Schema::new(vec![
+        Field::new("period_start", DataType::Date32, false),
+        Field::new("period", DataType::Utf8, false),
+        Field::new("platform", DataType::Utf8, false),
+        Field::new("account", DataType::Utf8, true),
+        i("active_days"),
+        i("outbound_posts"),
+        i("engagements"),
+        i("responses"),
+        Field::new("currency", DataType::Utf8, false),
+        f("staff_hours_per_day"),
+        f("hourly_cost"),
+        f("value_per_resolved_inquiry"),
+        f("allocation_share"),
+        f("staff_cost"),
+        f("other_cost"),
+        f("total_cost"),
+        f("cost_per_post"),
+        f("cost_per_engagement"),
+        f("cost_per_response"),
+        f("estimated_value"),
+        f("net_benefit"),
+        f("roi"),
+    ]))
+}
+
+pub fn batch(acc: &Accumulators, cfg: &CostConfig, tz: Tz) -> Result<RecordBatch, String> {
+    let rows = rows(acc, cfg, tz);
+    let fl = |g: &dyn Fn(&Row) -> Option<f64>| -> ArrayRef {
+        Arc::new(rows.iter().map(g).collect::<Float64Array>())
+    };
+    let per = |num: f64, den: f64| (den > 0.0).then(|| num / den);
+    let columns: Vec<ArrayRef> = vec![
+        Arc::new(
+            rows.iter()
+                .map(|r| Some(date32(r.period_start)))
+                .collect::<Date32Array>(),
+        ),
+        Arc::new(
+            rows.iter()
+                .map(|_| Some(cfg.period.as_str()))
+                .collect::<StringArray>(),
+        ),
+        Arc::new(
+            rows.iter()
+                .map(|r| Some(r.platform.as_str()))
+                .collect::<StringArray>(),
+        ),
+        Arc::new(
+            rows.iter()
+                .map(|r| r.account.as_deref())
+                .collect::<StringArray>(),
+        ),
+        Arc::new(
+            rows.iter()
+                .map(|r| Some(i64::from(r.active_days)))
+                .collect::<Int64Array>(),
+        ),
+        Arc::new(
+            rows.iter()
+                .map(|r| Some(r.outbound_posts as i64))
+                .collect::<Int64Array>(),
+        ),
+        Arc::new(
+            rows.iter()
+                .map(|r| Some(r.engagements))
+                .collect::<Int64Array>(),
+        ),
+        Arc::new(
+            rows.iter()
+                .map(|r| Some(r.responses as i64))
+                .collect::<Int64Array>(),
+        ),
+        Arc::new(
+            rows.iter()
+                .map(|_| Some(cfg.currency.as_str()))
+                .collect::<StringArray>(),
+        ),
+        fl(&|_| Some(cfg.staff_hours_per_day)),
+        fl(&|_| Some(cfg.hourly_cost)),
+        fl(&|_| Some(cfg.value_per_resolved_inquiry)),
+        fl(&|r| Some(r.allocation_share)),
+        fl(&|r| Some(r.staff_cost)),
+        fl(&|r| Some(r.other_cost)),
+        fl(&|r| Some(r.total_cost)),
+        fl(&|r| per(r.total_cost, r.outbound_posts as f64)),
+        fl(&|r| per(r.total_cost, r.engagements as f64)),
+        fl(&|r| per(r.total_cost, r.responses as f64)),
+        fl(&|r| Some(r.estimated_value)),
+        fl(&|r| Some(r.estimated_value - r.total_cost)),
+        fl(&|r| per(r.estimated_value - r.total_cost, r.total_cost)),
+    ];
+    RecordBatch::try_new(schema(), columns).map_err(|e| format!("building cost_benefit batch: {e}"))
+}
