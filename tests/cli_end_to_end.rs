@@ -99,6 +99,27 @@ fn rerun_gives_identical_tables() {
 }
 
 #[test]
+fn transit_pipeline_produces_every_table() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("transit");
+    let o = socialpulse()
+        .args(["run", "-q"])
+        .arg(root().join("pipelines/transit.toml"))
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("run");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for table in socialpulse::pipeline::TABLES {
+        let files: Vec<_> = std::fs::read_dir(out.join(table))
+            .unwrap_or_else(|e| panic!("{table}: {e}"))
+            .filter_map(|e| e.ok())
+            .collect();
+        assert!(!files.is_empty(), "{table} is empty");
+    }
+}
+
+#[test]
 fn run_summary_appends_one_row_per_run() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("out");

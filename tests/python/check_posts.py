@@ -126,6 +126,18 @@ for a, b in zip(sent_sql, sent_rust):
         check((x is None and y is None) or (x is not None and y is not None and abs(float(x) - float(y)) < 1e-9),
               f"daily_sentiment values {a} != {b}")
 
+eng_sql = con.execute(
+    f"""select cast(date as varchar), platform, account, count(*), sum(like_count), sum(repost_count),
+               sum(reply_count), sum(view_count)
+        from read_parquet('{glob}', hive_partitioning = true)
+        where direction = 'outbound' group by all order by all"""
+).fetchall()
+eng_rust = con.execute(
+    f"""select cast(date as varchar), platform, account, posts, likes, reposts, replies, views
+        from read_parquet('{out}/engagement/*.parquet') order by all"""
+).fetchall()
+check(eng_sql == eng_rust, f"engagement differs from SQL:\n{eng_sql}\n{eng_rust}")
+
 manifest = json.loads((out / "_run.json").read_text())
 check(manifest["posts_written"] == want_posts, "manifest posts_written")
 check(manifest["rejects"] == want_rejects, "manifest rejects")
