@@ -410,11 +410,8 @@ fn is_titlecase(c: char) -> bool {
         | 0x1FBC | 0x1FCC | 0x1FFC)
 }
 
-/// `token.strip(string.punctuation)`, kept only if more than two characters remain.
-/// ASCII punctuation bytes never occur inside a multi-byte UTF-8 sequence, so
-/// trimming bytes is trimming characters.
-fn strip_punc_if_word(token: &str) -> &str {
-    let b = token.as_bytes();
+/// Byte range of `b` without leading and trailing ASCII punctuation.
+fn punct_trimmed(b: &[u8]) -> (usize, usize) {
     let start = b
         .iter()
         .position(|c| !c.is_ascii_punctuation())
@@ -423,6 +420,14 @@ fn strip_punc_if_word(token: &str) -> &str {
         .iter()
         .rposition(|c| !c.is_ascii_punctuation())
         .map_or(start, |e| e + 1);
+    (start, end)
+}
+
+/// `token.strip(string.punctuation)`, kept only if more than two characters remain.
+/// ASCII punctuation bytes never occur inside a multi-byte UTF-8 sequence, so
+/// trimming bytes is trimming characters.
+fn strip_punc_if_word(token: &str) -> &str {
+    let (start, end) = punct_trimmed(token.as_bytes());
     let stripped = &token[start..end];
     // More than 8 bytes is more than two characters; fewer needs an exact count.
     if stripped.len() <= 2 || (stripped.len() <= 8 && stripped.chars().count() <= 2) {
@@ -534,15 +539,7 @@ impl Vader {
     /// only a hint that the exact "n't" test is worth running.
     fn ascii_token(&self, raw: &str, classes: u8, lower: &mut String) -> Tok {
         // ASCII: bytes are characters, so "two or fewer characters" is a length test.
-        let b = raw.as_bytes();
-        let start = b
-            .iter()
-            .position(|c| !c.is_ascii_punctuation())
-            .unwrap_or(b.len());
-        let end = b
-            .iter()
-            .rposition(|c| !c.is_ascii_punctuation())
-            .map_or(start, |e| e + 1);
+        let (start, end) = punct_trimmed(raw.as_bytes());
         let token = if end - start <= 2 {
             raw
         } else {
