@@ -26,6 +26,19 @@ pub struct Config {
     pub emerging: EmergingConfig,
     pub metrics: MetricsConfig,
     pub cost: CostConfig,
+    /// Follower counts of own accounts, for engagement rate by followers.
+    pub followers: Vec<FollowerCount>,
+}
+
+/// Followers of one own account from a date on (the latest entry on or before a day applies).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FollowerCount {
+    pub platform: String,
+    pub account: String,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    pub count: u64,
 }
 
 /// The cost model behind `cost_benefit`; every value is copied into the table.
@@ -362,6 +375,13 @@ impl Config {
                 "cost item {:?}: per must be \"day\" or \"month\"",
                 i.name
             ));
+        }
+        if let Some(f) = self
+            .followers
+            .iter()
+            .find(|f| chrono::NaiveDate::parse_from_str(&f.date, "%Y-%m-%d").is_err())
+        {
+            return Err(format!("followers: {:?} is not YYYY-MM-DD", f.date));
         }
         for d in &self.flags.holidays {
             if chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_err() {

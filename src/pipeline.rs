@@ -497,7 +497,7 @@ fn write_metrics(staging: &Staging, cfg: &Config, m: &Accumulators) -> Result<()
         (
             "engagement",
             engagement::schema(),
-            engagement::batch(&m.engagement)?,
+            engagement::batch(&m.engagement, &cfg.followers)?,
         ),
         (
             "responsiveness",

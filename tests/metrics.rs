@@ -361,7 +361,27 @@ fn engagement_worked_by_hand() {
     assert_eq!(engagement(g), Some(16));
     // Rate by views only over posts with views: r1's 2 / 100 views.
     assert_eq!(g.engagement_with_views, 2);
-    let batch = socialpulse::metrics::engagement::batch(&a.engagement).expect("batch");
+    let followers = vec![
+        socialpulse::config::FollowerCount {
+            platform: "twitter".into(),
+            account: "NorthlineTransit".into(),
+            date: "2026-10-01".into(),
+            count: 1000,
+        },
+        socialpulse::config::FollowerCount {
+            platform: "twitter".into(),
+            account: "NorthlineTransit".into(),
+            date: "2026-11-04".into(),
+            count: 3200,
+        },
+        socialpulse::config::FollowerCount {
+            platform: "twitter".into(),
+            account: "NorthlineTransit".into(),
+            date: "2026-12-01".into(),
+            count: 9999,
+        },
+    ];
+    let batch = socialpulse::metrics::engagement::batch(&a.engagement, &followers).expect("batch");
     let col = |n: &str| {
         batch
             .column_by_name(n)
@@ -375,19 +395,27 @@ fn engagement_worked_by_hand() {
     assert_eq!(col("engagement_per_post"), 8.0);
     assert_eq!(col("engagement_rate_views"), 0.02);
     assert_eq!(col("amplification_rate"), 1.5);
+    // Followers on 4 Nov: the 4 Nov entry (3,200), not the later one; rate = 16 / 3200 = 0.005.
+    assert_eq!(col("engagement_rate_followers"), 0.005);
     assert_eq!(col("conversation_rate"), 0.5);
 
     // No views anywhere: the rate is null, not 0.
     let mut o3 = answer("twitter", "o3", "2026-11-05T05:00:00Z", None, None);
     o3.counts.likes = Some(1);
-    let b =
-        socialpulse::metrics::engagement::batch(&acc(&[o3], Tz::UTC).engagement).expect("batch");
+    let b = socialpulse::metrics::engagement::batch(&acc(&[o3], Tz::UTC).engagement, &[])
+        .expect("batch");
     use arrow::array::Array;
     assert!(b
         .column_by_name("engagement_rate_views")
         .expect("col")
         .is_null(0));
     assert!(b.column_by_name("views").expect("col").is_null(0));
+    assert!(
+        b.column_by_name("engagement_rate_followers")
+            .expect("col")
+            .is_null(0),
+        "no follower count configured"
+    );
 }
 
 #[test]

@@ -88,6 +88,29 @@ pub fn engagement(g: &Group) -> Option<i64> {
         .fold(None, add_opt)
 }
 
+/// Followers of (platform, account) on `day`: the latest configured count on or before it.
+pub fn followers_on(
+    followers: &[crate::config::FollowerCount],
+    platform: &str,
+    account: Option<&str>,
+    day: NaiveDate,
+) -> Option<u64> {
+    let account = account?;
+    followers
+        .iter()
+        .filter(|f| {
+            f.platform.eq_ignore_ascii_case(platform) && f.account.eq_ignore_ascii_case(account)
+        })
+        .filter_map(|f| {
+            NaiveDate::parse_from_str(&f.date, "%Y-%m-%d")
+                .ok()
+                .map(|d| (d, f.count))
+        })
+        .filter(|(d, _)| *d <= day)
+        .max_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
 pub fn schema() -> SchemaRef {
     let s = |n: &str, null: bool| Field::new(n, DataType::Utf8, null);
     let i = |n: &str| Field::new(n, DataType::Int64, true);
@@ -105,13 +128,19 @@ pub fn schema() -> SchemaRef {
         i("engagement"),
         f("engagement_per_post"),
         f("engagement_rate_views"),
+        i("followers"),
+        f("engagement_rate_followers"),
         f("amplification_rate"),
         f("conversation_rate"),
     ]))
 }
 
-pub fn batch(acc: &Acc) -> Result<RecordBatch, String> {
+pub fn batch(acc: &Acc, followers: &[crate::config::FollowerCount]) -> Result<RecordBatch, String> {
     let rows: Vec<(&Key, &Group)> = acc.groups.iter().collect();
+    let fol: Vec<Option<u64>> = rows
+        .iter()
+        .map(|(k, _)| followers_on(followers, &k.1, k.2.as_deref(), k.0))
+        .collect();
     let ints = |f: fn(&Group) -> Option<i64>| -> ArrayRef {
         Arc::new(rows.iter().map(|(_, g)| f(g)).collect::<Int64Array>())
     };
@@ -156,6 +185,20 @@ pub fn batch(acc: &Acc) -> Result<RecordBatch, String> {
                     g.views
                         .filter(|v| *v > 0)
                         .map(|v| g.engagement_with_views as f64 / v as f64)
+                })
+                .collect::<Float64Array>(),
+        ),
+        Arc::new(
+            fol.iter()
+                .map(|f| f.map(|v| v as i64))
+                .collect::<Int64Array>(),
+        ),
+        Arc::new(
+            rows.iter()
+                .zip(&fol)
+                .map(|((_, g), f)| match (engagement(g), f) {
+                    (Some(e), Some(f)) if *f > 0 => Some(e as f64 / *f as f64),
+                    _ => None,
                 })
                 .collect::<Float64Array>(),
         ),
