@@ -138,6 +138,45 @@ eng_rust = con.execute(
 ).fetchall()
 check(eng_sql == eng_rust, f"engagement differs from SQL:\n{eng_sql}\n{eng_rust}")
 
+resp_sql = con.execute(
+    f"""with p as (select * from read_parquet('{glob}', hive_partitioning = true)),
+        items as (select platform, post_id, account, created_at, cast(date as varchar) as d from p
+                  where direction = 'inbound' and (is_question or is_complaint or info_request)),
+        resp as (select i.platform, i.post_id, min(o.created_at) as first_at
+                 from items i join p o on o.platform = i.platform and o.direction = 'outbound'
+                   and (o.reply_to_id = i.post_id or o.conversation_id = i.post_id)
+                   and o.post_id <> i.post_id and o.created_at >= i.created_at
+                 group by all)
+        select i.d, i.platform, i.account, count(*), count(r.first_at),
+               median(epoch(r.first_at) / 60 - epoch(i.created_at) / 60),
+               quantile_cont(epoch(r.first_at) / 60 - epoch(i.created_at) / 60, 0.9)
+        from items i left join resp r on r.platform = i.platform and r.post_id = i.post_id
+        group by all order by all"""
+).fetchall()
+resp_rust = con.execute(
+    f"""select cast(date as varchar), platform, account, needing_response, responded,
+               median_response_minutes, p90_response_minutes
+        from read_parquet('{out}/responsiveness/*.parquet') order by all"""
+).fetchall()
+check(len(resp_sql) == len(resp_rust) and len(resp_rust) > 0, f"responsiveness rows {len(resp_sql)} vs {len(resp_rust)}")
+for a, b in zip(resp_sql, resp_rust):
+    check(a[:5] == b[:5], f"responsiveness {a} != {b}")
+    for x, y in zip(a[5:], b[5:]):
+        check((x is None and y is None) or (x is not None and y is not None and abs(float(x) - float(y)) < 1e-6),
+              f"responsiveness minutes {a} != {b}")
+topic_sql = con.execute(
+    f"""with p as (select * from read_parquet('{glob}', hive_partitioning = true) where direction = 'inbound'),
+        day as (select cast(date as varchar) as d, count(*) as n from p group by all),
+        t as (select cast(date as varchar) as d, unnest(topics) as topic from p)
+        select t.d, topic, count(*), count(*) / any_value(day.n) from t join day using (d) group by all order by all"""
+).fetchall()
+topic_rust = con.execute(
+    f"select cast(date as varchar), topic, volume, share_of_inbound from read_parquet('{out}/topic_daily/*.parquet') order by all"
+).fetchall()
+check(len(topic_rust) > 0, "topic_daily is empty")
+check([r[:3] for r in topic_sql] == [r[:3] for r in topic_rust], f"topic_daily volumes:\n{topic_sql}\n{topic_rust}")
+check(all(abs(a[3] - b[3]) < 1e-12 for a, b in zip(topic_sql, topic_rust)), "topic_daily shares")
+
 manifest = json.loads((out / "_run.json").read_text())
 check(manifest["posts_written"] == want_posts, "manifest posts_written")
 check(manifest["rejects"] == want_rejects, "manifest rejects")
