@@ -4,7 +4,7 @@
 
 use super::AccountKey;
 use crate::model::Post;
-use arrow::array::{ArrayRef, Date32Array, Float64Array, Int64Array, StringArray};
+use arrow::array::{ArrayRef, Float64Array, Int64Array, StringArray};
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use arrow::record_batch::RecordBatch;
 use chrono::NaiveDate;
@@ -116,10 +116,8 @@ pub fn schema() -> SchemaRef {
     let s = |n: &str, null: bool| Field::new(n, DataType::Utf8, null);
     let i = |n: &str| Field::new(n, DataType::Int64, false);
     let f = |n: &str| Field::new(n, DataType::Float64, true);
-    Arc::new(Schema::new(vec![
-        Field::new("date", DataType::Date32, false),
-        s("platform", false),
-        s("account", true),
+    let mut fields = super::key_fields();
+    fields.extend([
         s("direction", false),
         i("posts"),
         i("scored"),
@@ -130,7 +128,8 @@ pub fn schema() -> SchemaRef {
         f("neutral_share"),
         f("negative_share"),
         f("net_sentiment"),
-    ]))
+    ]);
+    Arc::new(Schema::new(fields))
 }
 
 pub fn batch(acc: &Acc) -> Result<RecordBatch, String> {
@@ -145,22 +144,12 @@ pub fn batch(acc: &Acc) -> Result<RecordBatch, String> {
                 .collect::<Int64Array>(),
         )
     };
-    let columns: Vec<ArrayRef> = vec![
-        Arc::new(
-            rows.iter()
-                .map(|r| Some(super::date32(r.key.0)))
-                .collect::<Date32Array>(),
-        ),
-        Arc::new(
-            rows.iter()
-                .map(|r| Some(r.key.1.as_str()))
-                .collect::<StringArray>(),
-        ),
-        Arc::new(
-            rows.iter()
-                .map(|r| r.key.2.as_deref())
-                .collect::<StringArray>(),
-        ),
+    let keys: Vec<_> = rows
+        .iter()
+        .map(|r| (r.key.0, r.key.1.as_str(), r.key.2.as_deref()))
+        .collect();
+    let mut columns = super::key_columns(&keys);
+    columns.extend::<Vec<ArrayRef>>(vec![
         Arc::new(
             rows.iter()
                 .map(|r| Some(r.key.3.as_str()))
@@ -175,7 +164,7 @@ pub fn batch(acc: &Acc) -> Result<RecordBatch, String> {
         f(|r| r.neutral_share),
         f(|r| r.negative_share),
         f(|r| r.net),
-    ];
+    ]);
     RecordBatch::try_new(schema(), columns)
         .map_err(|e| format!("building daily_sentiment batch: {e}"))
 }

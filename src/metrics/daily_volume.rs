@@ -2,7 +2,7 @@
 //! and new authors (authors whose first post in this run's data falls on that day).
 
 use crate::model::Post;
-use arrow::array::{ArrayRef, Date32Array, Int64Array, StringArray};
+use arrow::array::{ArrayRef, Int64Array, StringArray};
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use arrow::record_batch::RecordBatch;
 use chrono::NaiveDate;
@@ -95,36 +95,25 @@ impl Acc {
 pub fn schema() -> SchemaRef {
     let s = |n: &str, null: bool| Field::new(n, DataType::Utf8, null);
     let i = |n: &str| Field::new(n, DataType::Int64, false);
-    Arc::new(Schema::new(vec![
-        Field::new("date", DataType::Date32, false),
-        s("platform", false),
-        s("account", true),
+    let mut fields = super::key_fields();
+    fields.extend([
         s("direction", false),
         s("kind", false),
         i("posts"),
         i("unique_authors"),
         i("new_authors"),
-    ]))
+    ]);
+    Arc::new(Schema::new(fields))
 }
 
 pub fn batch(acc: &Acc) -> Result<RecordBatch, String> {
     let rows = acc.rows();
-    let columns: Vec<ArrayRef> = vec![
-        Arc::new(
-            rows.iter()
-                .map(|r| Some(super::date32(r.0 .0)))
-                .collect::<Date32Array>(),
-        ),
-        Arc::new(
-            rows.iter()
-                .map(|r| Some(r.0 .1.as_str()))
-                .collect::<StringArray>(),
-        ),
-        Arc::new(
-            rows.iter()
-                .map(|r| r.0 .2.as_deref())
-                .collect::<StringArray>(),
-        ),
+    let keys: Vec<_> = rows
+        .iter()
+        .map(|r| (r.0 .0, r.0 .1.as_str(), r.0 .2.as_deref()))
+        .collect();
+    let mut columns = super::key_columns(&keys);
+    columns.extend::<Vec<ArrayRef>>(vec![
         Arc::new(rows.iter().map(|r| Some(r.0 .3)).collect::<StringArray>()),
         Arc::new(rows.iter().map(|r| Some(r.0 .4)).collect::<StringArray>()),
         Arc::new(
@@ -142,6 +131,6 @@ pub fn batch(acc: &Acc) -> Result<RecordBatch, String> {
                 .map(|r| Some(r.3 as i64))
                 .collect::<Int64Array>(),
         ),
-    ];
+    ]);
     RecordBatch::try_new(schema(), columns).map_err(|e| format!("building daily_volume batch: {e}"))
 }

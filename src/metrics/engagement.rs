@@ -3,9 +3,8 @@
 //! (reposts per post) and conversation (replies per post) rates. A sum is null when no
 //! post in the group reports that counter; a rate is null when its denominator is.
 
-use super::date32;
 use crate::model::{Direction, Post};
-use arrow::array::{ArrayRef, Date32Array, Float64Array, Int64Array, StringArray};
+use arrow::array::{ArrayRef, Float64Array, Int64Array};
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use arrow::record_batch::RecordBatch;
 use chrono::NaiveDate;
@@ -112,13 +111,10 @@ pub fn followers_on(
 }
 
 pub fn schema() -> SchemaRef {
-    let s = |n: &str, null: bool| Field::new(n, DataType::Utf8, null);
     let i = |n: &str| Field::new(n, DataType::Int64, true);
     let f = |n: &str| Field::new(n, DataType::Float64, true);
-    Arc::new(Schema::new(vec![
-        Field::new("date", DataType::Date32, false),
-        s("platform", false),
-        s("account", true),
+    let mut fields = super::key_fields();
+    fields.extend([
         Field::new("posts", DataType::Int64, false),
         i("likes"),
         i("reposts"),
@@ -132,7 +128,8 @@ pub fn schema() -> SchemaRef {
         f("engagement_rate_followers"),
         f("amplification_rate"),
         f("conversation_rate"),
-    ]))
+    ]);
+    Arc::new(Schema::new(fields))
 }
 
 pub fn batch(acc: &Acc, followers: &[crate::config::FollowerCount]) -> Result<RecordBatch, String> {
@@ -151,22 +148,12 @@ pub fn batch(acc: &Acc, followers: &[crate::config::FollowerCount]) -> Result<Re
                 .collect::<Float64Array>(),
         )
     };
-    let columns: Vec<ArrayRef> = vec![
-        Arc::new(
-            rows.iter()
-                .map(|(k, _)| Some(date32(k.0)))
-                .collect::<Date32Array>(),
-        ),
-        Arc::new(
-            rows.iter()
-                .map(|(k, _)| Some(k.1.as_str()))
-                .collect::<StringArray>(),
-        ),
-        Arc::new(
-            rows.iter()
-                .map(|(k, _)| k.2.as_deref())
-                .collect::<StringArray>(),
-        ),
+    let keys: Vec<_> = rows
+        .iter()
+        .map(|(k, _)| (k.0, k.1.as_str(), k.2.as_deref()))
+        .collect();
+    let mut columns = super::key_columns(&keys);
+    columns.extend::<Vec<ArrayRef>>(vec![
         Arc::new(
             rows.iter()
                 .map(|(_, g)| Some(g.posts as i64))
@@ -204,6 +191,6 @@ pub fn batch(acc: &Acc, followers: &[crate::config::FollowerCount]) -> Result<Re
         ),
         per_post(|g| g.reposts),
         per_post(|g| g.replies),
-    ];
+    ]);
     RecordBatch::try_new(schema(), columns).map_err(|e| format!("building engagement batch: {e}"))
 }

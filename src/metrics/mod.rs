@@ -55,5 +55,30 @@ impl Accumulators {
     }
 }
 
+/// The leading `date, platform, account` fields of the per-account tables.
+pub fn key_fields() -> Vec<arrow::datatypes::Field> {
+    use arrow::datatypes::{DataType, Field};
+    vec![
+        Field::new("date", DataType::Date32, false),
+        Field::new("platform", DataType::Utf8, false),
+        Field::new("account", DataType::Utf8, true),
+    ]
+}
+
+/// The columns of [`key_fields`], one (date, platform, account) per row.
+pub fn key_columns(keys: &[(NaiveDate, &str, Option<&str>)]) -> Vec<arrow::array::ArrayRef> {
+    use arrow::array::{Date32Array, StringArray};
+    use std::sync::Arc;
+    vec![
+        Arc::new(
+            keys.iter()
+                .map(|k| Some(date32(k.0)))
+                .collect::<Date32Array>(),
+        ),
+        Arc::new(keys.iter().map(|k| Some(k.1)).collect::<StringArray>()),
+        Arc::new(keys.iter().map(|k| k.2).collect::<StringArray>()),
+    ]
+}
+
 /// Group key shared by the per-account tables; `None` account sorts first.
 pub type AccountKey = (NaiveDate, String, Option<String>, String);

@@ -8,7 +8,7 @@
 //! another day, still counts. Ages in `unanswered` are measured at the run's reference
 //! time: the latest `created_at` among the inputs (deterministic, unlike the wall clock).
 
-use super::{date32, local_date};
+use super::local_date;
 use crate::model::{Direction, Post};
 use arrow::array::{
     ArrayRef, Date32Array, Float64Array, Int64Array, StringArray, TimestampMicrosecondArray,
@@ -180,39 +180,27 @@ pub fn rows(acc: &Acc, tz: Tz) -> Vec<Row> {
 }
 
 pub fn schema() -> SchemaRef {
-    let s = |n: &str, null: bool| Field::new(n, DataType::Utf8, null);
     let i = |n: &str| Field::new(n, DataType::Int64, false);
-    Arc::new(Schema::new(vec![
-        Field::new("date", DataType::Date32, false),
-        s("platform", false),
-        s("account", true),
+    let mut fields = super::key_fields();
+    fields.extend([
         i("needing_response"),
         i("responded"),
         i("unanswered"),
         Field::new("response_rate", DataType::Float64, false),
         Field::new("median_response_minutes", DataType::Float64, true),
         Field::new("p90_response_minutes", DataType::Float64, true),
-    ]))
+    ]);
+    Arc::new(Schema::new(fields))
 }
 
 pub fn batch(acc: &Acc, tz: Tz) -> Result<RecordBatch, String> {
     let rows = rows(acc, tz);
-    let columns: Vec<ArrayRef> = vec![
-        Arc::new(
-            rows.iter()
-                .map(|r| Some(date32(r.date)))
-                .collect::<Date32Array>(),
-        ),
-        Arc::new(
-            rows.iter()
-                .map(|r| Some(r.platform.as_str()))
-                .collect::<StringArray>(),
-        ),
-        Arc::new(
-            rows.iter()
-                .map(|r| r.account.as_deref())
-                .collect::<StringArray>(),
-        ),
+    let keys: Vec<_> = rows
+        .iter()
+        .map(|r| (r.date, r.platform.as_str(), r.account.as_deref()))
+        .collect();
+    let mut columns = super::key_columns(&keys);
+    columns.extend::<Vec<ArrayRef>>(vec![
         Arc::new(
             rows.iter()
                 .map(|r| Some(r.needing_response as i64))
@@ -239,7 +227,7 @@ pub fn batch(acc: &Acc, tz: Tz) -> Result<RecordBatch, String> {
                 .collect::<Float64Array>(),
         ),
         Arc::new(rows.iter().map(|r| r.p90_minutes).collect::<Float64Array>()),
-    ];
+    ]);
     RecordBatch::try_new(schema(), columns)
         .map_err(|e| format!("building responsiveness batch: {e}"))
 }

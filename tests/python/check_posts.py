@@ -23,6 +23,16 @@ def check(cond, msg):
         sys.exit(1)
 
 
+def check_rows(name, sql_rows, rust_rows, exact, tol):
+    """Rows agree: the first `exact` columns equal, the rest within `tol` (None == None)."""
+    check(len(sql_rows) == len(rust_rows) and len(rust_rows) > 0, f"{name} rows {len(sql_rows)} vs {len(rust_rows)}")
+    for a, b in zip(sql_rows, rust_rows):
+        check(a[:exact] == b[:exact], f"{name} {a} != {b}")
+        for x, y in zip(a[exact:], b[exact:]):
+            check((x is None and y is None) or (x is not None and y is not None and abs(float(x) - float(y)) < tol),
+                  f"{name} values {a} != {b}")
+
+
 # pandas straight on the table directory (Hive partitions discovered by pyarrow).
 df = pd.read_parquet(out / "posts")
 check(len(df) == want_posts, f"pandas rows {len(df)} != {want_posts}")
@@ -119,12 +129,7 @@ sent_rust = con.execute(
                mean_compound, median_compound, positive_share, net_sentiment
         from read_parquet('{out}/daily_sentiment/*.parquet') order by all"""
 ).fetchall()
-check(len(sent_sql) == len(sent_rust), "daily_sentiment row count")
-for a, b in zip(sent_sql, sent_rust):
-    check(a[:6] == b[:6], f"daily_sentiment keys/counts {a} != {b}")
-    for x, y in zip(a[6:], b[6:]):
-        check((x is None and y is None) or (x is not None and y is not None and abs(float(x) - float(y)) < 1e-9),
-              f"daily_sentiment values {a} != {b}")
+check_rows("daily_sentiment", sent_sql, sent_rust, 6, 1e-9)
 
 eng_sql = con.execute(
     f"""select cast(date as varchar), platform, account, count(*), sum(like_count), sum(repost_count),
@@ -158,12 +163,7 @@ resp_rust = con.execute(
                median_response_minutes, p90_response_minutes
         from read_parquet('{out}/responsiveness/*.parquet') order by all"""
 ).fetchall()
-check(len(resp_sql) == len(resp_rust) and len(resp_rust) > 0, f"responsiveness rows {len(resp_sql)} vs {len(resp_rust)}")
-for a, b in zip(resp_sql, resp_rust):
-    check(a[:5] == b[:5], f"responsiveness {a} != {b}")
-    for x, y in zip(a[5:], b[5:]):
-        check((x is None and y is None) or (x is not None and y is not None and abs(float(x) - float(y)) < 1e-6),
-              f"responsiveness minutes {a} != {b}")
+check_rows("responsiveness", resp_sql, resp_rust, 5, 1e-6)
 topic_sql = con.execute(
     f"""with p as (select * from read_parquet('{glob}', hive_partitioning = true) where direction = 'inbound'),
         day as (select cast(date as varchar) as d, count(*) as n from p group by all),
@@ -173,9 +173,7 @@ topic_sql = con.execute(
 topic_rust = con.execute(
     f"select cast(date as varchar), topic, volume, share_of_inbound from read_parquet('{out}/topic_daily/*.parquet') order by all"
 ).fetchall()
-check(len(topic_rust) > 0, "topic_daily is empty")
-check([r[:3] for r in topic_sql] == [r[:3] for r in topic_rust], f"topic_daily volumes:\n{topic_sql}\n{topic_rust}")
-check(all(abs(a[3] - b[3]) < 1e-12 for a, b in zip(topic_sql, topic_rust)), "topic_daily shares")
+check_rows("topic_daily", topic_sql, topic_rust, 3, 1e-12)
 
 manifest = json.loads((out / "_run.json").read_text())
 check(manifest["posts_written"] == want_posts, "manifest posts_written")
