@@ -5,6 +5,7 @@
 
 pub mod analysis;
 pub mod config;
+pub mod corpus;
 pub mod metrics;
 pub mod model;
 pub mod pipeline;

@@ -2,9 +2,18 @@
 
 use clap::{Parser, Subcommand};
 use socialpulse::config::{AccountConfig, Config};
+use socialpulse::corpus;
 use socialpulse::pipeline::{self, RunOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+/// `println!` that tolerates a closed stdout (`socialpulse ... | head`).
+macro_rules! say {
+    ($($t:tt)*) => {{
+        use std::io::Write;
+        let _ = writeln!(std::io::stdout(), $($t)*);
+    }};
+}
 
 #[derive(Parser)]
 #[command(
@@ -40,11 +49,53 @@ enum Command {
         #[arg(long, short = 'q')]
         quiet: bool,
     },
+    /// Write a deterministic synthetic corpus and a `pipeline.toml` that reads it:
+    /// `socialpulse generate --posts 100000 --out bench/data/100k`.
+    Generate {
+        /// Number of records (posts, re-exported duplicates and malformed records).
+        #[arg(long, default_value_t = 10_000)]
+        posts: u64,
+        /// Archive format: ndjson, csv, twitter-v2, twitter-archive, mastodon, reddit,
+        /// bluesky, meta.
+        #[arg(long, default_value = "ndjson")]
+        format: String,
+        /// Output directory (data in OUT/data, config in OUT/pipeline.toml).
+        #[arg(long, short = 'o')]
+        out: PathBuf,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Compression of line-oriented files: none, gzip, zstd.
+        #[arg(long, default_value = "gzip")]
+        compression: String,
+        /// Records per file.
+        #[arg(long, default_value_t = 100_000)]
+        posts_per_file: u64,
+        /// Days the corpus spans (default: from the size, 7 to 365).
+        #[arg(long, default_value_t = 0)]
+        days: u32,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Generate {
+            posts,
+            format,
+            out,
+            seed,
+            compression,
+            posts_per_file,
+            days,
+        } => generate(
+            posts,
+            &format,
+            &out,
+            seed,
+            &compression,
+            posts_per_file,
+            days,
+        ),
         Command::Run {
             config,
             inputs,
@@ -105,6 +156,53 @@ fn main() -> ExitCode {
     }
 }
 
+fn generate(
+    posts: u64,
+    format: &str,
+    out: &std::path::Path,
+    seed: u64,
+    compression: &str,
+    posts_per_file: u64,
+    days: u32,
+) -> ExitCode {
+    let spec = (|| {
+        Ok::<_, String>(corpus::Spec {
+            posts,
+            format: format.parse()?,
+            seed,
+            compression: compression.parse()?,
+            posts_per_file,
+            days,
+        })
+    })();
+    let spec = match spec {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match corpus::generate(&spec, out) {
+        Ok(s) => {
+            say!(
+                "wrote {} records ({} unique posts, {} duplicates, {} malformed) in {} files, {} bytes",
+                s.records,
+                s.unique_posts,
+                s.duplicates,
+                s.malformed,
+                s.files.len(),
+                s.bytes
+            );
+            say!("  run: socialpulse run {}", s.config.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 fn print_summary(r: &pipeline::RunReport) {
     let secs = r.durations_ms.get("total").copied().unwrap_or(0) as f64 / 1000.0;
     let failed: Vec<&str> = r
@@ -113,7 +211,7 @@ fn print_summary(r: &pipeline::RunReport) {
         .filter(|i| i.error.is_some())
         .map(|i| i.path.as_str())
         .collect();
-    println!(
+    say!(
         "socialpulse {}: {} files, {} posts ({} duplicates removed), {} rejects ({:.2}%) in {:.2}s",
         r.version,
         r.inputs.len(),
@@ -123,14 +221,14 @@ fn print_summary(r: &pipeline::RunReport) {
         r.reject_ratio * 100.0,
         secs
     );
-    println!(
+    say!(
         "  posts    {}/posts ({} daily partitions)",
         r.output,
         r.partitions.len()
     );
-    println!("  rejects  {}/rejects", r.output);
-    println!("  manifest {}/_run.json", r.output);
+    say!("  rejects  {}/rejects", r.output);
+    say!("  manifest {}/_run.json", r.output);
     for f in failed {
-        println!("  problem  {f}: see rejects");
+        say!("  problem  {f}: see rejects");
     }
 }

@@ -53,17 +53,28 @@ impl LineFormat for BlueskyLines {
     fn sniff(&self, first: &Value, _cfg: &Config) -> Option<usize> {
         (is_page(first) || is_bsky_post(first)).then_some(0)
     }
-    fn parse(&self, v: Value, _variant: usize, _ctx: &Ctx) -> Result<Vec<Draft>, String> {
+    fn parse(
+        &self,
+        v: Value,
+        _variant: usize,
+        _ctx: &Ctx,
+        partial: &mut Vec<String>,
+    ) -> Result<Vec<Draft>, String> {
         if is_bsky_post(&v) {
             return post(&v).map(|d| vec![d]);
+        }
+        if !is_page(&v) {
+            return Err("neither a Bluesky post (uri + record) nor a feed page".into());
         }
         let mut out = Vec::new();
         let mut errors = Vec::new();
         page(&v, &mut out, &mut errors);
-        match errors.into_iter().next() {
-            Some((_, e)) if out.is_empty() => Err(e),
-            _ => Ok(out),
-        }
+        partial.extend(
+            errors
+                .into_iter()
+                .map(|(i, e)| format!("item {i} of page: {e}")),
+        );
+        Ok(out)
     }
 }
 

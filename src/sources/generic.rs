@@ -43,7 +43,13 @@ impl LineFormat for GenericNdjson {
     fn sniff(&self, first: &Value, cfg: &Config) -> Option<usize> {
         find_mapping(cfg, |k| lookup(first, k).is_some()).map(|(i, _)| i)
     }
-    fn parse(&self, v: Value, variant: usize, ctx: &Ctx) -> Result<Vec<Draft>, String> {
+    fn parse(
+        &self,
+        v: Value,
+        variant: usize,
+        ctx: &Ctx,
+        _partial: &mut Vec<String>,
+    ) -> Result<Vec<Draft>, String> {
         let m = ctx.cfg.mappings.get(variant).ok_or("mapping vanished")?;
         from_fields(m, |col| lookup(&v, col).and_then(value_string)).map(|d| vec![d])
     }

@@ -83,7 +83,13 @@ impl LineFormat for MastodonStatusLines {
     fn sniff(&self, first: &Value, _cfg: &Config) -> Option<usize> {
         is_status(first).then_some(0)
     }
-    fn parse(&self, value: Value, _variant: usize, _ctx: &Ctx) -> Result<Vec<Draft>, String> {
+    fn parse(
+        &self,
+        value: Value,
+        _variant: usize,
+        _ctx: &Ctx,
+        _partial: &mut Vec<String>,
+    ) -> Result<Vec<Draft>, String> {
         status(&value)
     }
 }

@@ -37,7 +37,15 @@ pub trait LineFormat: Sync {
     fn name(&self) -> &'static str;
     /// Does this first record look like ours? Returns a variant tag passed back to `parse`.
     fn sniff(&self, first: &Value, cfg: &Config) -> Option<usize>;
-    fn parse(&self, value: Value, variant: usize, ctx: &Ctx) -> Result<Vec<Draft>, String>;
+    /// Parse one line. A line holding several records (an API page) pushes the reasons
+    /// of records it could not read to `partial`; each becomes a reject at that line.
+    fn parse(
+        &self,
+        value: Value,
+        variant: usize,
+        ctx: &Ctx,
+        partial: &mut Vec<String>,
+    ) -> Result<Vec<Draft>, String>;
 }
 
 /// A file holding one JSON document.
@@ -420,25 +428,19 @@ fn read_lines(
                 }
             }
         }
-        let results: Vec<Result<Vec<Draft>, Reject>> = spans
+        let results: Vec<(Vec<Draft>, Vec<Reject>)> = spans
             .par_iter()
             .map(|&(ln, s, e)| parse_line(&buf[s..e], ln, fmt, variant, ctx))
             .collect();
         let mut batch = Batch::default();
-        for r in results {
-            match r {
-                Ok(mut ds) => {
-                    if !ds.is_empty() {
-                        counter.posts_records += 1;
-                    }
-                    counter.posts += ds.len() as u64;
-                    batch.drafts.append(&mut ds);
-                }
-                Err(rej) => {
-                    counter.rejects += 1;
-                    batch.rejects.push(rej);
-                }
+        for (mut ds, mut rejs) in results {
+            if !ds.is_empty() {
+                counter.posts_records += 1;
             }
+            counter.posts += ds.len() as u64;
+            batch.drafts.append(&mut ds);
+            counter.rejects += rejs.len() as u64;
+            batch.rejects.append(&mut rejs);
         }
         if !batch.drafts.is_empty() || !batch.rejects.is_empty() {
             emit(batch);
@@ -453,7 +455,7 @@ fn parse_line(
     fmt: &dyn LineFormat,
     variant: usize,
     ctx: &Ctx,
-) -> Result<Vec<Draft>, Reject> {
+) -> (Vec<Draft>, Vec<Reject>) {
     let reject = |reason: String| Reject {
         source_file: ctx.file.to_string(),
         position: lineno,
@@ -463,16 +465,24 @@ fn parse_line(
         raw_excerpt: excerpt(line),
     };
     if let Err(e) = std::str::from_utf8(line) {
-        return Err(reject(format!(
+        let reason = format!(
             "invalid UTF-8 at byte {} of the line (wrong encoding? exports must be UTF-8)",
             e.valid_up_to()
-        )));
+        );
+        return (Vec::new(), vec![reject(reason)]);
     }
-    let value: Value =
-        serde_json::from_slice(line).map_err(|e| reject(format!("invalid JSON: {e}")))?;
-    let mut drafts = fmt.parse(value, variant, ctx).map_err(reject)?;
-    stamp(&mut drafts, ctx.file, lineno);
-    Ok(drafts)
+    let value: Value = match serde_json::from_slice(line) {
+        Ok(v) => v,
+        Err(e) => return (Vec::new(), vec![reject(format!("invalid JSON: {e}"))]),
+    };
+    let mut partial = Vec::new();
+    match fmt.parse(value, variant, ctx, &mut partial) {
+        Ok(mut drafts) => {
+            stamp(&mut drafts, ctx.file, lineno);
+            (drafts, partial.into_iter().map(reject).collect())
+        }
+        Err(e) => (Vec::new(), vec![reject(e)]),
+    }
 }
 
 /// One JSON document per file.

@@ -21,7 +21,13 @@ impl LineFormat for Reddit {
             && (first.get("subreddit").is_some() || first.get("link_id").is_some()))
         .then_some(0)
     }
-    fn parse(&self, v: Value, _variant: usize, _ctx: &Ctx) -> Result<Vec<Draft>, String> {
+    fn parse(
+        &self,
+        v: Value,
+        _variant: usize,
+        _ctx: &Ctx,
+        _partial: &mut Vec<String>,
+    ) -> Result<Vec<Draft>, String> {
         let id = id_at(&v, &["id"]).ok_or("record without id")?;
         let created_at = v
             .get("created_utc")

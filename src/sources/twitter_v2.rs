@@ -16,12 +16,12 @@ const TWEET: usize = 1;
 pub struct TwitterV2Lines;
 pub struct TwitterV2Page;
 
+/// `conversation_id` alone is not enough: listening-tool exports use it too.
 fn is_tweet(v: &Value) -> bool {
     v.get("id").is_some()
         && v.get("text").is_some()
         && (v.get("edit_history_tweet_ids").is_some()
             || v.get("public_metrics").is_some()
-            || v.get("conversation_id").is_some()
             || v.get("author_id").is_some())
 }
 
@@ -43,16 +43,16 @@ impl LineFormat for TwitterV2Lines {
             None
         }
     }
-    fn parse(&self, value: Value, variant: usize, _ctx: &Ctx) -> Result<Vec<Draft>, String> {
+    fn parse(
+        &self,
+        value: Value,
+        variant: usize,
+        _ctx: &Ctx,
+        partial: &mut Vec<String>,
+    ) -> Result<Vec<Draft>, String> {
         if variant == PAGE || is_page(&value) {
             let mut out = Vec::new();
-            let mut errors = Vec::new();
-            page(&value, &mut out, &mut errors);
-            if out.is_empty() {
-                if let Some(e) = errors.into_iter().next() {
-                    return Err(e);
-                }
-            }
+            page(&value, &mut out, partial);
             Ok(out)
         } else {
             let users = HashMap::new();

@@ -1,0 +1,152 @@
+#!/usr/bin/env python3
+"""End-to-end benchmark: socialpulse against the Python peer, side by side.
+
+    python3 bench/e2e.py                       # 10k, 100k, 1M posts
+    python3 bench/e2e.py --sizes 10k,100k,1m,10m --peer-max 1m
+
+For every size it generates a deterministic gzip NDJSON corpus (cached under
+--work), runs `socialpulse run` with 1 thread and with all cores, and the pandas +
+vaderSentiment peer (bench/peer.py), each as a child process whose wall time and peak
+RSS (from wait4) are recorded. Both outputs are cross-checked: daily post counts per
+(date, platform, account) must agree exactly. Results go to a Markdown table and a
+JSON file; socialpulse's own stage profile comes from its run manifest.
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def size(s):
+    s = s.strip().lower()
+    mult = {"k": 1_000, "m": 1_000_000}.get(s[-1], 1)
+    return int(float(s.rstrip("km")) * mult)
+
+
+def label(n):
+    return f"{n // 1_000_000}M" if n >= 1_000_000 and n % 1_000_000 == 0 else f"{n // 1000}k"
+
+
+def run_child(cmd, env=None):
+    """Like measure(), but reaps with wait4 to get this child's own peak RSS."""
+    t0 = time.perf_counter()
+    with open(os.devnull, "wb") as devnull:
+        p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=devnull, env=env)
+        out = p.stdout.read()
+        _, status, usage = os.wait4(p.pid, 0)
+        p.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - t0
+    if p.returncode not in (0, 3):
+        sys.exit(f"{' '.join(cmd)} failed with exit code {p.returncode}")
+    return wall, usage.ru_maxrss * 1024, out.decode()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="10k,100k,1m")
+    ap.add_argument("--peer-max", default="1m", help="largest size the Python peer runs at")
+    ap.add_argument("--threads", default=f"1,{os.cpu_count()}")
+    ap.add_argument("--repeat", type=int, default=3, help="runs per point (median reported)")
+    ap.add_argument("--work", default=os.path.join(ROOT, "bench", "work"))
+    ap.add_argument("--bin", default=os.path.join(ROOT, "target", "release", "socialpulse"))
+    ap.add_argument("--results", default=os.path.join(ROOT, "bench", "results"))
+    args = ap.parse_args()
+
+    sizes = [size(s) for s in args.sizes.split(",")]
+    threads = [int(t) for t in args.threads.split(",")]
+    peer_max = size(args.peer_max)
+    os.makedirs(args.work, exist_ok=True)
+    os.makedirs(args.results, exist_ok=True)
+    rows = []
+    for n in sizes:
+        corpus = os.path.join(args.work, f"ndjson-{label(n)}")
+        if not os.path.exists(os.path.join(corpus, "pipeline.toml")):
+            shutil.rmtree(corpus, ignore_errors=True)
+            print(f"generating {label(n)} posts ...", flush=True)
+            subprocess.run([args.bin, "generate", "--posts", str(n), "--format", "ndjson",
+                            "--out", corpus], check=True, stdout=subprocess.DEVNULL)
+        data_bytes = sum(os.path.getsize(os.path.join(corpus, "data", f))
+                         for f in os.listdir(os.path.join(corpus, "data")))
+        row = {"posts": n, "input_bytes": data_bytes, "socialpulse": {}}
+        out = os.path.join(corpus, "out")
+        for t in threads:
+            runs = []
+            for _ in range(args.repeat):
+                shutil.rmtree(out, ignore_errors=True)
+                wall, rss, _ = run_child([args.bin, "run", "-q", "--threads", str(t),
+                                          os.path.join(corpus, "pipeline.toml")])
+                manifest = json.load(open(os.path.join(out, "_run.json")))
+                runs.append((wall, rss, manifest))
+            runs.sort(key=lambda r: r[0])
+            wall, rss, manifest = runs[len(runs) // 2]
+            row["socialpulse"][t] = {
+                "wall_s": wall, "posts_per_s": n / wall, "peak_rss": max(r[1] for r in runs),
+                "walls": [r[0] for r in runs],
+                "durations_ms": manifest.get("durations_ms", {}),
+                "stage_cpu_ms": manifest.get("stage_cpu_ms", {}),
+            }
+            print(f"{label(n):>5} socialpulse {t} thread(s): {wall:7.2f} s  {n / wall:>10,.0f} posts/s  "
+                  f"peak RSS {max(r[1] for r in runs) / 2**20:6.0f} MiB", flush=True)
+        if n <= peer_max:
+            peer_out = os.path.join(corpus, "peer.parquet")
+            wall, rss, stdout = run_child([sys.executable, os.path.join(ROOT, "bench", "peer.py"),
+                                           os.path.join(corpus, "data"), peer_out])
+            row["peer"] = {"wall_s": wall, "posts_per_s": n / wall, "peak_rss": rss}
+            row["agreement"] = cross_check(out, peer_out)
+            print(f"{label(n):>5} python peer:          {wall:7.2f} s  {n / wall:>10,.0f} posts/s  "
+                  f"peak RSS {rss / 2**20:6.0f} MiB   daily volume agrees: {row['agreement']}", flush=True)
+        rows.append(row)
+    with open(os.path.join(args.results, "e2e.json"), "w") as f:
+        json.dump(rows, f, indent=2)
+    table = markdown(rows, threads)
+    with open(os.path.join(args.results, "e2e.md"), "w") as f:
+        f.write(table)
+    print()
+    print(table)
+
+
+def cross_check(out, peer_out):
+    """Daily posts per (date, platform, account): socialpulse vs the peer, exactly."""
+    import duckdb
+
+    q = f"""
+    with ours as (
+        select date, platform, account, sum(posts) as posts
+        from read_parquet('{out}/daily_volume/*.parquet') group by all),
+    peer as (select date, platform, account, posts from read_parquet('{peer_out}'))
+    select count(*) as n,
+           count(*) filter (where ours.posts is not distinct from peer.posts) as same
+    from ours full outer join peer using (date, platform, account)
+    """
+    n, same = duckdb.sql(q).fetchall()[0]
+    return f"{same}/{n} rows"
+
+
+def markdown(rows, threads):
+    tmax = max(threads)
+    head = ["posts", "input (gz)"]
+    head += [f"socialpulse {t}T posts/s" for t in threads]
+    head += [f"{tmax}T / 1T", f"peak RSS {tmax}T", "peer posts/s", "peer RSS", f"ratio {tmax}T / peer"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in rows:
+        sp = r["socialpulse"]
+        cells = [label(r["posts"]), f"{r['input_bytes'] / 2**20:.0f} MiB"]
+        cells += [f"{sp[t]['posts_per_s']:,.0f}" for t in threads]
+        cells.append(f"{sp[tmax]['posts_per_s'] / sp[min(threads)]['posts_per_s']:.2f}×")
+        cells.append(f"{sp[tmax]['peak_rss'] / 2**20:.0f} MiB")
+        if "peer" in r:
+            cells += [f"{r['peer']['posts_per_s']:,.0f}", f"{r['peer']['peak_rss'] / 2**20:.0f} MiB",
+                      f"{sp[tmax]['posts_per_s'] / r['peer']['posts_per_s']:.1f}×"]
+        else:
+            cells += ["—", "—", "—"]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()
