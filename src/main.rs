@@ -7,6 +7,11 @@ use socialpulse::pipeline::{self, RunOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+// mimalloc: the pipeline allocates many short-lived strings on every thread; glibc's
+// per-thread arenas fragment under that load (peak RSS several times the live heap).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// `println!` that tolerates a closed stdout (`socialpulse ... | head`).
 macro_rules! say {
     ($($t:tt)*) => {{

@@ -60,6 +60,8 @@ pub struct RunReport {
     pub escalations: u64,
     pub partitions: Vec<String>,
     pub durations_ms: BTreeMap<String, u64>,
+    /// Thread time per stage, summed over workers (see README, performance).
+    pub stage_cpu_ms: BTreeMap<String, u64>,
     pub output: String,
 }
 
@@ -383,7 +385,8 @@ fn run_inner(cfg: &Config, opts: &RunOptions) -> Result<RunReport, String> {
         return Err("no input files found".into());
     }
     let staging = Staging::create(&out, &run_id)?;
-    let result = run_staged(cfg, opts, &files, &staging, &pseudo);
+    let stages = Stages::new();
+    let result = run_staged(cfg, opts, &files, &staging, &pseudo, &stages);
     let (mut report, durations) = match result {
         Ok(r) => r,
         Err(e) => {
@@ -403,6 +406,7 @@ fn run_inner(cfg: &Config, opts: &RunOptions) -> Result<RunReport, String> {
     report.max_reject_ratio = cfg.run.max_reject_ratio;
     report.output = out.display().to_string();
     report.durations_ms = durations;
+    report.stage_cpu_ms = stages.report();
     let started_micros = chrono::DateTime::parse_from_rfc3339(&report.started_at)
         .map(|d| d.timestamp_micros())
         .unwrap_or(0);
@@ -435,6 +439,70 @@ fn run_inner(cfg: &Config, opts: &RunOptions) -> Result<RunReport, String> {
 
 type Durations = BTreeMap<String, u64>;
 
+/// Thread time spent per pipeline stage, summed across workers: where a run's CPU goes.
+pub struct Stages {
+    nanos: [AtomicU64; Stages::NAMES.len()],
+}
+
+impl Stages {
+    pub const NAMES: [&'static str; 9] = [
+        "parse",
+        "spill",
+        "dedup",
+        "sentiment",
+        "listening",
+        "aggregate",
+        "write_posts",
+        "write_tables",
+        "rejects",
+    ];
+
+    pub fn new() -> Stages {
+        Stages {
+            nanos: std::array::from_fn(|_| AtomicU64::new(0)),
+        }
+    }
+
+    /// Run `f`, charging its time to `stage`.
+    pub fn time<T>(&self, stage: usize, f: impl FnOnce() -> T) -> T {
+        let t = Instant::now();
+        let out = f();
+        self.nanos[stage].fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
+        out
+    }
+
+    fn add(&self, stage: usize, d: std::time::Duration) {
+        self.nanos[stage].fetch_add(d.as_nanos() as u64, Ordering::Relaxed);
+    }
+
+    fn sub(&self, stage: usize, d: std::time::Duration) {
+        self.nanos[stage].fetch_sub(d.as_nanos() as u64, Ordering::Relaxed);
+    }
+
+    pub fn report(&self) -> BTreeMap<String, u64> {
+        Stages::NAMES
+            .iter()
+            .zip(&self.nanos)
+            .map(|(n, v)| (n.to_string(), v.load(Ordering::Relaxed) / 1_000_000))
+            .collect()
+    }
+}
+
+impl Default for Stages {
+    fn default() -> Stages {
+        Stages::new()
+    }
+}
+
+const PARSE: usize = 0;
+const SPILL: usize = 1;
+const DEDUP: usize = 2;
+const SENTIMENT: usize = 3;
+const LISTENING: usize = 4;
+const AGGREGATE: usize = 5;
+const WRITE_POSTS: usize = 6;
+const WRITE_TABLES: usize = 7;
+
 /// What pass 2 produces for one day.
 struct DayResult {
     date: String,
@@ -444,6 +512,37 @@ struct DayResult {
     escalated: Vec<Post>,
     terms: DayTerms,
     metrics: Accumulators,
+}
+
+/// Pass 2's running totals over finished days.
+#[derive(Default)]
+struct Totals {
+    report: RunReport,
+    escalated: Vec<Post>,
+    terms: Vec<(i64, DayTerms)>,
+    metrics: Accumulators,
+}
+
+impl Totals {
+    fn absorb(mut self, r: DayResult) -> Totals {
+        self.metrics = self.metrics.merge(r.metrics);
+        self.report.partitions.push(r.date);
+        self.report.posts_read += r.read;
+        self.report.posts_written += r.written;
+        self.escalated.extend(r.escalated);
+        self.terms.push((r.day, r.terms));
+        self
+    }
+
+    fn merge(mut self, o: Totals) -> Totals {
+        self.metrics = self.metrics.merge(o.metrics);
+        self.report.partitions.extend(o.report.partitions);
+        self.report.posts_read += o.report.posts_read;
+        self.report.posts_written += o.report.posts_written;
+        self.escalated.extend(o.escalated);
+        self.terms.extend(o.terms);
+        self
+    }
 }
 
 fn timezone(cfg: &Config) -> Result<chrono_tz::Tz, String> {
@@ -542,6 +641,7 @@ fn read_inputs(
     files: &[PathBuf],
     accounts: &Accounts,
     pseudo: &Pseudonymiser,
+    stages: &Stages,
     on_posts: &(dyn Fn(Vec<Post>) + Sync),
 ) -> (Vec<FileReport>, Vec<Reject>) {
     let total_bytes: u64 = files
@@ -569,7 +669,9 @@ fn read_inputs(
     let reports: Vec<FileReport> = files
         .par_iter()
         .map(|f| {
-            let r = sources::read_file(f, cfg, Some(progress.bytes.clone()), &emit);
+            let r = stages.time(PARSE, || {
+                sources::read_file(f, cfg, Some(progress.bytes.clone()), &emit)
+            });
             progress.file_done(&r);
             r
         })
@@ -607,11 +709,20 @@ pub fn collect(cfg: &Config, pseudo: &Pseudonymiser) -> Result<Collected, String
     let accounts = Accounts::from_config(cfg);
     let all: Mutex<Vec<Post>> = Mutex::new(Vec::new());
     let opts = RunOptions { quiet: true };
-    let (inputs, rejects) = read_inputs(cfg, &opts, &files, &accounts, pseudo, &|mut posts| {
-        if let Ok(mut a) = all.lock() {
-            a.append(&mut posts);
-        }
-    });
+    let stages = Stages::new();
+    let (inputs, rejects) = read_inputs(
+        cfg,
+        &opts,
+        &files,
+        &accounts,
+        pseudo,
+        &stages,
+        &|mut posts| {
+            if let Ok(mut a) = all.lock() {
+                a.append(&mut posts);
+            }
+        },
+    );
     let mut posts = dedup(all.into_inner().map_err(|_| "posts lock poisoned")?);
     let analyzer = Analyzer::new(cfg)?;
     posts.par_iter_mut().for_each(|p| analyzer.analyse(p));
@@ -650,6 +761,7 @@ fn run_staged(
     files: &[PathBuf],
     staging: &Staging,
     pseudo: &Pseudonymiser,
+    stages: &Stages,
 ) -> Result<(RunReport, Durations), String> {
     let mut durations = Durations::new();
     let accounts = Accounts::from_config(cfg);
@@ -665,13 +777,17 @@ fn run_staged(
         days: FxHashSet::default(),
         error: None,
     });
-    let (reports, rejects) = read_inputs(cfg, opts, files, &accounts, pseudo, &|posts| {
+    let (reports, rejects) = read_inputs(cfg, opts, files, &accounts, pseudo, stages, &|posts| {
+        // Runs inside a file's parse timer: move the spill's share to its own stage.
+        let t = Instant::now();
         let groups = encode_by_day(posts);
         if let Ok(mut s) = spill.lock() {
             for (day, bytes) in groups {
                 s.append(day, &bytes);
             }
         }
+        stages.add(SPILL, t.elapsed());
+        stages.sub(PARSE, t.elapsed());
     });
     let days = spill
         .into_inner()
@@ -689,34 +805,46 @@ fn run_staged(
     let policy = sinks::posts::TextPolicy {
         drop_text: cfg.flags.drop_text,
     };
-    let per_day: Vec<Result<DayResult, String>> = days
+    // Days are folded into running totals as they finish (not collected first), so
+    // only one merged copy of the metric state is alive at a time.
+    let totals = days
         .par_iter()
         .map(|&day| {
             let spill_path = Spill::path(&spill_dir, day);
-            let posts = decode_day(&spill_path)?;
+            let posts = stages.time(SPILL, || decode_day(&spill_path))?;
             let _ = std::fs::remove_file(&spill_path);
             let read = posts.len() as u64;
-            let mut posts = dedup(posts);
-            posts.par_iter_mut().for_each(|p| analyzer.analyse(p));
+            let mut posts = stages.time(DEDUP, || dedup(posts));
+            stages.time(SENTIMENT, || {
+                posts
+                    .par_iter_mut()
+                    .for_each(|p| analyzer.score_sentiment(p))
+            });
+            stages.time(LISTENING, || {
+                posts.par_iter_mut().for_each(|p| analyzer.listen(p))
+            });
             let date = utc_date(day * 86_400_000_000);
-            let batch = sinks::posts::batch(&posts, policy)?;
-            let path = posts_dir
-                .join(format!("date={date}"))
-                .join("part-00000.parquet");
-            sinks::parquet::write_batches(
-                &path,
-                sinks::posts::schema(),
-                &[batch],
-                cfg.output.row_group_size,
-            )?;
-            let terms = day_terms(&posts);
-            let metrics = accumulate(&posts, tz);
-            let escalated: Vec<Post> = posts
-                .iter()
-                .filter(|p| p.listening.escalate)
-                .cloned()
-                .collect();
-            Ok(DayResult {
+            stages.time(WRITE_POSTS, || {
+                let batch = sinks::posts::batch(&posts, policy)?;
+                let path = posts_dir
+                    .join(format!("date={date}"))
+                    .join("part-00000.parquet");
+                sinks::parquet::write_batches(
+                    &path,
+                    sinks::posts::schema(),
+                    &[batch],
+                    cfg.output.row_group_size,
+                )
+            })?;
+            let (terms, metrics, escalated) = stages.time(AGGREGATE, || {
+                let escalated: Vec<Post> = posts
+                    .iter()
+                    .filter(|p| p.listening.escalate)
+                    .map(sinks::escalations::queue_copy)
+                    .collect();
+                (day_terms(&posts), accumulate(&posts, tz), escalated)
+            });
+            Ok::<DayResult, String>(DayResult {
                 date,
                 day,
                 read,
@@ -726,21 +854,20 @@ fn run_staged(
                 metrics,
             })
         })
-        .collect();
+        .fold(
+            || Ok(Totals::default()),
+            |acc: Result<Totals, String>, r| Ok(acc?.absorb(r?)),
+        )
+        .reduce(|| Ok(Totals::default()), |a, b| Ok(a?.merge(b?)));
     let _ = std::fs::remove_dir_all(&spill_dir);
-    let mut report = RunReport::default();
-    let mut escalated = Vec::new();
-    let mut terms = Vec::new();
-    let mut metrics = Accumulators::default();
-    for r in per_day {
-        let r = r?;
-        metrics = metrics.merge(r.metrics);
-        report.partitions.push(r.date);
-        report.posts_read += r.read;
-        report.posts_written += r.written;
-        escalated.extend(r.escalated);
-        terms.push((r.day, r.terms));
-    }
+    let Totals {
+        mut report,
+        mut escalated,
+        mut terms,
+        metrics,
+    } = totals?;
+    report.partitions.sort();
+    terms.sort_by_key(|t| t.0);
     report.duplicates_removed = report.posts_read - report.posts_written;
     sinks::escalations::sort(&mut escalated);
     sinks::parquet::write_batches(
@@ -759,17 +886,18 @@ fn run_staged(
         cfg.output.row_group_size,
     )?;
     report.escalations = escalated.len() as u64;
-    write_metrics(staging, cfg, &metrics)?;
+    stages.time(WRITE_TABLES, || write_metrics(staging, cfg, &metrics))?;
     durations.insert("dedup_analyse_write".into(), t.elapsed().as_millis() as u64);
 
     // Rejects are already in a stable order.
-    let batch = sinks::rejects::batch(&rejects)?;
-    sinks::parquet::write_batches(
-        &staging.table_dir("rejects").join("part-00000.parquet"),
-        sinks::rejects::schema(),
-        &[batch],
-        cfg.output.row_group_size,
-    )?;
+    stages.time(8, || {
+        sinks::parquet::write_batches(
+            &staging.table_dir("rejects").join("part-00000.parquet"),
+            sinks::rejects::schema(),
+            &[sinks::rejects::batch(&rejects)?],
+            cfg.output.row_group_size,
+        )
+    })?;
     report.rejects = rejects.len() as u64;
     let seen = report.posts_read + report.rejects;
     report.reject_ratio = if seen == 0 {
@@ -782,20 +910,40 @@ fn run_staged(
 }
 
 /// Keep one copy per (platform, post_id) by [`better_copy`], ordered by time then id.
+///
+/// Works on indices so each (large) post moves once, not at every swap of a sort.
 pub fn dedup(posts: Vec<Post>) -> Vec<Post> {
-    let mut best: FxHashMap<(String, String), Post> = FxHashMap::default();
-    for p in posts {
-        let key = (p.platform.clone(), p.post_id.clone());
-        match best.get(&key) {
-            Some(existing) if !better_copy(&p, existing) => {}
-            _ => {
-                best.insert(key, p);
-            }
+    let mut order: Vec<usize> = (0..posts.len()).collect();
+    order.sort_unstable_by(|&a, &b| {
+        let (pa, pb) = (&posts[a], &posts[b]);
+        (&pa.platform, &pa.post_id)
+            .cmp(&(&pb.platform, &pb.post_id))
+            .then_with(|| {
+                // The better copy first within a group.
+                if better_copy(pa, pb) {
+                    std::cmp::Ordering::Less
+                } else if better_copy(pb, pa) {
+                    std::cmp::Ordering::Greater
+                } else {
+                    a.cmp(&b)
+                }
+            })
+    });
+    let mut keep: Vec<usize> = Vec::with_capacity(order.len());
+    for (i, &ix) in order.iter().enumerate() {
+        let first_of_group = i == 0 || {
+            let prev = &posts[order[i - 1]];
+            let p = &posts[ix];
+            (&prev.platform, &prev.post_id) != (&p.platform, &p.post_id)
+        };
+        if first_of_group {
+            keep.push(ix);
         }
     }
-    let mut out: Vec<Post> = best.into_values().collect();
-    out.sort_by(|a, b| {
-        (a.created_at, &a.platform, &a.post_id).cmp(&(b.created_at, &b.platform, &b.post_id))
+    keep.sort_unstable_by(|&a, &b| {
+        let (pa, pb) = (&posts[a], &posts[b]);
+        (pa.created_at, &pa.platform, &pa.post_id).cmp(&(pb.created_at, &pb.platform, &pb.post_id))
     });
-    out
+    let mut slots: Vec<Option<Post>> = posts.into_iter().map(Some).collect();
+    keep.iter().filter_map(|&i| slots[i].take()).collect()
 }

@@ -25,8 +25,16 @@ fn every_format_reads_back_exactly() {
         assert!(summary.malformed > 0 && summary.duplicates > 0, "{name}");
         let cfg = Config::load(&summary.config).expect("generated config loads");
         let got = collect(&cfg, &common::pseudo()).expect("collect");
-        assert_eq!(got.posts.len() as u64, summary.unique_posts, "{name}: posts");
-        assert_eq!(got.rejects.len() as u64, summary.malformed, "{name}: rejects");
+        assert_eq!(
+            got.posts.len() as u64,
+            summary.unique_posts,
+            "{name}: posts"
+        );
+        assert_eq!(
+            got.rejects.len() as u64,
+            summary.malformed,
+            "{name}: rejects"
+        );
         assert!(
             got.posts.iter().all(|p| p.account.is_some()),
             "{name}: every post belongs to an own account"
@@ -42,7 +50,10 @@ fn every_format_reads_back_exactly() {
         // Facebook's download carries no reply ids (see README, responsiveness).
         if name != "meta" {
             let replies = got.posts.iter().filter(|p| p.reply_to_id.is_some()).count();
-            assert!(replies > 100, "{name}: {replies} replies thread to earlier posts");
+            assert!(
+                replies > 100,
+                "{name}: {replies} replies thread to earlier posts"
+            );
         }
     }
 }
@@ -60,7 +71,12 @@ fn same_seed_same_bytes() {
     let sb = corpus::generate(&spec, b.path()).expect("generate");
     assert_eq!(sa.files.len(), sb.files.len());
     for (x, y) in sa.files.iter().zip(&sb.files) {
-        assert_eq!(std::fs::read(x).ok(), std::fs::read(y).ok(), "{}", x.display());
+        assert_eq!(
+            std::fs::read(x).ok(),
+            std::fs::read(y).ok(),
+            "{}",
+            x.display()
+        );
     }
 }
 

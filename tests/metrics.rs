@@ -330,8 +330,8 @@ fn responsiveness_worked_by_hand() {
         .filter(|(_, r)| r.is_none())
         .collect();
     assert_eq!(open.len(), 1);
-    assert_eq!(open[0].0.post_id, "i1");
-    assert_eq!(open[0].0.reasons, vec!["info_request"]);
+    assert_eq!(&*open[0].0.post_id, "i1");
+    assert_eq!(open[0].0.reasons(), vec!["info_request"]);
     assert_eq!(
         (a.responsiveness.reference_time() - open[0].0.created_at) / 3_600_000_000,
         24

@@ -14,10 +14,9 @@
 //! claimed to emerge on the first day. Counts are document frequencies (a term counts once
 //! per post). To bound memory, a day keeps only terms used in at least two posts.
 
-use super::fold::fold;
 use crate::config::EmergingConfig;
 use crate::model::{Direction, Post};
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 
 /// Term counts of one day: mergeable (fold per batch, reduce across batches).
 #[derive(Clone, Debug, Default)]
@@ -32,9 +31,17 @@ impl DayTerms {
             return;
         }
         self.posts += 1;
-        for t in terms(post) {
-            *self.counts.entry(t).or_insert(0) += 1;
-        }
+        // Borrowed terms and a reused buffer: a term allocates only the first time
+        // it is seen in this accumulator.
+        SCRATCH.with(|s| {
+            let (folded, tags) = &mut *s.borrow_mut();
+            each_term(post, folded, tags, |t| match self.counts.get_mut(t) {
+                Some(c) => *c += 1,
+                None => {
+                    self.counts.insert(t.to_string(), 1);
+                }
+            });
+        });
     }
 
     pub fn merge(mut self, other: DayTerms) -> DayTerms {
@@ -60,14 +67,32 @@ const STOPWORDS: &[&str] = &[
     "thank", "please", "yours", "into", "because",
 ];
 
+thread_local! {
+    static SCRATCH: std::cell::RefCell<(String, Vec<String>)> =
+        const { std::cell::RefCell::new((String::new(), Vec::new())) };
+}
+
 /// Distinct terms of a post: `#hashtag`s and folded words of 4+ letters that are not stop
 /// words, mentions, URLs or numbers.
 pub fn terms(post: &Post) -> Vec<String> {
-    let mut set: FxHashSet<String> = FxHashSet::default();
+    let (mut folded, mut tags) = (String::new(), Vec::new());
+    let mut v = Vec::new();
+    each_term(post, &mut folded, &mut tags, |t| v.push(t.to_string()));
+    v
+}
+
+/// Call `f` once for every distinct term of a post, in sorted order.
+fn each_term(post: &Post, folded: &mut String, tags: &mut Vec<String>, mut f: impl FnMut(&str)) {
+    tags.clear();
     for h in &post.hashtags {
-        set.insert(format!("#{}", fold(h)));
+        let mut t = String::with_capacity(h.len() + 1);
+        t.push('#');
+        crate::analysis::fold::fold_into(h, folded);
+        t.push_str(folded);
+        tags.push(t);
     }
-    let folded = fold(&post.text);
+    crate::analysis::fold::fold_into(&post.text, folded);
+    let mut words: Vec<&str> = Vec::new();
     for tok in folded.split(' ') {
         if tok.starts_with('@')
             || tok.starts_with('#')
@@ -82,13 +107,16 @@ pub fn terms(post: &Post) -> Vec<String> {
                 && !w.chars().all(|c| c.is_ascii_digit())
                 && !STOPWORDS.contains(&w)
             {
-                set.insert(w.to_string());
+                words.push(w);
             }
         }
     }
-    let mut v: Vec<String> = set.into_iter().collect();
-    v.sort();
-    v
+    words.extend(tags.iter().map(String::as_str));
+    words.sort_unstable();
+    words.dedup();
+    for w in words {
+        f(w);
+    }
 }
 
 /// One row of `emerging_terms`.

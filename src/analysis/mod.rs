@@ -104,7 +104,8 @@ impl Analyzer {
         self.listen(post);
     }
 
-    fn score_sentiment(&self, post: &mut Post) {
+    /// Sentiment step (language gate + VADER); `analyse` runs it before `listen`.
+    pub fn score_sentiment(&self, post: &mut Post) {
         post.sentiment = None;
         post.sentiment_label = None;
         post.sentiment_skipped = None;
@@ -133,7 +134,7 @@ impl Analyzer {
 
 impl Analyzer {
     /// Topics, entities, flags, escalation and personal data (see README for each rule).
-    fn listen(&self, post: &mut Post) {
+    pub fn listen(&self, post: &mut Post) {
         let mut l = crate::model::Listening::default();
         let text = &post.text;
         if post.hashtags.is_empty() {

@@ -17,27 +17,52 @@ use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use arrow::record_batch::RecordBatch;
 use chrono::NaiveDate;
 use chrono_tz::Tz;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHasher};
 use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
-/// An inbound post that needed a response.
+/// An inbound post that needed a response. Kept compact: a large run holds millions.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Item {
-    pub platform: String,
-    pub post_id: String,
-    pub account: Option<String>,
+    pub platform: Box<str>,
+    pub post_id: Box<str>,
+    pub account: Option<Box<str>>,
     pub created_at: i64,
-    pub url: Option<String>,
-    pub reasons: Vec<&'static str>,
+    pub url: Option<Box<str>>,
+    /// Bit set of [`REASONS`].
+    pub reason_bits: u8,
     pub info_request_due: Option<i32>,
+}
+
+/// Why an item needs a response, in output order.
+pub const REASONS: [&str; 3] = ["question", "complaint", "info_request"];
+
+impl Item {
+    pub fn reasons(&self) -> Vec<&'static str> {
+        REASONS
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| self.reason_bits & (1 << i) != 0)
+            .map(|(_, r)| *r)
+            .collect()
+    }
+}
+
+/// 64-bit key of (platform, post id) for response matching (collisions are
+/// negligible at 2^-64 per pair and would only mark an item answered).
+fn target_key(platform: &str, id: &str) -> u64 {
+    let mut h = FxHasher::default();
+    platform.hash(&mut h);
+    id.hash(&mut h);
+    h.finish()
 }
 
 #[derive(Clone, Debug, Default)]
 pub struct Acc {
     items: Vec<Item>,
-    /// (platform, replied-to or thread id) -> times of outbound posts answering it.
-    responses: FxHashMap<(String, String), Vec<i64>>,
+    /// key(platform, replied-to or thread id) -> times of outbound posts answering it.
+    responses: FxHashMap<u64, Vec<i64>>,
     latest: i64,
 }
 
@@ -47,34 +72,30 @@ impl Acc {
         let l = &p.listening;
         match p.direction {
             Direction::Inbound if l.is_question || l.is_complaint || l.info_request => {
-                let mut reasons = Vec::new();
-                if l.is_question {
-                    reasons.push("question");
-                }
-                if l.is_complaint {
-                    reasons.push("complaint");
-                }
-                if l.info_request {
-                    reasons.push("info_request");
-                }
+                let reason_bits = u8::from(l.is_question)
+                    | u8::from(l.is_complaint) << 1
+                    | u8::from(l.info_request) << 2;
                 self.items.push(Item {
-                    platform: p.platform.clone(),
-                    post_id: p.post_id.clone(),
-                    account: p.account.clone(),
+                    platform: p.platform.as_str().into(),
+                    post_id: p.post_id.as_str().into(),
+                    account: p.account.as_deref().map(Into::into),
                     created_at: p.created_at,
-                    url: p.url.clone(),
-                    reasons,
+                    url: p.url.as_deref().map(Into::into),
+                    reason_bits,
                     info_request_due: l.info_request_due,
                 });
             }
             Direction::Outbound => {
-                for target in [&p.reply_to_id, &p.conversation_id].into_iter().flatten() {
-                    if *target != p.post_id {
-                        self.responses
-                            .entry((p.platform.clone(), target.clone()))
-                            .or_default()
-                            .push(p.created_at);
-                    }
+                let reply = p.reply_to_id.as_ref().filter(|t| **t != p.post_id);
+                let thread = p
+                    .conversation_id
+                    .as_ref()
+                    .filter(|t| **t != p.post_id && Some(*t) != reply);
+                for target in [reply, thread].into_iter().flatten() {
+                    self.responses
+                        .entry(target_key(&p.platform, target))
+                        .or_default()
+                        .push(p.created_at);
                 }
             }
             _ => {}
@@ -98,7 +119,7 @@ impl Acc {
             .map(|it| {
                 let first = self
                     .responses
-                    .get(&(it.platform.clone(), it.post_id.clone()))
+                    .get(&target_key(&it.platform, &it.post_id))
                     .and_then(|ts| ts.iter().copied().filter(|t| *t >= it.created_at).min());
                 (it, first)
             })
@@ -151,8 +172,8 @@ pub fn rows(acc: &Acc, tz: Tz) -> Vec<Row> {
         groups
             .entry((
                 local_date(it.created_at, tz),
-                it.platform.clone(),
-                it.account.clone(),
+                it.platform.to_string(),
+                it.account.as_deref().map(str::to_string),
             ))
             .or_default()
             .push(minutes);
@@ -255,7 +276,7 @@ pub fn unanswered_batch(acc: &Acc) -> Result<RecordBatch, String> {
         .map(|(i, _)| i)
         .collect();
     let as_of = acc.reference_time();
-    let reasons: Vec<Vec<&str>> = open.iter().map(|i| i.reasons.clone()).collect();
+    let reasons: Vec<Vec<&str>> = open.iter().map(|i| i.reasons()).collect();
     let columns: Vec<ArrayRef> = vec![
         Arc::new(
             TimestampMicrosecondArray::from(open.iter().map(|i| i.created_at).collect::<Vec<_>>())
@@ -263,7 +284,7 @@ pub fn unanswered_batch(acc: &Acc) -> Result<RecordBatch, String> {
         ),
         Arc::new(
             open.iter()
-                .map(|i| Some(i.platform.as_str()))
+                .map(|i| Some(&*i.platform))
                 .collect::<StringArray>(),
         ),
         Arc::new(
@@ -273,7 +294,7 @@ pub fn unanswered_batch(acc: &Acc) -> Result<RecordBatch, String> {
         ),
         Arc::new(
             open.iter()
-                .map(|i| Some(i.post_id.as_str()))
+                .map(|i| Some(&*i.post_id))
                 .collect::<StringArray>(),
         ),
         Arc::new(

@@ -11,6 +11,23 @@ use arrow::record_batch::RecordBatch;
 use std::sync::Arc;
 
 /// The queue order (see module docs); ties by platform and post id.
+/// The post reduced to what the escalations table shows, so a run can hold every
+/// escalated post until the queue is sorted at the end.
+pub fn queue_copy(p: &Post) -> Post {
+    let mut q = Post::new(&p.platform, p.post_id.clone(), p.created_at, p.text.clone());
+    q.account = p.account.clone();
+    q.author_id = p.author_id.clone();
+    q.url = p.url.clone();
+    q.sentiment = p.sentiment;
+    q.sentiment_label = p.sentiment_label.clone();
+    q.listening.topics = p.listening.topics.clone();
+    q.listening.escalate = true;
+    q.listening.escalation_priority = p.listening.escalation_priority;
+    q.listening.escalation_reasons = p.listening.escalation_reasons.clone();
+    q.listening.info_request_due = p.listening.info_request_due;
+    q
+}
+
 pub fn sort(posts: &mut [Post]) {
     posts.sort_by(|a, b| {
         let key = |p: &Post| {
