@@ -115,3 +115,69 @@ fn ndjson_accounts_match_the_generator() {
         );
     }
 }
+
+/// The benchmark's Python peer (pandas + vaderSentiment 3.3.2, `bench/peer.py`) and
+/// socialpulse, on the same generated export, must agree: daily posts per (date,
+/// platform, account) exactly, and the mean compound wherever socialpulse scored every
+/// post of the group (the peer also scores the Spanish and Māori posts it skips).
+#[test]
+fn python_peer_agrees() {
+    use socialpulse::pipeline::{run, RunOptions};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec = Spec {
+        posts: 3_000,
+        ..Spec::default()
+    };
+    let summary = corpus::generate(&spec, dir.path()).expect("generate");
+    let mut cfg = Config::load(&summary.config).expect("config");
+    let out = dir.path().join("out");
+    cfg.output.dir = out.clone();
+    run(&cfg, &RunOptions { quiet: true }).expect("run");
+    let peer_out = dir.path().join("peer.parquet");
+    let status = std::process::Command::new("python3")
+        .arg(common::root().join("bench/peer.py"))
+        .arg(dir.path().join("data"))
+        .arg(&peer_out)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("python3 runs");
+    assert!(status.success(), "bench/peer.py failed");
+    let query = format!(
+        r#"
+import duckdb
+out, peer = {out:?}, {peer:?}
+vol = duckdb.sql(f"""
+  with ours as (select date, platform, account, sum(posts) posts
+                from read_parquet('{{out}}/daily_volume/*.parquet') group by all)
+  select count(*), count(*) filter (where ours.posts is not distinct from p.posts)
+  from ours full outer join read_parquet('{{peer}}') p using (date, platform, account)
+""").fetchall()[0]
+sent = duckdb.sql(f"""
+  with ours as (select date, platform, account, sum(skipped) skipped,
+                       sum(mean_compound * scored) / sum(scored) mean
+                from read_parquet('{{out}}/daily_sentiment/*.parquet') group by all)
+  select count(*), max(abs(ours.mean - p.mean_compound))
+  from ours join read_parquet('{{peer}}') p using (date, platform, account)
+  where ours.skipped = 0
+""").fetchall()[0]
+print(vol[0], vol[1], sent[0], sent[1])
+"#,
+        out = out.display().to_string(),
+        peer = peer_out.display().to_string()
+    );
+    let o = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(query)
+        .output()
+        .expect("python3 runs");
+    let text = String::from_utf8_lossy(&o.stdout);
+    let f: Vec<f64> = text
+        .split_whitespace()
+        .filter_map(|x| x.parse().ok())
+        .collect();
+    assert_eq!(f.len(), 4, "{text} {}", String::from_utf8_lossy(&o.stderr));
+    assert!(f[0] > 50.0, "groups compared: {text}");
+    assert_eq!(f[0], f[1], "daily volume rows that agree: {text}");
+    assert!(f[2] > 0.0, "some groups fully scored: {text}");
+    assert!(f[3] < 1e-9, "max mean-compound difference: {text}");
+}
