@@ -166,71 +166,19 @@ pub fn inbound(rng: &mut Rng, to: &str) -> Text {
         urls: Vec::new(),
         wants_answer: false,
     };
-    let roll = rng.below(1000);
-    let (body, wants) = match roll {
-        0..=249 => (
-            {
-                let tpl = rng.word(QUESTIONS);
-                fill(rng, tpl)
-            },
-            true,
-        ),
-        250..=479 => (
-            {
-                let tpl = rng.word(COMPLAINTS);
-                fill(rng, tpl)
-            },
-            true,
-        ),
-        480..=649 => (
-            {
-                let tpl = rng.word(PRAISE);
-                fill(rng, tpl)
-            },
-            false,
-        ),
-        650..=939 => (
-            {
-                let tpl = rng.word(CHATTER);
-                fill(rng, tpl)
-            },
-            false,
-        ),
-        940..=949 => (
-            {
-                let tpl = rng.word(INFO_REQUESTS);
-                fill(rng, tpl)
-            },
-            true,
-        ),
-        950..=954 => (
-            {
-                let tpl = rng.word(URGENT);
-                fill(rng, tpl)
-            },
-            true,
-        ),
-        955..=979 => {
-            t.lang = "es";
-            (
-                {
-                    let tpl = rng.word(SPANISH);
-                    fill(rng, tpl)
-                },
-                false,
-            )
-        }
-        _ => {
-            t.lang = "mi";
-            (
-                {
-                    let tpl = rng.word(MAORI);
-                    fill(rng, tpl)
-                },
-                false,
-            )
-        }
+    let (templates, wants, lang): (&[&'static str], bool, &'static str) = match rng.below(1000) {
+        0..=249 => (QUESTIONS, true, "en"),
+        250..=479 => (COMPLAINTS, true, "en"),
+        480..=649 => (PRAISE, false, "en"),
+        650..=939 => (CHATTER, false, "en"),
+        940..=949 => (INFO_REQUESTS, true, "en"),
+        950..=954 => (URGENT, true, "en"),
+        955..=979 => (SPANISH, false, "es"),
+        _ => (MAORI, false, "mi"),
     };
+    let tpl = rng.word(templates);
+    let body = fill(rng, tpl);
+    t.lang = lang;
     let mut text = if to.is_empty() {
         body
     } else {
