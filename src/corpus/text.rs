@@ -156,16 +156,22 @@ fn decorate(rng: &mut Rng, mut text: String, t: &mut Text) {
     t.text = text;
 }
 
+impl Text {
+    fn english() -> Text {
+        Text {
+            text: String::new(),
+            lang: "en",
+            hashtags: Vec::new(),
+            urls: Vec::new(),
+            wants_answer: false,
+        }
+    }
+}
+
 /// A message from a member of the public, starting with `to` (how the platform
 /// addresses the account; empty where comments address nobody).
 pub fn inbound(rng: &mut Rng, to: &str) -> Text {
-    let mut t = Text {
-        text: String::new(),
-        lang: "en",
-        hashtags: Vec::new(),
-        urls: Vec::new(),
-        wants_answer: false,
-    };
+    let mut t = Text::english();
     let (templates, wants, lang): (&[&'static str], bool, &'static str) = match rng.below(1000) {
         0..=249 => (QUESTIONS, true, "en"),
         250..=479 => (COMPLAINTS, true, "en"),
@@ -218,13 +224,7 @@ pub fn announcement(rng: &mut Rng) -> Text {
         let tpl = rng.word(ANNOUNCEMENTS);
         fill(rng, tpl)
     };
-    let mut t = Text {
-        text: String::new(),
-        lang: "en",
-        hashtags: Vec::new(),
-        urls: Vec::new(),
-        wants_answer: false,
-    };
+    let mut t = Text::english();
     let tag = "NorthlineAlerts".to_string();
     let url = format!("https://northline.example/alerts/{}", rng.below(1000));
     let text = format!("{body} #{tag} {url}");
