@@ -318,7 +318,7 @@ struct Tok {
 }
 
 pub struct Vader {
-    words: FxHashMap<&'static str, WordInfo>,
+    words: table::WordTable,
     /// One bit per (first, middle, last byte, length) signature of every key: three
     /// quarters of tweet tokens are not in the table, and this rejects most of them
     /// without hashing or lower-casing the token.
@@ -358,6 +358,8 @@ const C_LOWER: u8 = 4;
 const C_APOS: u8 = 8;
 const C_EXCL: u8 = 16;
 const C_QUEST: u8 = 32;
+/// Any ASCII punctuation (with `'`, `!` and `?`): only such tokens need stripping.
+const C_PUNCT: u8 = 64;
 
 const fn byte_classes() -> [u8; 256] {
     let mut t = [0u8; 256];
@@ -371,11 +373,13 @@ const fn byte_classes() -> [u8; 256] {
         } else if c.is_ascii_lowercase() {
             C_LOWER
         } else if c == b'\'' {
-            C_APOS
+            C_APOS | C_PUNCT
         } else if c == b'!' {
-            C_EXCL
+            C_EXCL | C_PUNCT
         } else if c == b'?' {
-            C_QUEST
+            C_QUEST | C_PUNCT
+        } else if c.is_ascii_punctuation() {
+            C_PUNCT
         } else {
             0
         };
@@ -385,6 +389,35 @@ const fn byte_classes() -> [u8; 256] {
 }
 
 static CLASS: [u8; 256] = byte_classes();
+
+/// Index of the first ASCII whitespace byte at or after `i` (or the length). Eight
+/// bytes at a time: a word has a candidate when one of its bytes is below 0x21, and
+/// the lowest candidate is exact (borrows only run upwards); the class table
+/// confirms it, since control bytes such as 0x01 are not whitespace.
+#[inline]
+fn next_space(bytes: &[u8], mut i: usize) -> usize {
+    const LSB: u64 = 0x0101_0101_0101_0101;
+    const MSB: u64 = 0x8080_8080_8080_8080;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(a);
+        let below = w.wrapping_sub(0x21 * LSB) & !w & MSB;
+        if below == 0 {
+            i += 8;
+            continue;
+        }
+        let j = i + (below.trailing_zeros() / 8) as usize;
+        if CLASS[bytes[j] as usize] == C_SPACE {
+            return j;
+        }
+        i = j + 1;
+    }
+    while i < bytes.len() && CLASS[bytes[i] as usize] != C_SPACE {
+        i += 1;
+    }
+    i
+}
 
 /// Python's `str.isupper`: no lower/title-case character and at least one upper-case one.
 fn py_isupper(s: &str) -> bool {
@@ -438,6 +471,7 @@ fn strip_punc_if_word(token: &str) -> &str {
 }
 
 /// Python's `round(x, nd)`: round half to even on the exact binary value.
+#[inline]
 pub fn py_round(x: f64, nd: i32) -> f64 {
     let m = 10f64.powi(nd);
     let y = x * m;
@@ -495,6 +529,9 @@ impl Vader {
         for (w, k) in KEYWORDS {
             words.entry(w).or_default().kw = *k;
         }
+        let mut entries: Vec<(&str, WordInfo)> = words.into_iter().collect();
+        // Insertion order fixes probe sequences: keep the table the same on every run.
+        entries.sort_unstable_by_key(|(k, _)| *k);
         let mut emojis = FxHashMap::default();
         for line in include_str!("emoji_utf8_lexicon.txt")
             .trim_end_matches('\n')
@@ -510,19 +547,19 @@ impl Vader {
             }
         }
         let mut maybe = Box::new([0u64; PREFILTER_WORDS]);
-        for k in words.keys().filter(|k| !k.is_empty()) {
+        for (k, _) in entries.iter().filter(|(k, _)| !k.is_empty()) {
             let slot = prefilter_slot(k.as_bytes());
             maybe[slot / 64] |= 1 << (slot % 64);
         }
         Vader {
-            words,
+            words: table::WordTable::new(&entries),
             maybe,
             emojis,
         }
     }
 
     pub fn lexicon_len(&self) -> usize {
-        self.words.values().filter(|w| w.lex().is_some()).count()
+        self.words.infos().filter(|w| w.lex().is_some()).count()
     }
 
     /// Score a text exactly as `SentimentIntensityAnalyzer().polarity_scores(text)`.
@@ -537,13 +574,17 @@ impl Vader {
     /// An ASCII token whose byte classes (`C_*`, or-ed over the raw token) are known.
     /// Stripping punctuation never changes the case flags, and the apostrophe flag is
     /// only a hint that the exact "n't" test is worth running.
-    fn ascii_token(&self, raw: &str, classes: u8, lower: &mut String) -> Tok {
+    fn ascii_token(&self, raw: &str, classes: u8) -> Tok {
         // ASCII: bytes are characters, so "two or fewer characters" is a length test.
-        let (start, end) = punct_trimmed(raw.as_bytes());
-        let token = if end - start <= 2 {
+        let token = if classes & C_PUNCT == 0 {
             raw
         } else {
-            &raw[start..end]
+            let (start, end) = punct_trimmed(raw.as_bytes());
+            if end - start <= 2 {
+                raw
+            } else {
+                &raw[start..end]
+            }
         };
         let b = token.as_bytes();
         let up = classes & C_UPPER != 0;
@@ -558,19 +599,12 @@ impl Vader {
                 neg: apos && contains_nt_ignore_case(b),
             };
         }
-        let key: &str = if up {
-            lower.clear();
-            lower.push_str(token);
-            lower.make_ascii_lowercase();
-            lower
-        } else {
-            token
-        };
-        let info = self.words.get(key).copied().unwrap_or_default();
+        // The table lower-cases as it hashes: no copy of the token.
+        let info = self.words.get(b).unwrap_or_default();
         Tok {
             info,
             upper,
-            neg: info.negation || (apos && key.contains("n't")),
+            neg: info.negation || (apos && contains_nt_ignore_case(b)),
         }
     }
 
@@ -583,7 +617,7 @@ impl Vader {
         } else {
             lower.extend(token.chars().flat_map(char::to_lowercase));
         }
-        let info = self.words.get(lower.as_str()).copied().unwrap_or_default();
+        let info = self.words.get(lower.as_bytes()).unwrap_or_default();
         Tok {
             info,
             upper: py_isupper(token),
@@ -627,15 +661,10 @@ impl Vader {
                     i += 1;
                 }
                 let start = i;
-                let mut classes = 0u8;
-                while i < bytes.len() {
-                    let c = CLASS[bytes[i] as usize];
-                    if c == C_SPACE {
-                        break;
-                    }
-                    classes |= c;
-                    i += 1;
-                }
+                i = next_space(bytes, i);
+                let classes = bytes[start..i]
+                    .iter()
+                    .fold(0u8, |a, &b| a | CLASS[b as usize]);
                 if classes & (C_EXCL | C_QUEST) != 0 {
                     for &b in &bytes[start..i] {
                         excl += usize::from(b == b'!');
@@ -643,7 +672,7 @@ impl Vader {
                     }
                 }
                 if i > start {
-                    toks.push(self.ascii_token(&text[start..i], classes, &mut s.lower));
+                    toks.push(self.ascii_token(&text[start..i], classes));
                 }
             }
         } else {
@@ -901,6 +930,8 @@ fn score_valence(sentiments: &[f64], ep_count: usize, qm_count: usize) -> Scores
         compound: py_round(compound, 4),
     }
 }
+
+mod table;
 
 #[cfg(test)]
 mod tests;

@@ -1,0 +1,203 @@
+//! The word table: every lexicon, booster, negation and keyword entry in one
+//! open-addressing table. Keys are stored as lower-case bytes packed into
+//! little-endian `u64` words, so a token is lower-cased, hashed and compared eight
+//! bytes at a time without copying it. The reference looks words up by `word.lower()`,
+//! so keys with ASCII upper case can never match and are left out.
+
+use super::WordInfo;
+
+/// Longest key kept in the packed table (the lexicons' longest is 19 bytes).
+const MAX_KEY: usize = 32;
+const MAX_WORDS: usize = MAX_KEY / 8;
+
+pub(super) struct WordTable {
+    /// Entry index + 1 per slot; 0 is empty.
+    slots: Vec<u32>,
+    shift: u32,
+    entries: Vec<Entry>,
+    words: Vec<u64>,
+}
+
+struct Entry {
+    first_word: u32,
+    len: u32,
+    info: WordInfo,
+}
+
+/// ASCII upper case to lower case in all eight bytes at once; other bytes unchanged.
+#[inline]
+fn lower8(w: u64) -> u64 {
+    const LSB: u64 = 0x0101_0101_0101_0101;
+    const MSB: u64 = 0x8080_8080_8080_8080;
+    let heptets = w & !MSB;
+    let ge_a = heptets.wrapping_add((0x80 - u64::from(b'A')) * LSB);
+    let gt_z = heptets.wrapping_add((0x80 - u64::from(b'Z') - 1) * LSB);
+    let upper = ge_a & !gt_z & !w & MSB;
+    w | (upper >> 2)
+}
+
+/// Little-endian load of fewer than eight bytes, without a loop or a copy.
+#[inline]
+fn load_short(b: &[u8]) -> u64 {
+    let n = b.len();
+    if n >= 4 {
+        let lo = u64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
+        let hi = u64::from(u32::from_le_bytes([b[n - 4], b[n - 3], b[n - 2], b[n - 1]]));
+        // The two loads overlap on the same bytes at the same positions.
+        lo | hi << (8 * (n - 4))
+    } else if n > 0 {
+        u64::from(b[0])
+            | u64::from(b[n / 2]) << (8 * (n / 2))
+            | u64::from(b[n - 1]) << (8 * (n - 1))
+    } else {
+        0
+    }
+}
+
+/// Packed lower-case words of `b` (at most `MAX_KEY` bytes) and their hash.
+#[inline]
+fn pack(b: &[u8], out: &mut [u64; MAX_WORDS]) -> (usize, u64) {
+    let mut h = b.len() as u64;
+    let mut n = 0;
+    let mut rest = b;
+    while !rest.is_empty() {
+        let w = if rest.len() >= 8 {
+            let (head, tail) = rest.split_at(8);
+            rest = tail;
+            let mut a = [0u8; 8];
+            a.copy_from_slice(head);
+            u64::from_le_bytes(a)
+        } else {
+            let w = load_short(rest);
+            rest = &[];
+            w
+        };
+        let w = lower8(w);
+        out[n] = w;
+        n += 1;
+        h = (h.rotate_left(5) ^ w).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+    (n, h)
+}
+
+impl WordTable {
+    pub(super) fn new(keys: &[(&str, WordInfo)]) -> WordTable {
+        let usable: Vec<&(&str, WordInfo)> = keys
+            .iter()
+            .filter(|(k, _)| {
+                !k.is_empty() && k.len() <= MAX_KEY && !k.bytes().any(|b| b.is_ascii_uppercase())
+            })
+            .collect();
+        let bits = (usable.len() * 2)
+            .next_power_of_two()
+            .trailing_zeros()
+            .max(4);
+        let mut t = WordTable {
+            slots: vec![0; 1 << bits],
+            shift: 64 - bits,
+            entries: Vec::with_capacity(usable.len()),
+            words: Vec::new(),
+        };
+        let mut buf = [0u64; MAX_WORDS];
+        for (k, info) in usable {
+            let (n, h) = pack(k.as_bytes(), &mut buf);
+            let mask = t.slots.len() - 1;
+            let mut s = (h >> t.shift) as usize;
+            while t.slots[s] != 0 {
+                s = (s + 1) & mask;
+            }
+            t.slots[s] = t.entries.len() as u32 + 1;
+            t.entries.push(Entry {
+                first_word: t.words.len() as u32,
+                len: k.len() as u32,
+                info: *info,
+            });
+            t.words.extend_from_slice(&buf[..n]);
+        }
+        t
+    }
+
+    /// The entry of `token.lower()` for an ASCII token, or of an already lower-cased one.
+    #[inline]
+    pub(super) fn get(&self, token: &[u8]) -> Option<WordInfo> {
+        if token.is_empty() || token.len() > MAX_KEY {
+            return None;
+        }
+        let mut buf = [0u64; MAX_WORDS];
+        let (n, h) = pack(token, &mut buf);
+        let mask = self.slots.len() - 1;
+        let mut s = (h >> self.shift) as usize;
+        loop {
+            let e = self.slots[s];
+            if e == 0 {
+                return None;
+            }
+            let entry = &self.entries[e as usize - 1];
+            if entry.len as usize == token.len() {
+                let f = entry.first_word as usize;
+                if self.words[f..f + n] == buf[..n] {
+                    return Some(entry.info);
+                }
+            }
+            s = (s + 1) & mask;
+        }
+    }
+
+    pub(super) fn infos(&self) -> impl Iterator<Item = &WordInfo> {
+        self.entries.iter().map(|e| &e.info)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn swar_lower_case_matches_ascii_lower_case() {
+        for b in 0..=255u8 {
+            let w = u64::from_le_bytes([b, b'A', b'z', b'@', b'[', 0xC3, b'Z', b'`']);
+            let expect = u64::from_le_bytes([
+                b.to_ascii_lowercase(),
+                b'a',
+                b'z',
+                b'@',
+                b'[',
+                0xC3,
+                b'z',
+                b'`',
+            ]);
+            assert_eq!(lower8(w), expect, "byte {b:#x}");
+        }
+    }
+
+    #[test]
+    fn short_loads_are_little_endian() {
+        for n in 0..8 {
+            let b: Vec<u8> = (1..=n as u8).collect();
+            let mut a = [0u8; 8];
+            a[..n].copy_from_slice(&b);
+            assert_eq!(load_short(&b), u64::from_le_bytes(a), "{n} bytes");
+        }
+    }
+
+    #[test]
+    fn lookups_ignore_ascii_case_and_skip_upper_case_keys() {
+        let info = |v: f64| WordInfo {
+            lex_or_nan: v,
+            ..WordInfo::default()
+        };
+        let t = WordTable::new(&[
+            ("good", info(1.9)),
+            (":D", info(2.3)),
+            ("extraordinarily-long-key", info(0.5)),
+        ]);
+        assert_eq!(t.get(b"GoOd").and_then(|w| w.lex()), Some(1.9));
+        assert_eq!(t.get(b"goods").and_then(|w| w.lex()), None);
+        assert_eq!(
+            t.get(b"Extraordinarily-Long-Key").and_then(|w| w.lex()),
+            Some(0.5)
+        );
+        // ":D".lower() is ":d", which is not the key.
+        assert!(t.get(b":D").is_none() && t.get(b":d").is_none());
+    }
+}
