@@ -199,10 +199,11 @@ const INTERROGATIVES: &[&str] = &[
 /// A question to the organisation: a `?` (or `¿`) outside URLs and quotations, or a
 /// sentence that opens with an interrogative word ("how do I get a refund").
 pub fn looks_like_question(text: &str) -> bool {
+    let ascii = text.is_ascii();
     let needs_cleaning = text.contains('"')
-        || text.contains('\u{201C}')
         || text.contains("://")
-        || text.contains("www.");
+        || text.contains("www.")
+        || (!ascii && text.contains('\u{201C}'));
     let owned;
     let cleaned: &str = if needs_cleaning {
         owned = strip_urls_and_quotes(text);
@@ -210,8 +211,22 @@ pub fn looks_like_question(text: &str) -> bool {
     } else {
         text
     };
-    if cleaned.contains('?') || cleaned.contains('¿') {
+    if cleaned.contains('?') || (!ascii && cleaned.contains('¿')) {
         return true;
+    }
+    if cleaned.is_ascii() {
+        // Byte sentences and words: the same rule without decoding characters.
+        return cleaned
+            .as_bytes()
+            .split(|b| matches!(b, b'.' | b'!' | b'\n'))
+            .any(|sentence| {
+                let first = sentence
+                    // char::is_whitespace on ASCII (u8::is_ascii_whitespace lacks \x0b).
+                    .split(|b| matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'))
+                    .find(|w| !w.is_empty() && w[0] != b'@')
+                    .unwrap_or(b"");
+                is_interrogative(first)
+            });
     }
     cleaned
         .split(['.', '!', '\n'])
@@ -222,29 +237,69 @@ pub fn looks_like_question(text: &str) -> bool {
         })
         .any(|first| {
             let w = first.trim_matches(|c: char| !c.is_alphanumeric());
-            // Interrogatives are 2 to 6 letters long.
             (2..=6).contains(&w.len()) && INTERROGATIVES.iter().any(|q| q.eq_ignore_ascii_case(w))
         })
+}
+
+/// An ASCII `word`, trimmed of non-alphanumeric characters, is an interrogative.
+fn is_interrogative(word: &[u8]) -> bool {
+    let start = word.iter().position(u8::is_ascii_alphanumeric);
+    let end = word.iter().rposition(u8::is_ascii_alphanumeric);
+    let (Some(start), Some(end)) = (start, end) else {
+        return false;
+    };
+    let w = &word[start..=end];
+    // Interrogatives are 2 to 6 letters long.
+    (2..=6).contains(&w.len())
+        && INTERROGATIVES
+            .iter()
+            .any(|q| q.as_bytes().eq_ignore_ascii_case(w))
 }
 
 /// Remove URLs and "quoted" or “quoted” passages (someone else's words).
 fn strip_urls_and_quotes(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut in_quote: Option<char> = None;
-    for word in text.split_inclusive(char::is_whitespace) {
+    let keep = |word: &str, in_quote: &mut Option<char>, out: &mut String| {
         let w = word.trim();
         if w.starts_with("http://") || w.starts_with("https://") || w.starts_with("www.") {
             out.push(' ');
-            continue;
+            return;
+        }
+        // Most words hold no quotation mark: kept or dropped whole.
+        let quotes = |c: char| matches!(c, '"' | '\u{201C}' | '\u{201D}');
+        if !word.contains(quotes) {
+            if in_quote.is_none() {
+                out.push_str(word);
+            }
+            return;
         }
         for c in word.chars() {
-            match (in_quote, c) {
-                (None, '"') => in_quote = Some('"'),
-                (None, '\u{201C}') => in_quote = Some('\u{201D}'),
-                (Some(close), c) if c == close => in_quote = None,
+            match (*in_quote, c) {
+                (None, '"') => *in_quote = Some('"'),
+                (None, '\u{201C}') => *in_quote = Some('\u{201D}'),
+                (Some(close), c) if c == close => *in_quote = None,
                 (Some(_), _) => {}
                 (None, c) => out.push(c),
             }
+        }
+    };
+    if text.is_ascii() {
+        // ASCII whitespace bytes are character boundaries: split without decoding.
+        let b = text.as_bytes();
+        let mut start = 0;
+        for (i, c) in b.iter().enumerate() {
+            if matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r') {
+                keep(&text[start..=i], &mut in_quote, &mut out);
+                start = i + 1;
+            }
+        }
+        if start < b.len() {
+            keep(&text[start..], &mut in_quote, &mut out);
+        }
+    } else {
+        for word in text.split_inclusive(char::is_whitespace) {
+            keep(word, &mut in_quote, &mut out);
         }
     }
     out

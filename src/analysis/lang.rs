@@ -82,27 +82,79 @@ const ENGLISH: &[&str] = &[
     "why", "what",
 ];
 
-/// word -> bit per language of `STOPWORDS` (bit 7: English), built once.
-fn stopword_bits() -> &'static rustc_hash::FxHashMap<&'static str, u8> {
-    static M: std::sync::OnceLock<rustc_hash::FxHashMap<&'static str, u8>> =
-        std::sync::OnceLock::new();
+/// A word of at most eight bytes packed little-endian into a `u64` (0 when longer):
+/// the stop-word table is keyed by these, so a lookup hashes one integer.
+fn packed(word: &[u8]) -> u64 {
+    if word.len() > 8 {
+        return 0;
+    }
+    word.iter()
+        .enumerate()
+        .fold(0u64, |w, (k, &b)| w | u64::from(b) << (8 * k))
+}
+
+/// Packed word -> bit per language of `STOPWORDS` (bit 7: English): a linear-probing
+/// table of 512 slots (about a quarter full), so a lookup is one multiply and usually
+/// one compare.
+struct StopWords {
+    keys: [u64; STOP_SLOTS],
+    bits: [u8; STOP_SLOTS],
+}
+
+const STOP_SLOTS: usize = 512;
+
+impl StopWords {
+    #[inline]
+    fn slot(key: u64) -> usize {
+        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - STOP_SLOTS.trailing_zeros())) as usize
+    }
+
+    fn insert(&mut self, key: u64, bit: u8) {
+        let mut s = Self::slot(key);
+        while self.keys[s] != 0 && self.keys[s] != key {
+            s = (s + 1) % STOP_SLOTS;
+        }
+        self.keys[s] = key;
+        self.bits[s] |= bit;
+    }
+
+    /// Bits of a non-zero packed key (0 when it is no stop word).
+    #[inline]
+    fn get(&self, key: u64) -> u8 {
+        let mut s = Self::slot(key);
+        loop {
+            match self.keys[s] {
+                0 => return 0,
+                k if k == key => return self.bits[s],
+                _ => s = (s + 1) % STOP_SLOTS,
+            }
+        }
+    }
+}
+
+fn stopword_bits() -> &'static StopWords {
+    static M: std::sync::OnceLock<StopWords> = std::sync::OnceLock::new();
     M.get_or_init(|| {
-        let mut m: rustc_hash::FxHashMap<&'static str, u8> = rustc_hash::FxHashMap::default();
+        let mut m = StopWords {
+            keys: [0; STOP_SLOTS],
+            bits: [0; STOP_SLOTS],
+        };
         for (k, (_, list)) in STOPWORDS.iter().enumerate() {
             for w in *list {
-                *m.entry(w).or_insert(0) |= 1 << k;
+                m.insert(packed(w.as_bytes()), 1 << k);
             }
         }
         for w in ENGLISH {
-            *m.entry(w).or_insert(0) |= 1 << 7;
+            m.insert(packed(w.as_bytes()), 1 << 7);
         }
         m
     })
 }
 
 fn detect_non_english(text: &str) -> Option<&'static str> {
+    let ascii = text.is_ascii();
     // Script check: letters outside Latin (and its extensions) dominate.
-    if !text.is_ascii() {
+    if !ascii {
         let (mut latin, mut other) = (0u32, 0u32);
         for c in text.chars() {
             if c.is_alphabetic() {
@@ -121,35 +173,36 @@ fn detect_non_english(text: &str) -> Option<&'static str> {
     let mut votes = [0u32; 7];
     let mut english = 0u32;
     let mut words = 0u32;
-    let vote = |key: &str, votes: &mut [u32; 7], english: &mut u32| {
-        if let Some(&b) = bits.get(key) {
-            if b & (1 << 7) != 0 {
-                *english += 1;
-            }
+    let mut vote = |key: u64| {
+        let b = bits.get(key);
+        if b != 0 {
+            english += u32::from(b >> 7);
             for (k, v) in votes.iter_mut().enumerate() {
-                if b & (1 << k) != 0 {
-                    *v += 1;
-                }
+                *v += u32::from(b >> k & 1);
             }
         }
     };
-    if text.is_ascii() {
-        // Byte words lower-cased into a stack buffer; stop words are at most 9 letters.
-        let mut buf = [0u8; 9];
-        for w in text
-            .as_bytes()
-            .split(|b| !b.is_ascii_alphabetic())
-            .filter(|w| !w.is_empty())
-        {
+    if ascii {
+        // Runs of ASCII letters, lower-cased and packed as they are read.
+        let (mut w, mut len) = (0u64, 0usize);
+        for &b in text.as_bytes() {
+            if b.is_ascii_alphabetic() {
+                if len < 8 {
+                    w |= u64::from(b | 0x20) << (8 * len);
+                }
+                len += 1;
+            } else if len > 0 {
+                words += 1;
+                if len <= 8 {
+                    vote(w);
+                }
+                (w, len) = (0, 0);
+            }
+        }
+        if len > 0 {
             words += 1;
-            if w.len() > buf.len() {
-                continue;
-            }
-            for (d, s) in buf.iter_mut().zip(w) {
-                *d = s.to_ascii_lowercase();
-            }
-            if let Ok(key) = std::str::from_utf8(&buf[..w.len()]) {
-                vote(key, &mut votes, &mut english);
+            if len <= 8 {
+                vote(w);
             }
         }
     } else {
@@ -164,7 +217,10 @@ fn detect_non_english(text: &str) -> Option<&'static str> {
             }
             lower.clear();
             lower.extend(w.chars().flat_map(char::to_lowercase));
-            vote(&lower, &mut votes, &mut english);
+            let key = packed(lower.as_bytes());
+            if key != 0 {
+                vote(key);
+            }
         }
     }
     let (best, &count) = votes.iter().enumerate().max_by_key(|(_, c)| **c)?;
@@ -179,6 +235,13 @@ fn detect_non_english(text: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_stop_word_fits_a_packed_key() {
+        for w in STOPWORDS.iter().flat_map(|(_, l)| l.iter()).chain(ENGLISH) {
+            assert!(w.len() <= 8, "{w} is longer than 8 bytes");
+        }
+    }
 
     #[test]
     fn source_language_wins() {
