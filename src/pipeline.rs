@@ -19,7 +19,7 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::io::{BufReader, BufWriter, Read, Write};
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -248,35 +248,43 @@ impl Spill {
     }
 }
 
-/// Encode posts as length-prefixed bincode records, grouped by UTC day.
+/// Encode posts as length-prefixed bincode records, grouped by UTC day. Each post is
+/// serialised straight into its day's buffer (the length patched in afterwards), so
+/// no buffer per post is allocated and copied.
 fn encode_by_day(posts: Vec<Post>) -> Vec<(i64, Vec<u8>)> {
     let mut groups: BTreeMap<i64, Vec<u8>> = BTreeMap::new();
     for p in posts {
         let buf = groups.entry(utc_day(p.created_at)).or_default();
-        if let Ok(bytes) = bincode::serialize(&p) {
-            buf.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
-            buf.extend_from_slice(&bytes);
+        let at = buf.len();
+        buf.extend_from_slice(&[0u8; 8]);
+        if bincode::serialize_into(&mut *buf, &p).is_ok() {
+            let len = (buf.len() - at - 8) as u64;
+            buf[at..at + 8].copy_from_slice(&len.to_le_bytes());
+        } else {
+            buf.truncate(at);
         }
     }
     groups.into_iter().collect()
 }
 
+/// Decode a day's spill file, read whole: it holds no more than the day's posts,
+/// which are decoded into memory anyway.
 fn decode_day(path: &Path) -> Result<Vec<Post>, String> {
-    let f = std::fs::File::open(path).map_err(|e| format!("spill {}: {e}", path.display()))?;
-    let mut r = BufReader::with_capacity(1 << 20, f);
+    let err = |e: &dyn std::fmt::Display| format!("spill {}: {e}", path.display());
+    let bytes = std::fs::read(path).map_err(|e| err(&e))?;
     let mut out = Vec::new();
-    let mut len = [0u8; 8];
-    let mut buf = Vec::new();
-    loop {
-        match r.read_exact(&mut len) {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => break,
-            Err(e) => return Err(format!("spill {}: {e}", path.display())),
+    let mut rest = &bytes[..];
+    while !rest.is_empty() {
+        let (len, tail) = rest
+            .split_first_chunk::<8>()
+            .ok_or_else(|| err(&"truncated record length"))?;
+        let len = u64::from_le_bytes(*len) as usize;
+        if tail.len() < len {
+            return Err(err(&"truncated record"));
         }
-        buf.resize(u64::from_le_bytes(len) as usize, 0);
-        r.read_exact(&mut buf)
-            .map_err(|e| format!("spill {}: {e}", path.display()))?;
-        out.push(bincode::deserialize(&buf).map_err(|e| format!("spill {}: {e}", path.display()))?);
+        let (record, tail) = tail.split_at(len);
+        out.push(bincode::deserialize(record).map_err(|e| err(&e))?);
+        rest = tail;
     }
     Ok(out)
 }
