@@ -329,10 +329,13 @@ pub struct Vader {
 const PREFILTER_BITS: u32 = 16;
 const PREFILTER_WORDS: usize = (1 << PREFILTER_BITS) / 64;
 
-/// Signature of a (lower-cased on the fly) non-empty token; see `Vader::maybe`.
+/// Signature of a non-empty token, the same for a token and its lower case; see
+/// `Vader::maybe`. Setting bit 5 of every byte maps `A`-`Z` onto `a`-`z` (other bytes
+/// may change too, but identically for the token and the key, which is all a
+/// signature needs) without a compare per byte.
 #[inline]
 fn prefilter_slot(b: &[u8]) -> usize {
-    let lo = |c: u8| u32::from(c.to_ascii_lowercase());
+    let lo = |c: u8| u32::from(c | 0x20);
     let n = b.len();
     let x = lo(b[0]) | lo(b[n / 2]) << 8 | lo(b[n - 1]) << 16 | (n.min(255) as u32) << 24;
     (x.wrapping_mul(0x9E37_79B1) >> (32 - PREFILTER_BITS)) as usize
@@ -471,13 +474,30 @@ fn strip_punc_if_word(token: &str) -> &str {
 }
 
 /// Python's `round(x, nd)`: round half to even on the exact binary value.
-#[inline]
+#[inline(always)]
 pub fn py_round(x: f64, nd: i32) -> f64 {
-    let m = 10f64.powi(nd);
+    // powi of a non-constant exponent is a library call: the scorer's two cases by hand.
+    let m = match nd {
+        3 => 1e3,
+        4 => 1e4,
+        _ => 10f64.powi(nd),
+    };
     let y = x * m;
-    let frac = (y - y.trunc()).abs();
-    if (frac - 0.5).abs() > 1e-6 {
-        return y.round() / m;
+    if y.abs() < 1e15 {
+        // Integer conversions truncate inline (f64::trunc and round are libm calls on
+        // baseline x86-64); exact for |y| < 2^53.
+        let t = y as i64;
+        let frac = (y - t as f64).abs();
+        if (frac - 0.5).abs() > 1e-6 {
+            // Not near a tie: round half away from zero is the nearest integer.
+            let r = t + i64::from(frac > 0.5) * if y < 0.0 { -1 } else { 1 };
+            return r as f64 / m;
+        }
+    } else {
+        let frac = (y - y.trunc()).abs();
+        if (frac - 0.5).abs() > 1e-6 {
+            return y.round() / m;
+        }
     }
     // Near a tie the scaled product may be off by an ulp: use exact decimal formatting.
     format!("{:.*}", nd as usize, x)
@@ -608,6 +628,23 @@ impl Vader {
         }
     }
 
+    /// A token of one to eight lower-case ASCII letters, packed as `w`: no punctuation
+    /// to strip, no capitals, no apostrophe.
+    #[inline]
+    fn lower_word_token(&self, w: u64, b: &[u8]) -> Tok {
+        let slot = prefilter_slot(b);
+        let info = if self.maybe[slot / 64] & (1 << (slot % 64)) == 0 {
+            WordInfo::default()
+        } else {
+            self.words.get_word(w, b.len()).unwrap_or_default()
+        };
+        Tok {
+            info,
+            upper: false,
+            neg: info.negation,
+        }
+    }
+
     fn unicode_token(&self, raw: &str, lower: &mut String) -> Tok {
         let token = strip_punc_if_word(raw);
         lower.clear();
@@ -662,6 +699,12 @@ impl Vader {
                 }
                 let start = i;
                 i = next_space(bytes, i);
+                // Most tokens are short lower-case words: classified, packed and looked
+                // up eight bytes at a time, without a loop over their bytes.
+                if let Some(w) = table::lower_word(&bytes[start..i]) {
+                    toks.push(self.lower_word_token(w, &bytes[start..i]));
+                    continue;
+                }
                 let classes = bytes[start..i]
                     .iter()
                     .fold(0u8, |a, &b| a | CLASS[b as usize]);

@@ -54,6 +54,35 @@ fn load_short(b: &[u8]) -> u64 {
     }
 }
 
+/// `b` packed into one word when it is one to eight lower-case ASCII letters.
+#[inline]
+pub(super) fn lower_word(b: &[u8]) -> Option<u64> {
+    const LSB: u64 = 0x0101_0101_0101_0101;
+    const MSB: u64 = 0x8080_8080_8080_8080;
+    let n = b.len();
+    if n == 0 || n > 8 {
+        return None;
+    }
+    let w = if n == 8 {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(b);
+        u64::from_le_bytes(a)
+    } else {
+        load_short(b)
+    };
+    // Bytes of the token only (the padding is zero).
+    let valid = if n == 8 {
+        MSB
+    } else {
+        MSB & ((1u64 << (8 * n)) - 1)
+    };
+    let heptets = w & !MSB;
+    let ge_a = heptets.wrapping_add((0x80 - u64::from(b'a')) * LSB);
+    let gt_z = heptets.wrapping_add((0x80 - u64::from(b'z') - 1) * LSB);
+    let lower = ge_a & !gt_z & !w & MSB;
+    (lower & valid == valid).then_some(w)
+}
+
 /// Packed lower-case words of `b` (at most `MAX_KEY` bytes) and their hash.
 #[inline]
 fn pack(b: &[u8], out: &mut [u64; MAX_WORDS]) -> (usize, u64) {
@@ -135,9 +164,30 @@ impl WordTable {
             let entry = &self.entries[e as usize - 1];
             if entry.len as usize == token.len() {
                 let f = entry.first_word as usize;
-                if self.words[f..f + n] == buf[..n] {
+                // Word by word (a slice compare of u64s would call memcmp).
+                let stored = &self.words[f..f + n];
+                if stored.iter().zip(&buf[..n]).all(|(a, b)| a == b) {
                     return Some(entry.info);
                 }
+            }
+            s = (s + 1) & mask;
+        }
+    }
+
+    /// The entry of a key of `len` (1 to 8) bytes packed as `w` (as `lower_word` gives).
+    #[inline]
+    pub(super) fn get_word(&self, w: u64, len: usize) -> Option<WordInfo> {
+        let h = ((len as u64).rotate_left(5) ^ w).wrapping_mul(0x517c_c1b7_2722_0a95);
+        let mask = self.slots.len() - 1;
+        let mut s = (h >> self.shift) as usize;
+        loop {
+            let e = self.slots[s];
+            if e == 0 {
+                return None;
+            }
+            let entry = &self.entries[e as usize - 1];
+            if entry.len as usize == len && self.words[entry.first_word as usize] == w {
+                return Some(entry.info);
             }
             s = (s + 1) & mask;
         }
@@ -177,6 +227,41 @@ mod tests {
             let mut a = [0u8; 8];
             a[..n].copy_from_slice(&b);
             assert_eq!(load_short(&b), u64::from_le_bytes(a), "{n} bytes");
+        }
+    }
+
+    #[test]
+    fn lower_words_and_their_lookups() {
+        assert_eq!(
+            lower_word(b"good"),
+            Some(u64::from_le_bytes(*b"good\0\0\0\0"))
+        );
+        assert_eq!(
+            lower_word(b"abcdefgh"),
+            Some(u64::from_le_bytes(*b"abcdefgh"))
+        );
+        for not_lower in [
+            &b""[..],
+            b"Good",
+            b"goo'd",
+            b"go0d",
+            b"abcdefghi",
+            b"z{",
+            b"`a",
+        ] {
+            assert_eq!(lower_word(not_lower), None, "{not_lower:?}");
+        }
+        let info = |v: f64| WordInfo {
+            lex_or_nan: v,
+            ..WordInfo::default()
+        };
+        let t = WordTable::new(&[("good", info(1.9)), ("goodness", info(0.5))]);
+        for word in [&b"good"[..], b"goodness", b"goods", b"go"] {
+            let expect = t.get(word).and_then(|i| i.lex());
+            let got = lower_word(word)
+                .and_then(|w| t.get_word(w, word.len()))
+                .and_then(|i| i.lex());
+            assert_eq!(got, expect, "{word:?}");
         }
     }
 
