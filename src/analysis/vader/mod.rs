@@ -628,19 +628,13 @@ impl Vader {
         }
     }
 
-    /// A token of one to eight lower-case ASCII letters, packed as `w`: no punctuation
-    /// to strip, no capitals, no apostrophe.
+    /// A token of one to eight ASCII letters: no punctuation to strip, no apostrophe.
     #[inline]
-    fn lower_word_token(&self, w: u64, b: &[u8]) -> Tok {
-        let slot = prefilter_slot(b);
-        let info = if self.maybe[slot / 64] & (1 << (slot % 64)) == 0 {
-            WordInfo::default()
-        } else {
-            self.words.get_word(w, b.len()).unwrap_or_default()
-        };
+    fn letters_token(&self, l: table::Letters, len: usize) -> Tok {
+        let info = self.words.get_word(l.lower, len).unwrap_or_default();
         Tok {
             info,
-            upper: false,
+            upper: l.upper,
             neg: info.negation,
         }
     }
@@ -699,10 +693,10 @@ impl Vader {
                 }
                 let start = i;
                 i = next_space(bytes, i);
-                // Most tokens are short lower-case words: classified, packed and looked
-                // up eight bytes at a time, without a loop over their bytes.
-                if let Some(w) = table::lower_word(&bytes[start..i]) {
-                    toks.push(self.lower_word_token(w, &bytes[start..i]));
+                // Most tokens are short words of letters: classified, lower-cased,
+                // packed and looked up eight bytes at a time, without a loop over bytes.
+                if let Some(l) = table::letters(&bytes[start..i]) {
+                    toks.push(self.letters_token(l, i - start));
                     continue;
                 }
                 let classes = bytes[start..i]

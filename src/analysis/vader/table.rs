@@ -19,6 +19,9 @@ pub(super) struct WordTable {
 }
 
 struct Entry {
+    /// The key's first packed word, inline: a key of up to 8 bytes is matched
+    /// without touching `words`.
+    first: u64,
     first_word: u32,
     len: u32,
     info: WordInfo,
@@ -54,9 +57,17 @@ fn load_short(b: &[u8]) -> u64 {
     }
 }
 
-/// `b` packed into one word when it is one to eight lower-case ASCII letters.
+/// A token of one to eight ASCII letters: its lower case packed into one word, and
+/// Python's `isupper()` of it (some capital and no small letter).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) struct Letters {
+    pub lower: u64,
+    pub upper: bool,
+}
+
+/// `b` as [`Letters`] when it is one to eight ASCII letters.
 #[inline]
-pub(super) fn lower_word(b: &[u8]) -> Option<u64> {
+pub(super) fn letters(b: &[u8]) -> Option<Letters> {
     const LSB: u64 = 0x0101_0101_0101_0101;
     const MSB: u64 = 0x8080_8080_8080_8080;
     let n = b.len();
@@ -77,10 +88,20 @@ pub(super) fn lower_word(b: &[u8]) -> Option<u64> {
         MSB & ((1u64 << (8 * n)) - 1)
     };
     let heptets = w & !MSB;
-    let ge_a = heptets.wrapping_add((0x80 - u64::from(b'a')) * LSB);
-    let gt_z = heptets.wrapping_add((0x80 - u64::from(b'z') - 1) * LSB);
-    let lower = ge_a & !gt_z & !w & MSB;
-    (lower & valid == valid).then_some(w)
+    let in_range = |lo: u8, hi: u8| {
+        let ge = heptets.wrapping_add((0x80 - u64::from(lo)) * LSB);
+        let gt = heptets.wrapping_add((0x80 - u64::from(hi) - 1) * LSB);
+        ge & !gt & !w & MSB
+    };
+    let small = in_range(b'a', b'z') & valid;
+    let capital = in_range(b'A', b'Z') & valid;
+    if small | capital != valid {
+        return None;
+    }
+    Some(Letters {
+        lower: w | (capital >> 2),
+        upper: capital != 0 && small == 0,
+    })
 }
 
 /// Packed lower-case words of `b` (at most `MAX_KEY` bytes) and their hash.
@@ -137,6 +158,7 @@ impl WordTable {
             }
             t.slots[s] = t.entries.len() as u32 + 1;
             t.entries.push(Entry {
+                first: buf[0],
                 first_word: t.words.len() as u32,
                 len: k.len() as u32,
                 info: *info,
@@ -174,7 +196,7 @@ impl WordTable {
         }
     }
 
-    /// The entry of a key of `len` (1 to 8) bytes packed as `w` (as `lower_word` gives).
+    /// The entry of a key of `len` (1 to 8) bytes packed as `w` (as [`letters`] gives).
     #[inline]
     pub(super) fn get_word(&self, w: u64, len: usize) -> Option<WordInfo> {
         let h = ((len as u64).rotate_left(5) ^ w).wrapping_mul(0x517c_c1b7_2722_0a95);
@@ -186,7 +208,7 @@ impl WordTable {
                 return None;
             }
             let entry = &self.entries[e as usize - 1];
-            if entry.len as usize == len && self.words[entry.first_word as usize] == w {
+            if entry.first == w && entry.len as usize == len {
                 return Some(entry.info);
             }
             s = (s + 1) & mask;
@@ -231,35 +253,58 @@ mod tests {
     }
 
     #[test]
-    fn lower_words_and_their_lookups() {
+    fn letters_and_their_lookups() {
+        let packed = |s: &[u8; 8]| u64::from_le_bytes(*s);
         assert_eq!(
-            lower_word(b"good"),
-            Some(u64::from_le_bytes(*b"good\0\0\0\0"))
+            letters(b"good"),
+            Some(Letters {
+                lower: packed(b"good\0\0\0\0"),
+                upper: false
+            })
         );
         assert_eq!(
-            lower_word(b"abcdefgh"),
-            Some(u64::from_le_bytes(*b"abcdefgh"))
+            letters(b"GooD"),
+            Some(Letters {
+                lower: packed(b"good\0\0\0\0"),
+                upper: false
+            })
         );
-        for not_lower in [
+        assert_eq!(
+            letters(b"ABCDEFGH"),
+            Some(Letters {
+                lower: packed(b"abcdefgh"),
+                upper: true
+            })
+        );
+        assert_eq!(letters(b"I").map(|l| l.upper), Some(true));
+        for not_letters in [
             &b""[..],
-            b"Good",
             b"goo'd",
             b"go0d",
             b"abcdefghi",
             b"z{",
             b"`a",
+            b"@A",
+            b"[Z",
         ] {
-            assert_eq!(lower_word(not_lower), None, "{not_lower:?}");
+            assert_eq!(letters(not_letters), None, "{not_letters:?}");
         }
         let info = |v: f64| WordInfo {
             lex_or_nan: v,
             ..WordInfo::default()
         };
         let t = WordTable::new(&[("good", info(1.9)), ("goodness", info(0.5))]);
-        for word in [&b"good"[..], b"goodness", b"goods", b"go"] {
+        for word in [
+            &b"good"[..],
+            b"GOOD",
+            b"goodness",
+            b"Goodness",
+            b"goods",
+            b"go",
+        ] {
             let expect = t.get(word).and_then(|i| i.lex());
-            let got = lower_word(word)
-                .and_then(|w| t.get_word(w, word.len()))
+            let got = letters(word)
+                .and_then(|l| t.get_word(l.lower, word.len()))
                 .and_then(|i| i.lex());
             assert_eq!(got, expect, "{word:?}");
         }
