@@ -117,18 +117,39 @@ impl Analyzer {
             post.sentiment_skipped = Some("no_text".into());
             return;
         }
-        if let Some(reason) = lang::skip_reason(post.lang.as_deref(), &post.text) {
-            post.sentiment_skipped = Some(reason);
-            return;
-        }
-        let s = vader::vader().polarity_scores(&post.text);
+        let vader = vader::vader();
+        let s = match lang::source_gate(post.lang.as_deref()) {
+            lang::SourceGate::Score => vader.polarity_scores(&post.text),
+            lang::SourceGate::Skip(reason) => {
+                post.sentiment_skipped = Some(reason);
+                return;
+            }
+            lang::SourceGate::Detect if post.text.is_ascii() => {
+                // The stop-word vote rides on VADER's tokeniser: one pass over the text.
+                let mut votes = lang::Votes::default();
+                let s = vader
+                    .polarity_scores_with(&post.text, |raw, letters| votes.token(raw, letters));
+                if let Some(l) = votes.verdict() {
+                    post.sentiment_skipped = Some(lang::detected(l));
+                    return;
+                }
+                s
+            }
+            lang::SourceGate::Detect => {
+                if let Some(l) = lang::detect_non_english(&post.text) {
+                    post.sentiment_skipped = Some(lang::detected(l));
+                    return;
+                }
+                vader.polarity_scores(&post.text)
+            }
+        };
         post.sentiment = Some(Sentiment {
             neg: s.neg,
             neu: s.neu,
             pos: s.pos,
             compound: s.compound,
         });
-        post.sentiment_label = Some(self.label(s.compound).to_string());
+        post.sentiment_label = Some(self.label(s.compound).into());
     }
 }
 

@@ -72,10 +72,59 @@ fn luhn(digits: &[u8]) -> bool {
     sum.is_multiple_of(10)
 }
 
+/// An `@` with an address character before it and a domain character after it: a
+/// handle such as `@NorthlineHelp` (nothing before the `@`) cannot be an e-mail address,
+/// so the e-mail pattern only runs where one might be.
+fn maybe_email(b: &[u8]) -> bool {
+    // Non-ASCII bytes count as possible letters: case-insensitive `[a-z]` also matches
+    // 'ſ' and the Kelvin sign.
+    let local = |c: u8| {
+        c.is_ascii_alphanumeric() || c >= 0x80 || matches!(c, b'.' | b'_' | b'%' | b'+' | b'-')
+    };
+    let domain = |c: u8| c.is_ascii_alphanumeric() || c >= 0x80 || c == b'-';
+    b.windows(3)
+        .any(|w| w[1] == b'@' && local(w[0]) && domain(w[2]))
+}
+
+/// A digit, at most one letter and a comma, white space, then a capital letter: the
+/// start every street address of the pattern has (`12 Queen Street`, `4B, Elm Rd`).
+fn maybe_address(b: &[u8]) -> bool {
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let mut j = i + 1;
+        if b.get(j).is_some_and(u8::is_ascii_alphabetic) {
+            j += 1;
+        }
+        if b.get(j) == Some(&b',') {
+            j += 1;
+        }
+        if b.get(j).is_some_and(|c| *c >= 0x80) {
+            // Possibly Unicode white space (`\s`): let the pattern decide.
+            return true;
+        }
+        let ws = j;
+        while b
+            .get(j)
+            .is_some_and(|c| c.is_ascii_whitespace() || *c == 0x0b)
+        {
+            j += 1;
+        }
+        if j > ws && b.get(j).is_some_and(u8::is_ascii_uppercase) {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
 /// Spans (start, end, kind) of personal data, sorted and non-overlapping.
 pub fn find(text: &str) -> Vec<(usize, usize, Pii)> {
     let digit_count = text.bytes().filter(u8::is_ascii_digit).count();
-    let at = text.contains('@');
+    let at = maybe_email(text.as_bytes());
     if digit_count == 0 && !at {
         return Vec::new();
     }
@@ -151,7 +200,7 @@ pub fn find(text: &str) -> Vec<(usize, usize, Pii)> {
             spans.push((m.start(), m.end(), Pii::Phone));
         }
     }
-    for m in (digit_count > 0)
+    for m in (digit_count > 0 && maybe_address(text.as_bytes()))
         .then(|| p.address.find_iter(text))
         .into_iter()
         .flatten()
@@ -200,6 +249,34 @@ mod tests {
             vec!["card"]
         );
         assert_eq!(kinds("ref 4111 1111 1111 1112"), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn prefilters_never_hide_a_match() {
+        for t in [
+            "Email me at jane.doe@example.co.nz",
+            "x@y.io",
+            "12 Queen Street",
+            "4B, Elm Rd",
+            "at 221\tBaker Street",
+            "1 The Terrace",
+            "12\u{a0}Queen Street",
+        ] {
+            let p = patterns();
+            assert_eq!(
+                p.email.is_match(t),
+                p.email.is_match(t) && maybe_email(t.as_bytes()),
+                "{t}"
+            );
+            assert_eq!(
+                p.address.is_match(t),
+                p.address.is_match(t) && maybe_address(t.as_bytes()),
+                "{t}"
+            );
+            assert!(!find(t).is_empty(), "{t}");
+        }
+        assert!(!maybe_email(b"@NorthlineHelp thanks"));
+        assert!(!maybe_address(b"Route 25 at 08:15"));
     }
 
     #[test]

@@ -584,10 +584,23 @@ impl Vader {
 
     /// Score a text exactly as `SentimentIntensityAnalyzer().polarity_scores(text)`.
     pub fn polarity_scores(&self, text: &str) -> Scores {
+        self.polarity_scores_with(text, |_, _| {})
+    }
+
+    /// `polarity_scores`, also handing every whitespace token of an ASCII text to
+    /// `on_token` as it is read: its raw bytes, and its lower case packed into a word
+    /// when it is one to eight letters. Other steps that need the words (the language
+    /// gate) ride on this pass instead of scanning the text again. Not called for
+    /// non-ASCII text.
+    pub fn polarity_scores_with(
+        &self,
+        text: &str,
+        on_token: impl FnMut(&[u8], Option<u64>),
+    ) -> Scores {
         SCRATCH.with(|s| match s.try_borrow_mut() {
-            Ok(mut s) => self.score_with(text, &mut s),
+            Ok(mut s) => self.score_with(text, &mut s, on_token),
             // Re-entrant call (cannot happen in practice): use fresh scratch.
-            Err(_) => self.score_with(text, &mut Scratch::default()),
+            Err(_) => self.score_with(text, &mut Scratch::default(), on_token),
         })
     }
 
@@ -656,7 +669,12 @@ impl Vader {
         }
     }
 
-    fn score_with(&self, text: &str, s: &mut Scratch) -> Scores {
+    fn score_with(
+        &self,
+        text: &str,
+        s: &mut Scratch,
+        mut on_token: impl FnMut(&[u8], Option<u64>),
+    ) -> Scores {
         let mut buf = std::mem::take(&mut s.text);
         let ascii = text.is_ascii();
         // Emojis to their descriptions (only non-ASCII characters can be emojis).
@@ -696,8 +714,12 @@ impl Vader {
                 // Most tokens are short words of letters: classified, lower-cased,
                 // packed and looked up eight bytes at a time, without a loop over bytes.
                 if let Some(l) = table::letters(&bytes[start..i]) {
+                    on_token(&bytes[start..i], Some(l.lower));
                     toks.push(self.letters_token(l, i - start));
                     continue;
+                }
+                if i > start {
+                    on_token(&bytes[start..i], None);
                 }
                 let classes = bytes[start..i]
                     .iter()
