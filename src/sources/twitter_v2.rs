@@ -4,7 +4,7 @@
 
 use super::json::{array_at, id_at, int_at, str_at, string_at};
 use super::{Config, Ctx, DocFormat, LineFormat};
-use crate::model::{Draft, Kind, PositionKind, Post, Reject};
+use crate::model::{excerpt, Draft, Kind, PositionKind, Post, Reject};
 use crate::text::{decode_entities, parse_iso8601};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -52,7 +52,10 @@ impl LineFormat for TwitterV2Lines {
     ) -> Result<Vec<Draft>, String> {
         if variant == PAGE || is_page(&value) {
             let mut out = Vec::new();
-            page(&value, &mut out, partial);
+            let mut errors = Vec::new();
+            page(&value, &mut out, &mut errors);
+            // The line is the position; the reason names the tweet within the page.
+            partial.extend(errors.into_iter().map(|e| e.reason));
             Ok(out)
         } else {
             let users = HashMap::new();
@@ -71,22 +74,29 @@ impl DocFormat for TwitterV2Page {
     fn parse(&self, doc: Value, ctx: &Ctx, out: &mut Vec<Draft>, rejects: &mut Vec<Reject>) {
         let mut errors = Vec::new();
         page(&doc, out, &mut errors);
-        for (i, reason) in errors.into_iter().enumerate() {
+        for e in errors {
             rejects.push(Reject {
                 source_file: ctx.file.to_string(),
-                position: i as u64,
+                position: e.index as u64,
                 position_kind: PositionKind::Record,
                 format: Some(NAME.into()),
-                reason,
-                raw_excerpt: String::new(),
+                reason: e.reason,
+                raw_excerpt: e.excerpt,
             });
         }
     }
 }
 
+/// A tweet of a page that could not be read: its index in `data`, why, and its JSON.
+struct TweetError {
+    index: usize,
+    reason: String,
+    excerpt: String,
+}
+
 /// All tweets of one response page, resolving authors through `includes.users`.
 /// Errors of individual tweets are collected; a page never fails as a whole.
-fn page(v: &Value, out: &mut Vec<Draft>, errors: &mut Vec<String>) {
+fn page(v: &Value, out: &mut Vec<Draft>, errors: &mut Vec<TweetError>) {
     let users: HashMap<&str, &str> = array_at(v, &["includes", "users"])
         .iter()
         .filter_map(|u| Some((str_at(u, &["id"])?, str_at(u, &["username"])?)))
@@ -102,7 +112,11 @@ fn page(v: &Value, out: &mut Vec<Draft>, errors: &mut Vec<String>) {
                 d.post.source_position = i as u64;
                 out.push(d);
             }
-            Err(e) => errors.push(format!("tweet {i} of page: {e}")),
+            Err(e) => errors.push(TweetError {
+                index: i,
+                reason: format!("tweet {i} of page: {e}"),
+                excerpt: excerpt(t.to_string().as_bytes()),
+            }),
         }
     }
 }
@@ -172,4 +186,42 @@ fn tweet(t: &Value, users: &HashMap<&str, &str>) -> Result<Draft, String> {
     }
     d.addressed_to.extend(d.post.mentions.iter().cloned());
     Ok(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_tweets_of_a_page_keep_their_index_and_json() {
+        let doc: Value = serde_json::from_str(
+            r#"{"data":[
+                {"id":"1","text":"ok","created_at":"2026-11-03T08:00:00.000Z","author_id":"9"},
+                {"id":"2","text":"no date"},
+                {"id":"3","text":"ok","created_at":"2026-11-03T09:00:00.000Z","author_id":"9"},
+                {"text":"no id","created_at":"2026-11-03T09:00:00.000Z"}
+            ],"includes":{"users":[{"id":"9","username":"rider"}]}}"#,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let (mut out, mut errors) = (Vec::new(), Vec::new());
+        page(&doc, &mut out, &mut errors);
+        let ids: Vec<&str> = out.iter().map(|d| d.post.post_id.as_str()).collect();
+        assert_eq!(ids, vec!["1", "3"]);
+        let at: Vec<usize> = errors.iter().map(|e| e.index).collect();
+        assert_eq!(at, vec![1, 3]);
+        assert_eq!(
+            errors[0].reason,
+            "tweet 1 of page: tweet without created_at"
+        );
+        assert!(
+            errors[0].excerpt.contains("no date"),
+            "{}",
+            errors[0].excerpt
+        );
+        assert!(
+            errors[1].reason.starts_with("tweet 3 of page: "),
+            "{}",
+            errors[1].reason
+        );
+    }
 }
