@@ -345,6 +345,73 @@ mod tests {
         assert_eq!(due_date(date("2026-11-03"), 1, &[]), date("2026-11-04"));
     }
 
+    /// The rule as first written (character-level throughout), kept to check the byte paths.
+    fn question_by_chars(text: &str) -> bool {
+        let needs_cleaning = text.contains('"')
+            || text.contains('\u{201C}')
+            || text.contains("://")
+            || text.contains("www.");
+        let cleaned = if needs_cleaning {
+            let mut out = String::new();
+            let mut in_quote: Option<char> = None;
+            for word in text.split_inclusive(char::is_whitespace) {
+                let w = word.trim();
+                if w.starts_with("http://") || w.starts_with("https://") || w.starts_with("www.") {
+                    out.push(' ');
+                    continue;
+                }
+                for c in word.chars() {
+                    match (in_quote, c) {
+                        (None, '"') => in_quote = Some('"'),
+                        (None, '\u{201C}') => in_quote = Some('\u{201D}'),
+                        (Some(close), c) if c == close => in_quote = None,
+                        (Some(_), _) => {}
+                        (None, c) => out.push(c),
+                    }
+                }
+            }
+            out
+        } else {
+            text.to_string()
+        };
+        if cleaned.contains('?') || cleaned.contains('¿') {
+            return true;
+        }
+        cleaned
+            .split(['.', '!', '\n'])
+            .map(|s| {
+                s.split_whitespace()
+                    .find(|w| !w.starts_with('@'))
+                    .unwrap_or("")
+            })
+            .any(|first| {
+                let w = first.trim_matches(|c: char| !c.is_alphanumeric());
+                (2..=6).contains(&w.len())
+                    && INTERROGATIVES.iter().any(|q| q.eq_ignore_ascii_case(w))
+            })
+    }
+
+    #[test]
+    fn byte_paths_agree_with_the_character_rule() {
+        for t in [
+            "@a @b HOW do I get there",
+            "Great.\x0bwhy is it late",
+            "ok!!! (When) does it open",
+            "see www.who.int today",
+            "he said \"why not\" and left. Where now",
+            "he said \"unclosed why",
+            "visit https://x.example/what. Fine",
+            "“Why” she asked. Ok",
+            "l'Who.is.there",
+            "trailing space \t\r\n",
+            "",
+            "@only @handles",
+            "Is\x1cit ok",
+        ] {
+            assert_eq!(looks_like_question(t), question_by_chars(t), "{t:?}");
+        }
+    }
+
     #[test]
     fn questions() {
         assert!(looks_like_question(
