@@ -104,6 +104,12 @@ pub(super) fn letters(b: &[u8]) -> Option<Letters> {
     })
 }
 
+/// One step of the key hash (FxHash's).
+#[inline(always)]
+fn mix(h: u64, w: u64) -> u64 {
+    (h.rotate_left(5) ^ w).wrapping_mul(0x517c_c1b7_2722_0a95)
+}
+
 /// Packed lower-case words of `b` (at most `MAX_KEY` bytes) and their hash.
 #[inline]
 fn pack(b: &[u8], out: &mut [u64; MAX_WORDS]) -> (usize, u64) {
@@ -125,7 +131,7 @@ fn pack(b: &[u8], out: &mut [u64; MAX_WORDS]) -> (usize, u64) {
         let w = lower8(w);
         out[n] = w;
         n += 1;
-        h = (h.rotate_left(5) ^ w).wrapping_mul(0x517c_c1b7_2722_0a95);
+        h = mix(h, w);
     }
     (n, h)
 }
@@ -176,30 +182,28 @@ impl WordTable {
         }
         let mut buf = [0u64; MAX_WORDS];
         let (n, h) = pack(token, &mut buf);
-        let mask = self.slots.len() - 1;
-        let mut s = (h >> self.shift) as usize;
-        loop {
-            let e = self.slots[s];
-            if e == 0 {
-                return None;
-            }
-            let entry = &self.entries[e as usize - 1];
-            if entry.len as usize == token.len() {
-                let f = entry.first_word as usize;
-                // Word by word (a slice compare of u64s would call memcmp).
-                let stored = &self.words[f..f + n];
-                if stored.iter().zip(&buf[..n]).all(|(a, b)| a == b) {
-                    return Some(entry.info);
-                }
-            }
-            s = (s + 1) & mask;
-        }
+        self.probe(h, |entry| {
+            let f = entry.first_word as usize;
+            // Word by word (a slice compare of u64s would call memcmp).
+            entry.len as usize == token.len()
+                && self.words[f..f + n]
+                    .iter()
+                    .zip(&buf[..n])
+                    .all(|(a, b)| a == b)
+        })
     }
 
     /// The entry of a key of `len` (1 to 8) bytes packed as `w` (as [`letters`] gives).
     #[inline]
     pub(super) fn get_word(&self, w: u64, len: usize) -> Option<WordInfo> {
-        let h = ((len as u64).rotate_left(5) ^ w).wrapping_mul(0x517c_c1b7_2722_0a95);
+        // The hash `pack` gives a one-word key.
+        let h = mix(len as u64, w);
+        self.probe(h, |entry| entry.first == w && entry.len as usize == len)
+    }
+
+    /// Linear probing from the slot of hash `h` to the entry `is_key` accepts.
+    #[inline(always)]
+    fn probe(&self, h: u64, is_key: impl Fn(&Entry) -> bool) -> Option<WordInfo> {
         let mask = self.slots.len() - 1;
         let mut s = (h >> self.shift) as usize;
         loop {
@@ -208,7 +212,7 @@ impl WordTable {
                 return None;
             }
             let entry = &self.entries[e as usize - 1];
-            if entry.first == w && entry.len as usize == len {
+            if is_key(entry) {
                 return Some(entry.info);
             }
             s = (s + 1) & mask;
