@@ -236,8 +236,11 @@ pub fn looks_like_question(text: &str) -> bool {
                 .unwrap_or("")
         })
         .any(|first| {
-            let w = first.trim_matches(|c: char| !c.is_alphanumeric());
-            (2..=6).contains(&w.len()) && INTERROGATIVES.iter().any(|q| q.eq_ignore_ascii_case(w))
+            interrogative(
+                first
+                    .trim_matches(|c: char| !c.is_alphanumeric())
+                    .as_bytes(),
+            )
         })
 }
 
@@ -245,10 +248,14 @@ pub fn looks_like_question(text: &str) -> bool {
 fn is_interrogative(word: &[u8]) -> bool {
     let start = word.iter().position(u8::is_ascii_alphanumeric);
     let end = word.iter().rposition(u8::is_ascii_alphanumeric);
-    let (Some(start), Some(end)) = (start, end) else {
-        return false;
-    };
-    let w = &word[start..=end];
+    match (start, end) {
+        (Some(start), Some(end)) => interrogative(&word[start..=end]),
+        _ => false,
+    }
+}
+
+/// An already trimmed word is one of `INTERROGATIVES` (any case).
+fn interrogative(w: &[u8]) -> bool {
     // Interrogatives are 2 to 6 letters long.
     (2..=6).contains(&w.len())
         && INTERROGATIVES

@@ -111,59 +111,18 @@ fn packed(word: &[u8]) -> u64 {
         .fold(0u64, |w, (k, &b)| w | u64::from(b) << (8 * k))
 }
 
-/// Packed word -> bit per language of `STOPWORDS` (bit 7: English): a linear-probing
-/// table of 512 slots (about a quarter full), so a lookup is one multiply and usually
-/// one compare.
-struct StopWords {
-    keys: [u64; STOP_SLOTS],
-    bits: [u8; STOP_SLOTS],
-}
-
-const STOP_SLOTS: usize = 512;
-
-impl StopWords {
-    #[inline]
-    fn slot(key: u64) -> usize {
-        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - STOP_SLOTS.trailing_zeros())) as usize
-    }
-
-    fn insert(&mut self, key: u64, bit: u8) {
-        let mut s = Self::slot(key);
-        while self.keys[s] != 0 && self.keys[s] != key {
-            s = (s + 1) % STOP_SLOTS;
-        }
-        self.keys[s] = key;
-        self.bits[s] |= bit;
-    }
-
-    /// Bits of a non-zero packed key (0 when it is no stop word).
-    #[inline]
-    fn get(&self, key: u64) -> u8 {
-        let mut s = Self::slot(key);
-        loop {
-            match self.keys[s] {
-                0 => return 0,
-                k if k == key => return self.bits[s],
-                _ => s = (s + 1) % STOP_SLOTS,
-            }
-        }
-    }
-}
-
-fn stopword_bits() -> &'static StopWords {
-    static M: std::sync::OnceLock<StopWords> = std::sync::OnceLock::new();
+/// Packed word -> bit per language of `STOPWORDS` (bit 7: English), built once.
+fn stopword_bits() -> &'static rustc_hash::FxHashMap<u64, u8> {
+    static M: std::sync::OnceLock<rustc_hash::FxHashMap<u64, u8>> = std::sync::OnceLock::new();
     M.get_or_init(|| {
-        let mut m = StopWords {
-            keys: [0; STOP_SLOTS],
-            bits: [0; STOP_SLOTS],
-        };
+        let mut m: rustc_hash::FxHashMap<u64, u8> = rustc_hash::FxHashMap::default();
         for (k, (_, list)) in STOPWORDS.iter().enumerate() {
             for w in *list {
-                m.insert(packed(w.as_bytes()), 1 << k);
+                *m.entry(packed(w.as_bytes())).or_insert(0) |= 1 << k;
             }
         }
         for w in ENGLISH {
-            m.insert(packed(w.as_bytes()), 1 << 7);
+            *m.entry(packed(w.as_bytes())).or_insert(0) |= 1 << 7;
         }
         m
     })
@@ -187,8 +146,7 @@ impl Votes {
         if len > 8 {
             return;
         }
-        let b = stopword_bits().get(packed);
-        if b != 0 {
+        if let Some(&b) = stopword_bits().get(&packed) {
             self.english += u32::from(b >> 7);
             for (k, v) in self.votes.iter_mut().enumerate() {
                 *v += u32::from(b >> k & 1);
@@ -262,18 +220,14 @@ pub fn detect_non_english(text: &str) -> Option<&'static str> {
         .split(|c: char| !c.is_alphabetic())
         .filter(|w| !w.is_empty())
     {
+        // Longer than any stop word even lower-cased: counted, not looked up.
         if w.len() > 12 {
-            v.words += 1;
+            v.word(0, w.len());
             continue;
         }
         lower.clear();
         lower.extend(w.chars().flat_map(char::to_lowercase));
-        let key = packed(lower.as_bytes());
-        if key == 0 {
-            v.words += 1;
-        } else {
-            v.word(key, lower.len());
-        }
+        v.word(packed(lower.as_bytes()), lower.len());
     }
     v.verdict()
 }

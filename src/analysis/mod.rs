@@ -124,23 +124,22 @@ impl Analyzer {
                 post.sentiment_skipped = Some(reason);
                 return;
             }
-            lang::SourceGate::Detect if post.text.is_ascii() => {
-                // The stop-word vote rides on VADER's tokeniser: one pass over the text.
-                let mut votes = lang::Votes::default();
-                let s = vader
-                    .polarity_scores_with(&post.text, |raw, letters| votes.token(raw, letters));
-                if let Some(l) = votes.verdict() {
-                    post.sentiment_skipped = Some(lang::detected(l));
-                    return;
-                }
-                s
-            }
             lang::SourceGate::Detect => {
-                if let Some(l) = lang::detect_non_english(&post.text) {
+                // For ASCII text the stop-word vote rides on VADER's tokeniser (one pass);
+                // other text is checked first, so non-Latin scripts are never scored.
+                let (s, verdict) = if post.text.is_ascii() {
+                    let mut votes = lang::Votes::default();
+                    let s = vader
+                        .polarity_scores_with(&post.text, |raw, letters| votes.token(raw, letters));
+                    (Some(s), votes.verdict())
+                } else {
+                    (None, lang::detect_non_english(&post.text))
+                };
+                if let Some(l) = verdict {
                     post.sentiment_skipped = Some(lang::detected(l));
                     return;
                 }
-                vader.polarity_scores(&post.text)
+                s.unwrap_or_else(|| vader.polarity_scores(&post.text))
             }
         };
         post.sentiment = Some(Sentiment {
@@ -149,7 +148,7 @@ impl Analyzer {
             pos: s.pos,
             compound: s.compound,
         });
-        post.sentiment_label = Some(self.label(s.compound).into());
+        post.sentiment_label = Some(self.label(s.compound).to_string());
     }
 }
 

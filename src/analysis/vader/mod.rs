@@ -399,12 +399,9 @@ static CLASS: [u8; 256] = byte_classes();
 /// confirms it, since control bytes such as 0x01 are not whitespace.
 #[inline]
 fn next_space(bytes: &[u8], mut i: usize) -> usize {
-    const LSB: u64 = 0x0101_0101_0101_0101;
-    const MSB: u64 = 0x8080_8080_8080_8080;
+    use table::{LSB, MSB};
     while let Some(chunk) = bytes.get(i..i + 8) {
-        let mut a = [0u8; 8];
-        a.copy_from_slice(chunk);
-        let w = u64::from_le_bytes(a);
+        let w = table::load(chunk);
         let below = w.wrapping_sub(0x21 * LSB) & !w & MSB;
         if below == 0 {
             i += 8;
@@ -483,21 +480,18 @@ pub fn py_round(x: f64, nd: i32) -> f64 {
         _ => 10f64.powi(nd),
     };
     let y = x * m;
-    if y.abs() < 1e15 {
-        // Integer conversions truncate inline (f64::trunc and round are libm calls on
-        // baseline x86-64); exact for |y| < 2^53.
-        let t = y as i64;
-        let frac = (y - t as f64).abs();
-        if (frac - 0.5).abs() > 1e-6 {
-            // Not near a tie: round half away from zero is the nearest integer.
-            let r = t + i64::from(frac > 0.5) * if y < 0.0 { -1 } else { 1 };
-            return r as f64 / m;
-        }
-    } else {
-        let frac = (y - y.trunc()).abs();
-        if (frac - 0.5).abs() > 1e-6 {
-            return y.round() / m;
-        }
+    // From 2^52 on every f64 is an integer; NaN and infinities pass through.
+    if y.is_nan() || y.abs() >= 4_503_599_627_370_496.0 {
+        return y / m;
+    }
+    // Integer conversions truncate inline (f64::trunc and round are libm calls on
+    // baseline x86-64); exact below 2^52.
+    let t = y as i64;
+    let frac = (y - t as f64).abs();
+    if (frac - 0.5).abs() > 1e-6 {
+        // Not near a tie: round half away from zero is the nearest integer.
+        let r = t + i64::from(frac > 0.5) * if y < 0.0 { -1 } else { 1 };
+        return r as f64 / m;
     }
     // Near a tie the scaled product may be off by an ulp: use exact decimal formatting.
     format!("{:.*}", nd as usize, x)

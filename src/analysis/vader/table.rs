@@ -27,16 +27,33 @@ struct Entry {
     info: WordInfo,
 }
 
+pub(super) const LSB: u64 = 0x0101_0101_0101_0101;
+pub(super) const MSB: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of every byte of `w` that lies in `lo..=hi` (ASCII bounds; bytes of
+/// 0x80 and above never count). Per-byte sums of a heptet and a bias stay below 0x100,
+/// so no carry crosses into the next byte.
+#[inline(always)]
+fn in_range(w: u64, lo: u8, hi: u8) -> u64 {
+    let heptets = w & !MSB;
+    let ge = heptets.wrapping_add((0x80 - u64::from(lo)) * LSB);
+    let gt = heptets.wrapping_add((0x80 - u64::from(hi) - 1) * LSB);
+    ge & !gt & !w & MSB
+}
+
 /// ASCII upper case to lower case in all eight bytes at once; other bytes unchanged.
 #[inline]
 fn lower8(w: u64) -> u64 {
-    const LSB: u64 = 0x0101_0101_0101_0101;
-    const MSB: u64 = 0x8080_8080_8080_8080;
-    let heptets = w & !MSB;
-    let ge_a = heptets.wrapping_add((0x80 - u64::from(b'A')) * LSB);
-    let gt_z = heptets.wrapping_add((0x80 - u64::from(b'Z') - 1) * LSB);
-    let upper = ge_a & !gt_z & !w & MSB;
-    w | (upper >> 2)
+    w | (in_range(w, b'A', b'Z') >> 2)
+}
+
+/// Little-endian load of at most eight bytes, zero-padded.
+#[inline]
+pub(super) fn load(b: &[u8]) -> u64 {
+    match b.first_chunk::<8>() {
+        Some(a) if b.len() == 8 => u64::from_le_bytes(*a),
+        _ => load_short(b),
+    }
 }
 
 /// Little-endian load of fewer than eight bytes, without a loop or a copy.
@@ -68,33 +85,19 @@ pub(super) struct Letters {
 /// `b` as [`Letters`] when it is one to eight ASCII letters.
 #[inline]
 pub(super) fn letters(b: &[u8]) -> Option<Letters> {
-    const LSB: u64 = 0x0101_0101_0101_0101;
-    const MSB: u64 = 0x8080_8080_8080_8080;
     let n = b.len();
     if n == 0 || n > 8 {
         return None;
     }
-    let w = if n == 8 {
-        let mut a = [0u8; 8];
-        a.copy_from_slice(b);
-        u64::from_le_bytes(a)
-    } else {
-        load_short(b)
-    };
+    let w = load(b);
     // Bytes of the token only (the padding is zero).
     let valid = if n == 8 {
         MSB
     } else {
         MSB & ((1u64 << (8 * n)) - 1)
     };
-    let heptets = w & !MSB;
-    let in_range = |lo: u8, hi: u8| {
-        let ge = heptets.wrapping_add((0x80 - u64::from(lo)) * LSB);
-        let gt = heptets.wrapping_add((0x80 - u64::from(hi) - 1) * LSB);
-        ge & !gt & !w & MSB
-    };
-    let small = in_range(b'a', b'z') & valid;
-    let capital = in_range(b'A', b'Z') & valid;
+    let small = in_range(w, b'a', b'z') & valid;
+    let capital = in_range(w, b'A', b'Z') & valid;
     if small | capital != valid {
         return None;
     }
@@ -117,17 +120,9 @@ fn pack(b: &[u8], out: &mut [u64; MAX_WORDS]) -> (usize, u64) {
     let mut n = 0;
     let mut rest = b;
     while !rest.is_empty() {
-        let w = if rest.len() >= 8 {
-            let (head, tail) = rest.split_at(8);
-            rest = tail;
-            let mut a = [0u8; 8];
-            a.copy_from_slice(head);
-            u64::from_le_bytes(a)
-        } else {
-            let w = load_short(rest);
-            rest = &[];
-            w
-        };
+        let (head, tail) = rest.split_at(rest.len().min(8));
+        rest = tail;
+        let w = load(head);
         let w = lower8(w);
         out[n] = w;
         n += 1;
@@ -228,6 +223,13 @@ impl WordTable {
 mod tests {
     use super::*;
 
+    fn info(v: f64) -> WordInfo {
+        WordInfo {
+            lex_or_nan: v,
+            ..WordInfo::default()
+        }
+    }
+
     #[test]
     fn swar_lower_case_matches_ascii_lower_case() {
         for b in 0..=255u8 {
@@ -293,10 +295,6 @@ mod tests {
         ] {
             assert_eq!(letters(not_letters), None, "{not_letters:?}");
         }
-        let info = |v: f64| WordInfo {
-            lex_or_nan: v,
-            ..WordInfo::default()
-        };
         let t = WordTable::new(&[("good", info(1.9)), ("goodness", info(0.5))]);
         for word in [
             &b"good"[..],
@@ -316,10 +314,6 @@ mod tests {
 
     #[test]
     fn lookups_ignore_ascii_case_and_skip_upper_case_keys() {
-        let info = |v: f64| WordInfo {
-            lex_or_nan: v,
-            ..WordInfo::default()
-        };
         let t = WordTable::new(&[
             ("good", info(1.9)),
             (":D", info(2.3)),
