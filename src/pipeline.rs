@@ -15,6 +15,8 @@ use crate::privacy::{KeySource, Pseudonymiser};
 use crate::sinks::{self, publish::Staging};
 use crate::sources::{self, Batch, FileReport};
 use crate::text::{utc_date, utc_day};
+use arrow::datatypes::SchemaRef;
+use arrow::record_batch::RecordBatch;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
@@ -517,7 +519,8 @@ struct DayResult {
     day: i64,
     read: u64,
     written: u64,
-    escalated: Vec<Post>,
+    /// The day's escalations table rows, ordered at the end.
+    escalated: RecordBatch,
     terms: DayTerms,
     metrics: Accumulators,
 }
@@ -526,7 +529,7 @@ struct DayResult {
 #[derive(Default)]
 struct Totals {
     report: RunReport,
-    escalated: Vec<Post>,
+    escalated: Vec<RecordBatch>,
     terms: Vec<(i64, DayTerms)>,
     metrics: Accumulators,
 }
@@ -537,7 +540,7 @@ impl Totals {
         self.report.partitions.push(r.date);
         self.report.posts_read += r.read;
         self.report.posts_written += r.written;
-        self.escalated.extend(r.escalated);
+        self.escalated.push(r.escalated);
         self.terms.push((r.day, r.terms));
         self
     }
@@ -580,48 +583,50 @@ fn write_metrics(staging: &Staging, cfg: &Config, m: &Accumulators) -> Result<()
         cfg.metrics.spike_min_count,
     );
     let tz = timezone(cfg)?;
-    let tables = vec![
+    // Built and written one at a time: a large run's `unanswered` alone is big.
+    type Build<'a> = Box<dyn Fn() -> Result<RecordBatch, String> + 'a>;
+    let tables: Vec<(&str, SchemaRef, Build)> = vec![
         (
             "daily_volume",
             daily_volume::schema(),
-            daily_volume::batch(&m.volume)?,
+            Box::new(|| daily_volume::batch(&m.volume)),
         ),
         (
             "daily_sentiment",
             daily_sentiment::schema(),
-            daily_sentiment::batch(&m.sentiment)?,
+            Box::new(|| daily_sentiment::batch(&m.sentiment)),
         ),
         (
             "topic_daily",
             topic_daily::schema(),
-            topic_daily::batch(&m.topics, baseline, min_count)?,
+            Box::new(|| topic_daily::batch(&m.topics, baseline, min_count)),
         ),
         (
             "cost_benefit",
             metrics::cost_benefit::schema(),
-            metrics::cost_benefit::batch(m, &cfg.cost, tz)?,
+            Box::new(|| metrics::cost_benefit::batch(m, &cfg.cost, tz)),
         ),
         (
             "engagement",
             engagement::schema(),
-            engagement::batch(&m.engagement, &cfg.followers)?,
+            Box::new(|| engagement::batch(&m.engagement, &cfg.followers)),
         ),
         (
             "responsiveness",
             responsiveness::schema(),
-            responsiveness::batch(&m.responsiveness, tz)?,
+            Box::new(|| responsiveness::batch(&m.responsiveness, tz)),
         ),
         (
             "unanswered",
             responsiveness::unanswered_schema(),
-            responsiveness::unanswered_batch(&m.responsiveness)?,
+            Box::new(|| responsiveness::unanswered_batch(&m.responsiveness)),
         ),
     ];
-    for (name, schema, batch) in tables {
+    for (name, schema, build) in tables {
         sinks::parquet::write_batches(
             &staging.table_dir(name).join("part-00000.parquet"),
             schema,
-            &[batch],
+            &[build()?],
             cfg.output.row_group_size,
         )?;
     }
@@ -845,13 +850,11 @@ fn run_staged(
                 )
             })?;
             let (terms, metrics, escalated) = stages.time(AGGREGATE, || {
-                let escalated: Vec<Post> = posts
-                    .iter()
-                    .filter(|p| p.listening.escalate)
-                    .map(sinks::escalations::queue_copy)
-                    .collect();
+                let escalated: Vec<&Post> = posts.iter().filter(|p| p.listening.escalate).collect();
+                let escalated = sinks::escalations::batch(&escalated, cfg.flags.drop_text);
                 (day_terms(&posts), accumulate(&posts, tz), escalated)
             });
+            let escalated = escalated?;
             Ok::<DayResult, String>(DayResult {
                 date,
                 day,
@@ -870,18 +873,19 @@ fn run_staged(
     let _ = std::fs::remove_dir_all(&spill_dir);
     let Totals {
         mut report,
-        mut escalated,
+        escalated,
         mut terms,
-        metrics,
+        mut metrics,
     } = totals?;
+    metrics.finish();
     report.partitions.sort();
     terms.sort_by_key(|t| t.0);
     report.duplicates_removed = report.posts_read - report.posts_written;
-    sinks::escalations::sort(&mut escalated);
+    let escalated = sinks::escalations::queue(&escalated)?;
     sinks::parquet::write_batches(
         &staging.table_dir("escalations").join("part-00000.parquet"),
         sinks::escalations::schema(),
-        &[sinks::escalations::batch(&escalated, cfg.flags.drop_text)?],
+        std::slice::from_ref(&escalated),
         cfg.output.row_group_size,
     )?;
     let emerging = emerging::emerging(&terms, &cfg.emerging);
@@ -893,7 +897,7 @@ fn run_staged(
         &[sinks::emerging::batch(&emerging)?],
         cfg.output.row_group_size,
     )?;
-    report.escalations = escalated.len() as u64;
+    report.escalations = escalated.num_rows() as u64;
     stages.time(WRITE_TABLES, || write_metrics(staging, cfg, &metrics))?;
     durations.insert("dedup_analyse_write".into(), t.elapsed().as_millis() as u64);
 

@@ -325,17 +325,51 @@ fn responsiveness_worked_by_hand() {
     // Unanswered: i1, aged from the latest post in the data (r3, 4 Nov 09:00) = 24 hours.
     let open: Vec<_> = a
         .responsiveness
-        .matched()
+        .unanswered()
         .into_iter()
-        .filter(|(_, r)| r.is_none())
+        .map(|i| a.responsiveness.view(i))
         .collect();
     assert_eq!(open.len(), 1);
-    assert_eq!(&*open[0].0.post_id, "i1");
-    assert_eq!(open[0].0.reasons(), vec!["info_request"]);
+    assert_eq!((open[0].platform, open[0].post_id), ("twitter", "i1"));
+    assert_eq!(open[0].reasons(), ["info_request"]);
     assert_eq!(
-        (a.responsiveness.reference_time() - open[0].0.created_at) / 3_600_000_000,
+        (a.responsiveness.reference_time() - open[0].created_at) / 3_600_000_000,
         24
     );
+}
+
+/// Accumulators folded over parts and merged (as rayon does) give the same tables as
+/// one accumulator over everything, whatever the split: interned streams and arena
+/// offsets are remapped on merge.
+#[test]
+fn responsiveness_merge_equals_single_pass() {
+    use socialpulse::metrics::responsiveness::{rows, unanswered_batch};
+    let mut posts = service_posts();
+    // A second stream (another platform and account) so stream ids differ per part.
+    // One has a URL, one has none: both must survive the arena round trip.
+    for (id, url) in [("m1", Some("https://transit.social/@a/m1")), ("m2", None)] {
+        let mut extra = item(id, "2026-11-03T10:00:00Z", true, true, false);
+        extra.platform = "mastodon".into();
+        extra.account = Some("northline@transit.social".into());
+        extra.url = url.map(Into::into);
+        posts.insert(0, extra);
+    }
+    let whole = acc(&posts, Tz::UTC);
+    for split in 0..=posts.len() {
+        let (a, b) = posts.split_at(split);
+        // The later part first, so its streams are interned first.
+        let mut merged = acc(b, Tz::UTC).merge(acc(a, Tz::UTC));
+        merged.finish();
+        assert_eq!(
+            rows(&merged.responsiveness, Tz::UTC),
+            rows(&whole.responsiveness, Tz::UTC)
+        );
+        assert_eq!(
+            unanswered_batch(&merged.responsiveness),
+            unanswered_batch(&whole.responsiveness),
+            "split at {split}"
+        );
+    }
 }
 
 #[test]

@@ -55,6 +55,7 @@ impl DayTerms {
     /// Drop terms seen in a single post (see module docs).
     pub fn compact(&mut self) {
         self.counts.retain(|_, c| *c >= 2);
+        self.counts.shrink_to_fit();
     }
 }
 

@@ -45,6 +45,11 @@ impl Accumulators {
         self.topics.add(p, day);
     }
 
+    /// Once every post is in: compacts state kept for the tables (call before them).
+    pub fn finish(&mut self) {
+        self.responsiveness.finish();
+    }
+
     pub fn merge(mut self, other: Accumulators) -> Accumulators {
         self.volume = self.volume.merge(other.volume);
         self.sentiment = self.sentiment.merge(other.sentiment);

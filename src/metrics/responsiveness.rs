@@ -18,34 +18,136 @@ use arrow::record_batch::RecordBatch;
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 use rustc_hash::{FxHashMap, FxHasher};
-use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
-/// An inbound post that needed a response. Kept compact: a large run holds millions.
+/// An inbound post that needed a response, in 24 bytes because a large run holds
+/// millions until the end: (platform, account) is interned, the post id and URL live in
+/// the accumulator's [`Arena`]. Read it through [`Acc::view`].
 #[derive(Clone, Debug, PartialEq)]
 pub struct Item {
-    pub platform: Box<str>,
-    pub post_id: Box<str>,
-    pub account: Option<Box<str>>,
-    pub created_at: i64,
-    pub url: Option<Box<str>>,
-    /// Bit set of [`REASONS`].
-    pub reason_bits: u8,
-    pub info_request_due: Option<i32>,
+    created_at: i64,
+    /// Where the post id and URL are in the arena.
+    at: u64,
+    /// Interned stream id in the low 29 bits, [`REASONS`] bits in the top 3.
+    stream_reasons: u32,
+    /// Due date (days since the epoch), or `NO_DUE`.
+    due: i32,
+}
+
+const NO_DUE: i32 = i32::MIN;
+const STREAM_BITS: u32 = 29;
+
+impl Item {
+    fn stream(&self) -> u32 {
+        self.stream_reasons & ((1 << STREAM_BITS) - 1)
+    }
+}
+
+/// Byte strings appended in chunks of at most [`Arena::CHUNK`] bytes, so a large
+/// arena never doubles (nor copies) a huge buffer to grow.
+#[derive(Clone, Debug, Default)]
+struct Arena {
+    chunks: Vec<Vec<u8>>,
+}
+
+impl Arena {
+    const CHUNK: usize = 1 << 20;
+
+    /// Appends the post id and optional URL; returns where they start.
+    fn push(&mut self, id: &str, url: Option<&str>) -> u64 {
+        let need = id.len() + url.map_or(0, str::len) + 20;
+        let fits = self
+            .chunks
+            .last()
+            .is_some_and(|c| c.len() + need <= Self::CHUNK);
+        if !fits {
+            self.chunks.push(Vec::with_capacity(need.min(Self::CHUNK)));
+        }
+        let index = self.chunks.len() - 1;
+        let chunk = &mut self.chunks[index];
+        let at = (index * Self::CHUNK + chunk.len()) as u64;
+        leb128(chunk, id.len());
+        chunk.extend_from_slice(id.as_bytes());
+        leb128(chunk, url.map_or(0, |u| u.len() + 1));
+        chunk.extend_from_slice(url.unwrap_or_default().as_bytes());
+        at
+    }
+
+    fn get(&self, at: u64) -> (&str, Option<&str>) {
+        let (index, pos) = (at as usize / Self::CHUNK, at as usize % Self::CHUNK);
+        let mut rest = self
+            .chunks
+            .get(index)
+            .map_or(&[][..], |c| &c[pos.min(c.len())..]);
+        let id_len = read_leb128(&mut rest);
+        let id = take_str(&mut rest, id_len);
+        let url = match read_leb128(&mut rest) {
+            0 => None,
+            n => Some(take_str(&mut rest, n - 1)),
+        };
+        (id, url)
+    }
+}
+
+fn leb128(out: &mut Vec<u8>, mut n: usize) {
+    while n >= 0x80 {
+        out.push((n as u8) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
+/// The next `n` bytes as text (they were pushed from a `&str`).
+fn take_str<'a>(rest: &mut &'a [u8], n: usize) -> &'a str {
+    let (head, tail) = rest.split_at(n.min(rest.len()));
+    *rest = tail;
+    std::str::from_utf8(head).unwrap_or("")
+}
+
+fn read_leb128(bytes: &mut &[u8]) -> usize {
+    let mut n = 0usize;
+    for (i, &b) in bytes.iter().enumerate() {
+        n |= usize::from(b & 0x7f) << (7 * i);
+        if b < 0x80 {
+            *bytes = &bytes[i + 1..];
+            return n;
+        }
+    }
+    *bytes = &[];
+    n
 }
 
 /// Why an item needs a response, in output order.
 pub const REASONS: [&str; 3] = ["question", "complaint", "info_request"];
 
-impl Item {
-    pub fn reasons(&self) -> Vec<&'static str> {
-        REASONS
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| self.reason_bits & (1 << i) != 0)
-            .map(|(_, r)| *r)
-            .collect()
+/// An [`Item`] with its strings resolved.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ItemRef<'a> {
+    pub platform: &'a str,
+    pub account: Option<&'a str>,
+    pub post_id: &'a str,
+    pub url: Option<&'a str>,
+    pub created_at: i64,
+    pub reason_bits: u8,
+    pub info_request_due: Option<i32>,
+}
+
+/// [`REASONS`] selected by each 3-bit set, so rows borrow them instead of allocating.
+const REASON_SETS: [&[&str]; 8] = [
+    &[],
+    &["question"],
+    &["complaint"],
+    &["question", "complaint"],
+    &["info_request"],
+    &["question", "info_request"],
+    &["complaint", "info_request"],
+    &["question", "complaint", "info_request"],
+];
+
+impl ItemRef<'_> {
+    pub fn reasons(&self) -> &'static [&'static str] {
+        REASON_SETS[usize::from(self.reason_bits & 7)]
     }
 }
 
@@ -58,11 +160,47 @@ fn target_key(platform: &str, id: &str) -> u64 {
     h.finish()
 }
 
+/// Interned (platform, account) pairs: a run has a handful, items have millions.
+#[derive(Clone, Debug, Default)]
+struct Streams {
+    list: Vec<(Box<str>, Option<Box<str>>)>,
+    /// Hash of the pair -> ids with that hash (more than one only on a collision).
+    by_hash: FxHashMap<u64, Vec<u32>>,
+}
+
+impl Streams {
+    fn id(&mut self, platform: &str, account: Option<&str>) -> u32 {
+        let mut h = FxHasher::default();
+        (platform, account).hash(&mut h);
+        let ids = self.by_hash.entry(h.finish()).or_default();
+        let list = &mut self.list;
+        if let Some(&id) = ids.iter().find(|&&id| {
+            let (p, a) = &list[id as usize];
+            **p == *platform && a.as_deref() == account
+        }) {
+            return id;
+        }
+        list.push((platform.into(), account.map(Into::into)));
+        let id = (list.len() - 1) as u32;
+        ids.push(id);
+        id
+    }
+
+    fn get(&self, id: u32) -> (&str, Option<&str>) {
+        let (p, a) = &self.list[id as usize];
+        (p, a.as_deref())
+    }
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Acc {
     items: Vec<Item>,
-    /// key(platform, replied-to or thread id) -> times of outbound posts answering it.
-    responses: FxHashMap<u64, Vec<i64>>,
+    streams: Streams,
+    /// Post ids and URLs of `items`.
+    bytes: Arena,
+    /// (key of the replied-to or thread id, time) of every outbound post answering one;
+    /// sorted by [`Acc::finish`].
+    responses: Vec<(u64, i64)>,
     latest: i64,
 }
 
@@ -75,14 +213,12 @@ impl Acc {
                 let reason_bits = u8::from(l.is_question)
                     | u8::from(l.is_complaint) << 1
                     | u8::from(l.info_request) << 2;
+                let stream = self.streams.id(&p.platform, p.account.as_deref());
                 self.items.push(Item {
-                    platform: p.platform.as_str().into(),
-                    post_id: p.post_id.as_str().into(),
-                    account: p.account.as_deref().map(Into::into),
                     created_at: p.created_at,
-                    url: p.url.as_deref().map(Into::into),
-                    reason_bits,
-                    info_request_due: l.info_request_due,
+                    at: self.bytes.push(&p.post_id, p.url.as_deref()),
+                    stream_reasons: stream | u32::from(reason_bits) << STREAM_BITS,
+                    due: l.info_request_due.unwrap_or(NO_DUE),
                 });
             }
             Direction::Outbound => {
@@ -93,45 +229,94 @@ impl Acc {
                     .filter(|t| **t != p.post_id && Some(*t) != reply);
                 for target in [reply, thread].into_iter().flatten() {
                     self.responses
-                        .entry(target_key(&p.platform, target))
-                        .or_default()
-                        .push(p.created_at);
+                        .push((target_key(&p.platform, target), p.created_at));
                 }
             }
             _ => {}
         }
     }
 
-    pub fn merge(mut self, other: Acc) -> Acc {
-        self.items.extend(other.items);
-        for (k, v) in other.responses {
-            self.responses.entry(k).or_default().extend(v);
+    pub fn merge(mut self, mut other: Acc) -> Acc {
+        if self.items.len() < other.items.len() {
+            std::mem::swap(&mut self, &mut other);
         }
+        let remap: Vec<u32> = (0..other.streams.list.len() as u32)
+            .map(|id| {
+                let (p, a) = other.streams.get(id);
+                self.streams.id(p, a)
+            })
+            .collect();
+        self.items.reserve(other.items.len());
+        for it in other.items {
+            let (id, url) = other.bytes.get(it.at);
+            let reasons = it.stream_reasons >> STREAM_BITS << STREAM_BITS;
+            self.items.push(Item {
+                at: self.bytes.push(id, url),
+                stream_reasons: remap[it.stream() as usize] | reasons,
+                ..it
+            });
+        }
+        self.responses.extend(other.responses);
         self.latest = self.latest.max(other.latest);
         self
     }
 
-    /// Each item with its first response time (microseconds), in a stable order.
-    pub fn matched(&self) -> Vec<(&Item, Option<i64>)> {
-        let mut out: Vec<(&Item, Option<i64>)> = self
-            .items
-            .iter()
-            .map(|it| {
-                let first = self
-                    .responses
-                    .get(&target_key(&it.platform, &it.post_id))
-                    .and_then(|ts| ts.iter().copied().filter(|t| *t >= it.created_at).min());
-                (it, first)
-            })
+    /// Sorts the responses once, so that matching needs no copy of them. Matching
+    /// works without it, but then sorts a copy on every call.
+    pub fn finish(&mut self) {
+        self.responses.sort_unstable();
+    }
+
+    fn sorted_responses(&self) -> std::borrow::Cow<'_, [(u64, i64)]> {
+        if self.responses.is_sorted() {
+            std::borrow::Cow::Borrowed(&self.responses)
+        } else {
+            let mut r = self.responses.clone();
+            r.sort_unstable();
+            std::borrow::Cow::Owned(r)
+        }
+    }
+
+    /// The item's strings.
+    pub fn view<'a>(&'a self, it: &'a Item) -> ItemRef<'a> {
+        let (platform, account) = self.streams.get(it.stream());
+        let (post_id, url) = self.bytes.get(it.at);
+        ItemRef {
+            platform,
+            account,
+            post_id,
+            url,
+            created_at: it.created_at,
+            reason_bits: (it.stream_reasons >> STREAM_BITS) as u8,
+            info_request_due: (it.due != NO_DUE).then_some(it.due),
+        }
+    }
+
+    /// Each item with its first response time (microseconds), in insertion order.
+    pub fn matched(&self) -> impl Iterator<Item = (&Item, Option<i64>)> {
+        let responses = self.sorted_responses();
+        self.items.iter().map(move |it| {
+            let v = self.view(it);
+            let key = target_key(v.platform, v.post_id);
+            // Responses are sorted by (key, time): the first at or after the item wins.
+            let from = responses.partition_point(|&r| r < (key, it.created_at));
+            let first = responses.get(from).filter(|r| r.0 == key).map(|r| r.1);
+            (it, first)
+        })
+    }
+
+    /// Items without a response, oldest first (ties by platform, then post id).
+    pub fn unanswered(&self) -> Vec<&Item> {
+        let mut open: Vec<&Item> = self
+            .matched()
+            .filter(|(_, r)| r.is_none())
+            .map(|(it, _)| it)
             .collect();
-        out.sort_by(|a, b| {
-            (a.0.created_at, &a.0.platform, &a.0.post_id).cmp(&(
-                b.0.created_at,
-                &b.0.platform,
-                &b.0.post_id,
-            ))
+        open.sort_by(|a, b| {
+            let (a, b) = (self.view(a), self.view(b));
+            (a.created_at, a.platform, a.post_id).cmp(&(b.created_at, b.platform, b.post_id))
         });
-        out
+        open
     }
 
     pub fn reference_time(&self) -> i64 {
@@ -165,30 +350,27 @@ pub struct Row {
 }
 
 pub fn rows(acc: &Acc, tz: Tz) -> Vec<Row> {
-    let mut groups: BTreeMap<(NaiveDate, String, Option<String>), Vec<Option<f64>>> =
-        BTreeMap::new();
+    // (items needing a response, minutes to the first response of those answered)
+    let mut groups: FxHashMap<(NaiveDate, u32), (u64, Vec<f64>)> = FxHashMap::default();
     for (it, first) in acc.matched() {
-        let minutes = first.map(|t| (t - it.created_at) as f64 / 60_000_000.0);
-        groups
-            .entry((
-                local_date(it.created_at, tz),
-                it.platform.to_string(),
-                it.account.as_deref().map(str::to_string),
-            ))
-            .or_default()
-            .push(minutes);
+        let g = groups
+            .entry((local_date(it.created_at, tz), it.stream()))
+            .or_default();
+        g.0 += 1;
+        if let Some(t) = first {
+            g.1.push((t - it.created_at) as f64 / 60_000_000.0);
+        }
     }
-    groups
+    let mut rows: Vec<Row> = groups
         .into_iter()
-        .map(|((date, platform, account), mins)| {
-            let mut answered: Vec<f64> = mins.iter().flatten().copied().collect();
+        .map(|((date, stream), (n, mut answered))| {
             answered.sort_by(f64::total_cmp);
-            let n = mins.len() as u64;
+            let (platform, account) = acc.streams.get(stream);
             let responded = answered.len() as u64;
             Row {
                 date,
-                platform,
-                account,
+                platform: platform.to_string(),
+                account: account.map(str::to_string),
                 needing_response: n,
                 responded,
                 unanswered: n - responded,
@@ -197,7 +379,9 @@ pub fn rows(acc: &Acc, tz: Tz) -> Vec<Row> {
                 p90_minutes: quantile(&answered, 0.9),
             }
         })
-        .collect()
+        .collect();
+    rows.sort_by(|a, b| (a.date, &a.platform, &a.account).cmp(&(b.date, &b.platform, &b.account)));
+    rows
 }
 
 pub fn schema() -> SchemaRef {
@@ -269,47 +453,22 @@ pub fn unanswered_schema() -> SchemaRef {
 }
 
 pub fn unanswered_batch(acc: &Acc) -> Result<RecordBatch, String> {
-    let open: Vec<&Item> = acc
-        .matched()
-        .into_iter()
-        .filter(|(_, r)| r.is_none())
-        .map(|(i, _)| i)
-        .collect();
+    let open = acc.unanswered();
     let as_of = acc.reference_time();
-    let reasons: Vec<Vec<&str>> = open.iter().map(|i| i.reasons()).collect();
+    let views = || open.iter().map(|i| acc.view(i));
     let columns: Vec<ArrayRef> = vec![
         Arc::new(
-            TimestampMicrosecondArray::from(open.iter().map(|i| i.created_at).collect::<Vec<_>>())
+            TimestampMicrosecondArray::from(views().map(|i| i.created_at).collect::<Vec<_>>())
                 .with_timezone("UTC"),
         ),
+        Arc::new(views().map(|i| Some(i.platform)).collect::<StringArray>()),
+        Arc::new(views().map(|i| i.account).collect::<StringArray>()),
+        Arc::new(views().map(|i| Some(i.post_id)).collect::<StringArray>()),
+        Arc::new(views().map(|i| i.url).collect::<StringArray>()),
+        crate::sinks::parquet::string_list(views().map(|i| i.reasons())),
+        Arc::new(views().map(|i| i.info_request_due).collect::<Date32Array>()),
         Arc::new(
-            open.iter()
-                .map(|i| Some(&*i.platform))
-                .collect::<StringArray>(),
-        ),
-        Arc::new(
-            open.iter()
-                .map(|i| i.account.as_deref())
-                .collect::<StringArray>(),
-        ),
-        Arc::new(
-            open.iter()
-                .map(|i| Some(&*i.post_id))
-                .collect::<StringArray>(),
-        ),
-        Arc::new(
-            open.iter()
-                .map(|i| i.url.as_deref())
-                .collect::<StringArray>(),
-        ),
-        crate::sinks::parquet::string_list(reasons.iter().map(Vec::as_slice)),
-        Arc::new(
-            open.iter()
-                .map(|i| i.info_request_due)
-                .collect::<Date32Array>(),
-        ),
-        Arc::new(
-            open.iter()
+            views()
                 .map(|i| Some((as_of - i.created_at) as f64 / 3_600_000_000.0))
                 .collect::<Float64Array>(),
         ),
@@ -317,4 +476,48 @@ pub fn unanswered_batch(acc: &Acc) -> Result<RecordBatch, String> {
     ];
     RecordBatch::try_new(unanswered_schema(), columns)
         .map_err(|e| format!("building unanswered batch: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arena_round_trips_across_chunks() {
+        let mut a = Arena::default();
+        let long = "x".repeat(Arena::CHUNK + 5);
+        let mut entries: Vec<(String, Option<String>)> = Vec::new();
+        for i in 0..40_000 {
+            let url = match i % 3 {
+                0 => None,
+                1 => Some(String::new()),
+                _ => Some(format!("https://example.org/{}", "é".repeat(i % 200))),
+            };
+            entries.push((format!("id-{i}"), url));
+        }
+        // Entries longer than a chunk get one to themselves.
+        entries.insert(7, (long.clone(), Some(long.clone())));
+        entries.insert(20_000, (String::new(), Some(long)));
+        let at: Vec<u64> = entries
+            .iter()
+            .map(|(id, url)| a.push(id, url.as_deref()))
+            .collect();
+        assert!(a.chunks.len() > 3);
+        for ((id, url), at) in entries.iter().zip(at) {
+            assert_eq!(a.get(at), (id.as_str(), url.as_deref()));
+        }
+    }
+
+    #[test]
+    fn reason_sets_follow_the_bits() {
+        for bits in 0..8u8 {
+            let want: Vec<&str> = REASONS
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| bits & (1 << i) != 0)
+                .map(|(_, r)| *r)
+                .collect();
+            assert_eq!(REASON_SETS[usize::from(bits)], want.as_slice());
+        }
+    }
 }

@@ -3,31 +3,18 @@
 
 use super::parquet::{string_list, string_list_type, timestamp_type};
 use crate::model::Post;
+use arrow::array::Array;
 use arrow::array::{
     ArrayRef, Date32Array, Float64Array, Int32Array, StringArray, TimestampMicrosecondArray,
+};
+use arrow::compute::{
+    concat, interleave_record_batch, lexsort_to_indices, SortColumn, SortOptions,
 };
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use arrow::record_batch::RecordBatch;
 use std::sync::Arc;
 
 /// The queue order (see module docs); ties by platform and post id.
-/// The post reduced to what the escalations table shows, so a run can hold every
-/// escalated post until the queue is sorted at the end.
-pub fn queue_copy(p: &Post) -> Post {
-    let mut q = Post::new(&p.platform, p.post_id.clone(), p.created_at, p.text.clone());
-    q.account = p.account.clone();
-    q.author_id = p.author_id.clone();
-    q.url = p.url.clone();
-    q.sentiment = p.sentiment;
-    q.sentiment_label = p.sentiment_label.clone();
-    q.listening.topics = p.listening.topics.clone();
-    q.listening.escalate = true;
-    q.listening.escalation_priority = p.listening.escalation_priority;
-    q.listening.escalation_reasons = p.listening.escalation_reasons.clone();
-    q.listening.info_request_due = p.listening.info_request_due;
-    q
-}
-
 pub fn sort(posts: &mut [Post]) {
     posts.sort_by(|a, b| {
         let key = |p: &Post| {
@@ -63,12 +50,13 @@ pub fn schema() -> SchemaRef {
     ]))
 }
 
-/// `posts` must already be in queue order; `drop_text` writes null text.
-pub fn batch(posts: &[Post], drop_text: bool) -> Result<RecordBatch, String> {
+/// Rows of escalated posts in the given order, numbered from 1; `drop_text` writes
+/// null text. A streaming run builds one batch per day and orders them with [`queue`].
+pub fn batch(posts: &[&Post], drop_text: bool) -> Result<RecordBatch, String> {
     let strs = |f: fn(&Post) -> Option<&str>| -> ArrayRef {
-        Arc::new(posts.iter().map(f).collect::<StringArray>())
+        Arc::new(posts.iter().map(|p| f(p)).collect::<StringArray>())
     };
-    let columns: Vec<ArrayRef> = vec![
+    let mut columns: Vec<ArrayRef> = vec![
         Arc::new((1..=posts.len() as i32).collect::<Int32Array>()),
         Arc::new(
             posts
@@ -111,5 +99,117 @@ pub fn batch(posts: &[Post], drop_text: bool) -> Result<RecordBatch, String> {
                 .collect::<StringArray>(),
         ),
     ];
+    // Builders grow by doubling; a run keeps every day's batch until the end.
+    for c in &mut columns {
+        if let Some(c) = Arc::get_mut(c) {
+            c.shrink_to_fit();
+        }
+    }
     RecordBatch::try_new(schema(), columns).map_err(|e| format!("building escalations batch: {e}"))
+}
+
+/// The queue from batches built by [`batch`] (per day, in any order): all rows in the
+/// order [`sort`] defines, renumbered. Only the sort keys are concatenated; rows are
+/// gathered once into the output, so a large run's queue stays in compact columnar
+/// buffers (a few hundred bytes a row) rather than one `Post` per row.
+pub fn queue(batches: &[RecordBatch]) -> Result<RecordBatch, String> {
+    let err = |e: arrow::error::ArrowError| format!("ordering the escalations queue: {e}");
+    let mut keys = Vec::new();
+    for name in [
+        "priority",
+        "info_request_due",
+        "created_at",
+        "platform",
+        "post_id",
+    ] {
+        let parts = batches
+            .iter()
+            .map(|b| {
+                b.column_by_name(name)
+                    .map(|c| c.as_ref())
+                    .ok_or_else(|| format!("escalations batch has no column {name}"))
+            })
+            .collect::<Result<Vec<&dyn Array>, String>>()?;
+        keys.push(SortColumn {
+            values: if parts.is_empty() {
+                arrow::array::new_empty_array(
+                    schema().field_with_name(name).map_err(err)?.data_type(),
+                )
+            } else {
+                concat(&parts).map_err(err)?
+            },
+            // No due date sorts after every date, as in `sort`.
+            options: Some(SortOptions {
+                descending: false,
+                nulls_first: false,
+            }),
+        });
+    }
+    let order = lexsort_to_indices(&keys, None).map_err(err)?;
+    drop(keys);
+    // Position in the concatenation -> (batch, row).
+    let mut at = Vec::with_capacity(order.len());
+    for (b, batch) in batches.iter().enumerate() {
+        at.extend((0..batch.num_rows()).map(|r| (b, r)));
+    }
+    let rows: Vec<(usize, usize)> = order.values().iter().map(|&i| at[i as usize]).collect();
+    drop(at);
+    let parts: Vec<&RecordBatch> = batches.iter().collect();
+    let sorted = if parts.is_empty() {
+        RecordBatch::new_empty(schema())
+    } else {
+        interleave_record_batch(&parts, &rows).map_err(err)?
+    };
+    let mut columns = sorted.columns().to_vec();
+    columns[0] = Arc::new((1..=sorted.num_rows() as i32).collect::<Int32Array>());
+    RecordBatch::try_new(schema(), columns).map_err(|e| format!("building escalations batch: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow::array::AsArray;
+
+    fn post(i: usize) -> Post {
+        // Few distinct values per key so every tie-break is exercised.
+        let platform = ["twitter", "mastodon"][i % 2];
+        let mut p = Post::new(platform, format!("p{}", i % 7), (i % 3) as i64, "t".into());
+        p.listening.escalate = true;
+        p.listening.escalation_priority = Some((i % 4) as u8 + 1);
+        p.listening.info_request_due = [None, Some(20_000), Some(19_990)][(i / 2) % 3];
+        p
+    }
+
+    #[test]
+    fn queue_of_day_batches_matches_sort() {
+        let posts: Vec<Post> = (0..60).map(post).collect();
+        let mut want = posts.clone();
+        sort(&mut want);
+        // Uneven "days", handed over out of order.
+        let refs: Vec<&Post> = posts.iter().collect();
+        let mut batches: Vec<RecordBatch> = refs
+            .chunks(13)
+            .map(|c| batch(c, false).unwrap_or_else(|e| panic!("{e}")))
+            .collect();
+        batches.reverse();
+        batches.push(batch(&[], false).unwrap_or_else(|e| panic!("{e}")));
+        let q = queue(&batches).unwrap_or_else(|e| panic!("{e}"));
+        let got: Vec<(String, String)> = (0..q.num_rows())
+            .map(|r| {
+                let s = |n: &str| q[n].as_string::<i32>().value(r).to_string();
+                (s("platform"), s("post_id"))
+            })
+            .collect();
+        let want: Vec<(String, String)> = want
+            .iter()
+            .map(|p| (p.platform.clone(), p.post_id.clone()))
+            .collect();
+        assert_eq!(got, want);
+        let positions: Vec<i32> = q["queue_position"]
+            .as_primitive::<arrow::datatypes::Int32Type>()
+            .values()
+            .to_vec();
+        assert_eq!(positions, (1..=60).collect::<Vec<i32>>());
+        assert_eq!(queue(&[]).map(|b| b.num_rows()), Ok(0));
+    }
 }
