@@ -12,7 +12,7 @@ use crate::config::Config;
 use crate::metrics::{self, Accumulators};
 use crate::model::{Direction, Draft, Post, Reject};
 use crate::privacy::{KeySource, Pseudonymiser};
-use crate::sinks::{self, publish::Staging};
+use crate::sinks::{self, parquet::ParquetFile, publish::Staging};
 use crate::sources::{self, Batch, FileReport};
 use crate::text::{utc_date, utc_day};
 use arrow::datatypes::SchemaRef;
@@ -583,52 +583,53 @@ fn write_metrics(staging: &Staging, cfg: &Config, m: &Accumulators) -> Result<()
         cfg.metrics.spike_min_count,
     );
     let tz = timezone(cfg)?;
-    // Built and written one at a time: a large run's `unanswered` alone is big.
-    type Build<'a> = Box<dyn Fn() -> Result<RecordBatch, String> + 'a>;
+    // Built and written one at a time; `unanswered`, a large run's biggest, in chunks.
+    let chunk = cfg.output.row_group_size;
+    type Build<'a> = Box<dyn Fn(&mut ParquetFile) -> Result<(), String> + 'a>;
     let tables: Vec<(&str, SchemaRef, Build)> = vec![
         (
             "daily_volume",
             daily_volume::schema(),
-            Box::new(|| daily_volume::batch(&m.volume)),
+            Box::new(|f| f.write(&daily_volume::batch(&m.volume)?)),
         ),
         (
             "daily_sentiment",
             daily_sentiment::schema(),
-            Box::new(|| daily_sentiment::batch(&m.sentiment)),
+            Box::new(|f| f.write(&daily_sentiment::batch(&m.sentiment)?)),
         ),
         (
             "topic_daily",
             topic_daily::schema(),
-            Box::new(|| topic_daily::batch(&m.topics, baseline, min_count)),
+            Box::new(|f| f.write(&topic_daily::batch(&m.topics, baseline, min_count)?)),
         ),
         (
             "cost_benefit",
             metrics::cost_benefit::schema(),
-            Box::new(|| metrics::cost_benefit::batch(m, &cfg.cost, tz)),
+            Box::new(|f| f.write(&metrics::cost_benefit::batch(m, &cfg.cost, tz)?)),
         ),
         (
             "engagement",
             engagement::schema(),
-            Box::new(|| engagement::batch(&m.engagement, &cfg.followers)),
+            Box::new(|f| f.write(&engagement::batch(&m.engagement, &cfg.followers)?)),
         ),
         (
             "responsiveness",
             responsiveness::schema(),
-            Box::new(|| responsiveness::batch(&m.responsiveness, tz)),
+            Box::new(|f| f.write(&responsiveness::batch(&m.responsiveness, tz)?)),
         ),
         (
             "unanswered",
             responsiveness::unanswered_schema(),
-            Box::new(|| responsiveness::unanswered_batch(&m.responsiveness)),
+            Box::new(|f| {
+                responsiveness::unanswered_chunks(&m.responsiveness, chunk, |b| f.write(&b))
+            }),
         ),
     ];
     for (name, schema, build) in tables {
-        sinks::parquet::write_batches(
-            &staging.table_dir(name).join("part-00000.parquet"),
-            schema,
-            &[build()?],
-            cfg.output.row_group_size,
-        )?;
+        let path = staging.table_dir(name).join("part-00000.parquet");
+        let mut file = ParquetFile::create(&path, schema, chunk)?;
+        build(&mut file)?;
+        file.close()?;
     }
     Ok(())
 }
@@ -881,13 +882,17 @@ fn run_staged(
     report.partitions.sort();
     terms.sort_by_key(|t| t.0);
     report.duplicates_removed = report.posts_read - report.posts_written;
-    let escalated = sinks::escalations::queue(&escalated)?;
-    sinks::parquet::write_batches(
+    // Written a row group at a time; the day batches are dropped once written.
+    let mut file = ParquetFile::create(
         &staging.table_dir("escalations").join("part-00000.parquet"),
         sinks::escalations::schema(),
-        std::slice::from_ref(&escalated),
         cfg.output.row_group_size,
     )?;
+    report.escalations =
+        sinks::escalations::queue_chunks(&{ escalated }, cfg.output.row_group_size, |b| {
+            file.write(&b)
+        })? as u64;
+    file.close()?;
     let emerging = emerging::emerging(&terms, &cfg.emerging);
     sinks::parquet::write_batches(
         &staging
@@ -897,7 +902,6 @@ fn run_staged(
         &[sinks::emerging::batch(&emerging)?],
         cfg.output.row_group_size,
     )?;
-    report.escalations = escalated.num_rows() as u64;
     stages.time(WRITE_TABLES, || write_metrics(staging, cfg, &metrics))?;
     durations.insert("dedup_analyse_write".into(), t.elapsed().as_millis() as u64);
 

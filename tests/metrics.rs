@@ -340,11 +340,12 @@ fn responsiveness_worked_by_hand() {
 
 /// Accumulators folded over parts and merged (as rayon does) give the same tables as
 /// one accumulator over everything, whatever the split: interned streams and arena
-/// offsets are remapped on merge.
+/// offsets are remapped on merge, author lists deduplicated.
 #[test]
-fn responsiveness_merge_equals_single_pass() {
+fn merged_accumulators_equal_a_single_pass() {
     use socialpulse::metrics::responsiveness::{rows, unanswered_batch};
     let mut posts = service_posts();
+    posts.extend(self::posts());
     // A second stream (another platform and account) so stream ids differ per part.
     // One has a URL, one has none: both must survive the arena round trip.
     for (id, url) in [("m1", Some("https://transit.social/@a/m1")), ("m2", None)] {
@@ -360,6 +361,11 @@ fn responsiveness_merge_equals_single_pass() {
         // The later part first, so its streams are interned first.
         let mut merged = acc(b, Tz::UTC).merge(acc(a, Tz::UTC));
         merged.finish();
+        assert_eq!(
+            merged.volume.rows(),
+            whole.volume.rows(),
+            "split at {split}"
+        );
         assert_eq!(
             rows(&merged.responsiveness, Tz::UTC),
             rows(&whole.responsiveness, Tz::UTC)

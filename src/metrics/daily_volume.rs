@@ -6,7 +6,7 @@ use arrow::array::{ArrayRef, Int64Array, StringArray};
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use arrow::record_batch::RecordBatch;
 use chrono::NaiveDate;
-use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
+use rustc_hash::{FxHashSet, FxHasher};
 use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
@@ -23,14 +23,38 @@ type Key = (
 pub struct Group {
     pub posts: u64,
     /// 64-bit hashes of (platform, author_id): enough to count, never reversible to an id.
-    pub authors: FxHashSet<u64>,
+    /// Appended by `add`, sorted and deduplicated when merged: a run keeps one such list
+    /// per group per day, and a sorted vector is a fraction of a hash set's size.
+    authors: Vec<u64>,
+    /// Whether `authors` is sorted and free of duplicates.
+    tidy: bool,
+}
+
+impl Group {
+    fn tidy(&mut self) {
+        if !self.tidy {
+            self.authors.sort_unstable();
+            self.authors.dedup();
+            self.authors.shrink_to_fit();
+            self.tidy = true;
+        }
+    }
+
+    /// Distinct author hashes, sorted.
+    fn distinct(&self) -> std::borrow::Cow<'_, [u64]> {
+        if self.tidy {
+            std::borrow::Cow::Borrowed(&self.authors)
+        } else {
+            let mut g = self.clone();
+            g.tidy();
+            std::borrow::Cow::Owned(g.authors)
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default)]
 pub struct Acc {
     groups: BTreeMap<Key, Group>,
-    /// First day each author appears, over all groups.
-    first_seen: FxHashMap<u64, NaiveDate>,
 }
 
 fn author_hash(platform: &str, author: &str) -> u64 {
@@ -52,43 +76,50 @@ impl Acc {
         let g = self.groups.entry(key).or_default();
         g.posts += 1;
         if let Some(a) = &p.author_id {
-            let h = author_hash(&p.platform, a);
-            g.authors.insert(h);
-            let first = self.first_seen.entry(h).or_insert(day);
-            if day < *first {
-                *first = day;
-            }
+            g.authors.push(author_hash(&p.platform, a));
+            g.tidy = false;
         }
     }
 
     pub fn merge(mut self, other: Acc) -> Acc {
-        for (k, g) in other.groups {
-            let mine = self.groups.entry(k).or_default();
-            mine.posts += g.posts;
-            mine.authors.extend(g.authors);
-        }
-        for (a, d) in other.first_seen {
-            let first = self.first_seen.entry(a).or_insert(d);
-            if d < *first {
-                *first = d;
+        for (k, mut g) in other.groups {
+            match self.groups.entry(k) {
+                std::collections::btree_map::Entry::Vacant(v) => {
+                    g.tidy();
+                    v.insert(g);
+                }
+                std::collections::btree_map::Entry::Occupied(mut o) => {
+                    let mine = o.get_mut();
+                    mine.posts += g.posts;
+                    mine.authors.extend(g.authors);
+                    mine.tidy = false;
+                    mine.tidy();
+                }
             }
         }
         self
     }
 
     /// Rows in key order: (date, platform, account, direction, kind, posts, unique, new).
+    ///
+    /// An author is new on the first day any group holds them. Groups are in date order,
+    /// so one pass with the set of authors seen on earlier days counts them.
     pub fn rows(&self) -> Vec<(Key, u64, u64, u64)> {
-        self.groups
-            .iter()
-            .map(|(k, g)| {
-                let new = g
-                    .authors
-                    .iter()
-                    .filter(|a| self.first_seen.get(a) == Some(&k.0))
-                    .count() as u64;
-                (k.clone(), g.posts, g.authors.len() as u64, new)
-            })
-            .collect()
+        let mut seen: FxHashSet<u64> = FxHashSet::default();
+        let mut today: Vec<u64> = Vec::new();
+        let mut day = None;
+        let mut out = Vec::with_capacity(self.groups.len());
+        for (k, g) in &self.groups {
+            if day != Some(k.0) {
+                seen.extend(today.drain(..));
+                day = Some(k.0);
+            }
+            let authors = g.distinct();
+            let new = authors.iter().filter(|a| !seen.contains(a)).count() as u64;
+            today.extend_from_slice(&authors);
+            out.push((k.clone(), g.posts, authors.len() as u64, new));
+        }
+        out
     }
 }
 

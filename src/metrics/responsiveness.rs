@@ -453,7 +453,27 @@ pub fn unanswered_schema() -> SchemaRef {
 }
 
 pub fn unanswered_batch(acc: &Acc) -> Result<RecordBatch, String> {
+    unanswered_rows(acc, &acc.unanswered())
+}
+
+/// `unanswered` in batches of at most `chunk_rows`, so a large run never builds the
+/// whole table at once.
+pub fn unanswered_chunks(
+    acc: &Acc,
+    chunk_rows: usize,
+    mut sink: impl FnMut(RecordBatch) -> Result<(), String>,
+) -> Result<(), String> {
     let open = acc.unanswered();
+    if open.is_empty() {
+        return sink(unanswered_rows(acc, &[])?);
+    }
+    for chunk in open.chunks(chunk_rows.max(1)) {
+        sink(unanswered_rows(acc, chunk)?)?;
+    }
+    Ok(())
+}
+
+fn unanswered_rows(acc: &Acc, open: &[&Item]) -> Result<RecordBatch, String> {
     let as_of = acc.reference_time();
     let views = || open.iter().map(|i| acc.view(i));
     let columns: Vec<ArrayRef> = vec![

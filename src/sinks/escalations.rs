@@ -109,11 +109,19 @@ pub fn batch(posts: &[&Post], drop_text: bool) -> Result<RecordBatch, String> {
 }
 
 /// The queue from batches built by [`batch`] (per day, in any order): all rows in the
-/// order [`sort`] defines, renumbered. Only the sort keys are concatenated; rows are
-/// gathered once into the output, so a large run's queue stays in compact columnar
-/// buffers (a few hundred bytes a row) rather than one `Post` per row.
-pub fn queue(batches: &[RecordBatch]) -> Result<RecordBatch, String> {
+/// order [`sort`] defines, renumbered, handed to `sink` in chunks of at most `chunk_rows`.
+/// Only the sort keys are concatenated and each row is gathered once, so a large run's
+/// queue stays in compact columnar buffers (a few hundred bytes a row), and only one
+/// chunk of the sorted copy exists at a time. Returns the number of rows.
+pub fn queue_chunks(
+    batches: &[RecordBatch],
+    chunk_rows: usize,
+    mut sink: impl FnMut(RecordBatch) -> Result<(), String>,
+) -> Result<usize, String> {
     let err = |e: arrow::error::ArrowError| format!("ordering the escalations queue: {e}");
+    if batches.iter().all(|b| b.num_rows() == 0) {
+        return Ok(0);
+    }
     let mut keys = Vec::new();
     for name in [
         "priority",
@@ -131,13 +139,7 @@ pub fn queue(batches: &[RecordBatch]) -> Result<RecordBatch, String> {
             })
             .collect::<Result<Vec<&dyn Array>, String>>()?;
         keys.push(SortColumn {
-            values: if parts.is_empty() {
-                arrow::array::new_empty_array(
-                    schema().field_with_name(name).map_err(err)?.data_type(),
-                )
-            } else {
-                concat(&parts).map_err(err)?
-            },
+            values: concat(&parts).map_err(err)?,
             // No due date sorts after every date, as in `sort`.
             options: Some(SortOptions {
                 descending: false,
@@ -155,14 +157,17 @@ pub fn queue(batches: &[RecordBatch]) -> Result<RecordBatch, String> {
     let rows: Vec<(usize, usize)> = order.values().iter().map(|&i| at[i as usize]).collect();
     drop(at);
     let parts: Vec<&RecordBatch> = batches.iter().collect();
-    let sorted = if parts.is_empty() {
-        RecordBatch::new_empty(schema())
-    } else {
-        interleave_record_batch(&parts, &rows).map_err(err)?
-    };
-    let mut columns = sorted.columns().to_vec();
-    columns[0] = Arc::new((1..=sorted.num_rows() as i32).collect::<Int32Array>());
-    RecordBatch::try_new(schema(), columns).map_err(|e| format!("building escalations batch: {e}"))
+    for (n, chunk) in rows.chunks(chunk_rows.max(1)).enumerate() {
+        let sorted = interleave_record_batch(&parts, chunk).map_err(err)?;
+        let first = (n * chunk_rows.max(1)) as i32 + 1;
+        let mut columns = sorted.columns().to_vec();
+        columns[0] = Arc::new((first..first + chunk.len() as i32).collect::<Int32Array>());
+        sink(
+            RecordBatch::try_new(schema(), columns)
+                .map_err(|e| format!("building escalations batch: {e}"))?,
+        )?;
+    }
+    Ok(rows.len())
 }
 
 #[cfg(test)]
@@ -193,7 +198,15 @@ mod tests {
             .collect();
         batches.reverse();
         batches.push(batch(&[], false).unwrap_or_else(|e| panic!("{e}")));
-        let q = queue(&batches).unwrap_or_else(|e| panic!("{e}"));
+        let mut chunks = Vec::new();
+        let n = queue_chunks(&batches, 7, |b| {
+            chunks.push(b);
+            Ok(())
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((n, chunks.len()), (60, 9));
+        let q =
+            arrow::compute::concat_batches(&schema(), &chunks).unwrap_or_else(|e| panic!("{e}"));
         let got: Vec<(String, String)> = (0..q.num_rows())
             .map(|r| {
                 let s = |n: &str| q[n].as_string::<i32>().value(r).to_string();
@@ -210,6 +223,9 @@ mod tests {
             .values()
             .to_vec();
         assert_eq!(positions, (1..=60).collect::<Vec<i32>>());
-        assert_eq!(queue(&[]).map(|b| b.num_rows()), Ok(0));
+        assert_eq!(
+            queue_chunks(&[], 7, |_| Err("no rows expected".into())),
+            Ok(0)
+        );
     }
 }

@@ -42,6 +42,42 @@ fn properties(row_group_size: usize) -> WriterProperties {
         .build()
 }
 
+/// A Parquet file being written batch by batch, for tables too large to build whole.
+pub struct ParquetFile {
+    path: std::path::PathBuf,
+    writer: ArrowWriter<std::fs::File>,
+}
+
+impl ParquetFile {
+    pub fn create(path: &Path, schema: SchemaRef, row_group_size: usize) -> Result<Self, String> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        }
+        let file = std::fs::File::create(path)
+            .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+        let writer = ArrowWriter::try_new(file, schema, Some(properties(row_group_size)))
+            .map_err(|e| format!("parquet writer for {}: {e}", path.display()))?;
+        Ok(ParquetFile {
+            path: path.to_path_buf(),
+            writer,
+        })
+    }
+
+    pub fn write(&mut self, batch: &RecordBatch) -> Result<(), String> {
+        self.writer
+            .write(batch)
+            .map_err(|e| format!("writing {}: {e}", self.path.display()))
+    }
+
+    pub fn close(self) -> Result<(), String> {
+        self.writer
+            .close()
+            .map(|_| ())
+            .map_err(|e| format!("closing {}: {e}", self.path.display()))
+    }
+}
+
 /// Write batches (possibly none: the file still carries the schema) to `path`.
 pub fn write_batches(
     path: &Path,
@@ -49,19 +85,9 @@ pub fn write_batches(
     batches: &[RecordBatch],
     row_group_size: usize,
 ) -> Result<(), String> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    }
-    let file = std::fs::File::create(path)
-        .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
-    let mut w = ArrowWriter::try_new(file, schema, Some(properties(row_group_size)))
-        .map_err(|e| format!("parquet writer for {}: {e}", path.display()))?;
+    let mut f = ParquetFile::create(path, schema, row_group_size)?;
     for b in batches {
-        w.write(b)
-            .map_err(|e| format!("writing {}: {e}", path.display()))?;
+        f.write(b)?;
     }
-    w.close()
-        .map_err(|e| format!("closing {}: {e}", path.display()))?;
-    Ok(())
+    f.close()
 }
