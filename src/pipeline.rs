@@ -791,9 +791,17 @@ fn run_staged(
         days: FxHashSet::default(),
         error: None,
     });
+    let responses: Mutex<Vec<(u64, i64)>> = Mutex::new(Vec::new());
     let (reports, rejects) = read_inputs(cfg, opts, files, &accounts, pseudo, stages, &|posts| {
         // Runs inside a file's parse timer: move the spill's share to its own stage.
         let t = Instant::now();
+        let mut found = Vec::new();
+        for p in &posts {
+            metrics::responsiveness::response_targets(p, |k, t| found.push((k, t)));
+        }
+        if let Ok(mut r) = responses.lock() {
+            r.extend(found);
+        }
         let groups = encode_by_day(posts);
         if let Ok(mut s) = spill.lock() {
             for (day, bytes) in groups {
@@ -808,6 +816,11 @@ fn run_staged(
         .map_err(|_| "spill lock poisoned")?
         .close()?;
     durations.insert("read".into(), t.elapsed().as_millis() as u64);
+    let responses = metrics::responsiveness::ResponseIndex::new(
+        responses
+            .into_inner()
+            .map_err(|_| "response index lock poisoned")?,
+    );
 
     // Pass 2: per day, deduplicate, analyse, write the partition.
     let t = Instant::now();
@@ -853,7 +866,10 @@ fn run_staged(
             let (terms, metrics, escalated) = stages.time(AGGREGATE, || {
                 let escalated: Vec<&Post> = posts.iter().filter(|p| p.listening.escalate).collect();
                 let escalated = sinks::escalations::batch(&escalated, cfg.flags.drop_text);
-                (day_terms(&posts), accumulate(&posts, tz), escalated)
+                let mut metrics = accumulate(&posts, tz);
+                // Answered items shrink to a duration now; only open ones are kept.
+                metrics.responsiveness.settle(&responses, tz);
+                (day_terms(&posts), metrics, escalated)
             });
             let escalated = escalated?;
             Ok::<DayResult, String>(DayResult {

@@ -378,6 +378,45 @@ fn merged_accumulators_equal_a_single_pass() {
     }
 }
 
+/// A streaming run indexes every response while reading, then settles each day's items
+/// against that index (answered ones become durations): the tables must not change.
+#[test]
+fn settled_days_equal_matching_at_the_end() {
+    use socialpulse::metrics::responsiveness::{
+        response_targets, rows, unanswered_batch, ResponseIndex,
+    };
+    let mut posts = service_posts();
+    posts.extend(self::posts());
+    let mut found = Vec::new();
+    for p in &posts {
+        response_targets(p, |k, t| found.push((k, t)));
+    }
+    let index = ResponseIndex::new(found);
+    for tz in [Tz::UTC, Tz::Pacific__Auckland] {
+        let whole = acc(&posts, tz);
+        for split in 0..=posts.len() {
+            let (a, b) = posts.split_at(split);
+            let mut parts = [acc(a, tz), acc(b, tz)];
+            for p in &mut parts {
+                p.responsiveness.settle(&index, tz);
+            }
+            let [a, b] = parts;
+            let mut merged = b.merge(a);
+            merged.finish();
+            assert_eq!(
+                rows(&merged.responsiveness, tz),
+                rows(&whole.responsiveness, tz),
+                "split at {split}"
+            );
+            assert_eq!(
+                unanswered_batch(&merged.responsiveness),
+                unanswered_batch(&whole.responsiveness),
+                "split at {split}"
+            );
+        }
+    }
+}
+
 #[test]
 fn engagement_worked_by_hand() {
     use socialpulse::metrics::engagement::engagement;

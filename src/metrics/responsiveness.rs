@@ -201,7 +201,51 @@ pub struct Acc {
     /// (key of the replied-to or thread id, time) of every outbound post answering one;
     /// sorted by [`Acc::finish`].
     responses: Vec<(u64, i64)>,
+    /// Items already matched by [`Acc::settle`] and answered: (local date, stream) ->
+    /// minutes to the first response. Only unanswered items stay in `items`.
+    answered: FxHashMap<(NaiveDate, u32), Vec<f64>>,
     latest: i64,
+}
+
+/// Calls `f(key, time)` for each post an outbound post answers: the one it replies to and
+/// the thread it continues (each at most once, never itself).
+pub fn response_targets(p: &Post, mut f: impl FnMut(u64, i64)) {
+    if p.direction != Direction::Outbound {
+        return;
+    }
+    let reply = p.reply_to_id.as_ref().filter(|t| **t != p.post_id);
+    let thread = p
+        .conversation_id
+        .as_ref()
+        .filter(|t| **t != p.post_id && Some(*t) != reply);
+    for target in [reply, thread].into_iter().flatten() {
+        f(target_key(&p.platform, target), p.created_at);
+    }
+}
+
+/// The first response at or after `t` to the post with `key`, in responses sorted by
+/// (key, time).
+fn first_response(sorted: &[(u64, i64)], key: u64, t: i64) -> Option<i64> {
+    let from = sorted.partition_point(|&r| r < (key, t));
+    sorted.get(from).filter(|r| r.0 == key).map(|r| r.1)
+}
+
+/// Every response of a run, sorted, collected while the inputs are read so that each
+/// day's items can be matched (and the answered ones reduced to a duration) as soon as
+/// the day is analysed. Copies of one reply share its time, so reading before
+/// de-duplication changes no first response.
+#[derive(Clone, Debug, Default)]
+pub struct ResponseIndex {
+    sorted: Vec<(u64, i64)>,
+}
+
+impl ResponseIndex {
+    pub fn new(mut responses: Vec<(u64, i64)>) -> ResponseIndex {
+        responses.sort_unstable();
+        responses.dedup();
+        responses.shrink_to_fit();
+        ResponseIndex { sorted: responses }
+    }
 }
 
 impl Acc {
@@ -222,15 +266,7 @@ impl Acc {
                 });
             }
             Direction::Outbound => {
-                let reply = p.reply_to_id.as_ref().filter(|t| **t != p.post_id);
-                let thread = p
-                    .conversation_id
-                    .as_ref()
-                    .filter(|t| **t != p.post_id && Some(*t) != reply);
-                for target in [reply, thread].into_iter().flatten() {
-                    self.responses
-                        .push((target_key(&p.platform, target), p.created_at));
-                }
+                response_targets(p, |k, t| self.responses.push((k, t)));
             }
             _ => {}
         }
@@ -257,8 +293,38 @@ impl Acc {
             });
         }
         self.responses.extend(other.responses);
+        for ((day, stream), mins) in other.answered {
+            self.answered
+                .entry((day, remap[stream as usize]))
+                .or_default()
+                .extend(mins);
+        }
         self.latest = self.latest.max(other.latest);
         self
+    }
+
+    /// Matches the items against every response of the run: answered ones are reduced to
+    /// their response time (grouped by local date and stream), the rest kept for
+    /// `unanswered`. Responses added so far are dropped (the index holds them all).
+    pub fn settle(&mut self, index: &ResponseIndex, tz: Tz) {
+        let items = std::mem::take(&mut self.items);
+        let bytes = std::mem::take(&mut self.bytes);
+        for it in items {
+            let (id, url) = bytes.get(it.at);
+            let (platform, _) = self.streams.get(it.stream());
+            match first_response(&index.sorted, target_key(platform, id), it.created_at) {
+                Some(t) => self
+                    .answered
+                    .entry((local_date(it.created_at, tz), it.stream()))
+                    .or_default()
+                    .push((t - it.created_at) as f64 / 60_000_000.0),
+                None => self.items.push(Item {
+                    at: self.bytes.push(id, url),
+                    ..it
+                }),
+            }
+        }
+        self.responses = Vec::new();
     }
 
     /// Sorts the responses once, so that matching needs no copy of them. Matching
@@ -298,10 +364,7 @@ impl Acc {
         self.items.iter().map(move |it| {
             let v = self.view(it);
             let key = target_key(v.platform, v.post_id);
-            // Responses are sorted by (key, time): the first at or after the item wins.
-            let from = responses.partition_point(|&r| r < (key, it.created_at));
-            let first = responses.get(from).filter(|r| r.0 == key).map(|r| r.1);
-            (it, first)
+            (it, first_response(&responses, key, it.created_at))
         })
     }
 
@@ -351,7 +414,11 @@ pub struct Row {
 
 pub fn rows(acc: &Acc, tz: Tz) -> Vec<Row> {
     // (items needing a response, minutes to the first response of those answered)
-    let mut groups: FxHashMap<(NaiveDate, u32), (u64, Vec<f64>)> = FxHashMap::default();
+    let mut groups: FxHashMap<(NaiveDate, u32), (u64, Vec<f64>)> = acc
+        .answered
+        .iter()
+        .map(|(k, mins)| (*k, (mins.len() as u64, mins.clone())))
+        .collect();
     for (it, first) in acc.matched() {
         let g = groups
             .entry((local_date(it.created_at, tz), it.stream()))
