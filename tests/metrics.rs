@@ -641,3 +641,30 @@ fn cost_benefit_worked_by_hand() {
     assert_eq!((mastodon.responses, mastodon.estimated_value), (0, 0.0));
     assert_eq!(twitter.period_start, d("2026-11-01"));
 }
+
+/// The documented edge of indexing responses before de-duplication: two copies of one
+/// reply that disagree on the post they answer both count as answers.
+#[test]
+fn disagreeing_copies_of_a_reply_both_answer() {
+    use socialpulse::metrics::responsiveness::{response_targets, rows, ResponseIndex};
+    let posts = vec![
+        item("q1", "2026-11-03T09:00:00Z", true, false, false),
+        item("q2", "2026-11-03T09:05:00Z", true, false, false),
+        answer("twitter", "r1", "2026-11-03T09:30:00Z", Some("q1"), None),
+    ];
+    let mut other_copy = posts[2].clone();
+    other_copy.reply_to_id = Some("q2".into());
+    let mut found = Vec::new();
+    for p in posts.iter().chain([&other_copy]) {
+        response_targets(p, |k, t| found.push((k, t)));
+    }
+    // De-duplication keeps one copy of r1; the index saw both.
+    let mut a = acc(&posts, Tz::UTC);
+    a.responsiveness.settle(&ResponseIndex::new(found), Tz::UTC);
+    let r = rows(&a.responsiveness, Tz::UTC);
+    assert_eq!((r[0].needing_response, r[0].responded), (2, 2));
+    assert_eq!(
+        (r[0].median_minutes, r[0].p90_minutes),
+        (Some(27.5), Some(29.5))
+    );
+}
