@@ -338,16 +338,11 @@ fn responsiveness_worked_by_hand() {
     );
 }
 
-/// Accumulators folded over parts and merged (as rayon does) give the same tables as
-/// one accumulator over everything, whatever the split: interned streams and arena
-/// offsets are remapped on merge, author lists deduplicated.
-#[test]
-fn merged_accumulators_equal_a_single_pass() {
-    use socialpulse::metrics::responsiveness::{rows, unanswered_batch};
+/// Every fixture post, plus a second stream (another platform and account) so stream
+/// ids differ per part; one of its items has a URL and one none, for the arena round trip.
+fn merge_fixture() -> Vec<Post> {
     let mut posts = service_posts();
     posts.extend(self::posts());
-    // A second stream (another platform and account) so stream ids differ per part.
-    // One has a URL, one has none: both must survive the arena round trip.
     for (id, url) in [("m1", Some("https://transit.social/@a/m1")), ("m2", None)] {
         let mut extra = item(id, "2026-11-03T10:00:00Z", true, true, false);
         extra.platform = "mastodon".into();
@@ -355,6 +350,30 @@ fn merged_accumulators_equal_a_single_pass() {
         extra.url = url.map(Into::into);
         posts.insert(0, extra);
     }
+    posts
+}
+
+/// `merged` must give the same responsiveness and unanswered tables as `whole`.
+fn assert_same_responsiveness(merged: &Accumulators, whole: &Accumulators, tz: Tz, split: usize) {
+    use socialpulse::metrics::responsiveness::{rows, unanswered_batch};
+    assert_eq!(
+        rows(&merged.responsiveness, tz),
+        rows(&whole.responsiveness, tz),
+        "split at {split}"
+    );
+    assert_eq!(
+        unanswered_batch(&merged.responsiveness),
+        unanswered_batch(&whole.responsiveness),
+        "split at {split}"
+    );
+}
+
+/// Accumulators folded over parts and merged (as rayon does) give the same tables as
+/// one accumulator over everything, whatever the split: interned streams and arena
+/// offsets are remapped on merge, author lists deduplicated.
+#[test]
+fn merged_accumulators_equal_a_single_pass() {
+    let posts = merge_fixture();
     let whole = acc(&posts, Tz::UTC);
     for split in 0..=posts.len() {
         let (a, b) = posts.split_at(split);
@@ -366,15 +385,7 @@ fn merged_accumulators_equal_a_single_pass() {
             whole.volume.rows(),
             "split at {split}"
         );
-        assert_eq!(
-            rows(&merged.responsiveness, Tz::UTC),
-            rows(&whole.responsiveness, Tz::UTC)
-        );
-        assert_eq!(
-            unanswered_batch(&merged.responsiveness),
-            unanswered_batch(&whole.responsiveness),
-            "split at {split}"
-        );
+        assert_same_responsiveness(&merged, &whole, Tz::UTC, split);
     }
 }
 
@@ -382,11 +393,8 @@ fn merged_accumulators_equal_a_single_pass() {
 /// against that index (answered ones become durations): the tables must not change.
 #[test]
 fn settled_days_equal_matching_at_the_end() {
-    use socialpulse::metrics::responsiveness::{
-        response_targets, rows, unanswered_batch, ResponseIndex,
-    };
-    let mut posts = service_posts();
-    posts.extend(self::posts());
+    use socialpulse::metrics::responsiveness::{response_targets, ResponseIndex};
+    let posts = merge_fixture();
     let mut found = Vec::new();
     for p in &posts {
         response_targets(p, |k, t| found.push((k, t)));
@@ -403,16 +411,7 @@ fn settled_days_equal_matching_at_the_end() {
             let [a, b] = parts;
             let mut merged = b.merge(a);
             merged.finish();
-            assert_eq!(
-                rows(&merged.responsiveness, tz),
-                rows(&whole.responsiveness, tz),
-                "split at {split}"
-            );
-            assert_eq!(
-                unanswered_batch(&merged.responsiveness),
-                unanswered_batch(&whole.responsiveness),
-                "split at {split}"
-            );
+            assert_same_responsiveness(&merged, &whole, tz, split);
         }
     }
 }
