@@ -269,45 +269,75 @@ pub struct Scores {
     pub compound: f64,
 }
 
-/// Everything the rules need to know about one lower-cased word, from one hash lookup.
-/// Kept to 16 bytes so the 7,500-word table stays cache-friendly.
-#[derive(Clone, Copy, Debug)]
-struct WordInfo {
-    /// Lexicon valence; NaN when the word is not in the lexicon.
-    lex_or_nan: f64,
-    /// +1 booster, -1 dampener, 0 neither (all have magnitude B_INCR).
-    booster_sign: i8,
-    negation: bool,
-    kw: u8,
-}
+/// Everything the rules need to know about one lower-cased word, from one hash lookup,
+/// packed into 32 bits so table slots and tokens stay small:
+/// bits 0–15 the lexicon valence in tenths (`NO_LEX` when the word is not in the
+/// lexicon; every lexicon value has one decimal), bits 16–23 the keyword (`K_*`),
+/// bit 24 booster, bit 25 dampener, bit 26 negation word.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct WordInfo(u32);
+
+const NO_LEX: u16 = i16::MIN as u16;
+const BOOSTER: u32 = 1 << 24;
+const DAMPENER: u32 = 1 << 25;
+const NEGATION: u32 = 1 << 26;
 
 impl Default for WordInfo {
     fn default() -> Self {
-        WordInfo {
-            lex_or_nan: f64::NAN,
-            booster_sign: 0,
-            negation: false,
-            kw: K_NONE,
-        }
+        WordInfo(u32::from(NO_LEX))
     }
 }
 
 impl WordInfo {
-    #[inline]
-    fn lex(&self) -> Option<f64> {
-        (!self.lex_or_nan.is_nan()).then_some(self.lex_or_nan)
+    /// `valence` in tenths, or `None` when it has more than one decimal (so that
+    /// `lex()` could not give back the same `f64`).
+    fn with_lex(self, valence: f64) -> Option<WordInfo> {
+        let tenths = (valence * 10.0).round();
+        let fits = tenths.abs() < 3_000.0 && tenths / 10.0 == valence;
+        fits.then(|| WordInfo(self.0 & !0xFFFF | u32::from(tenths as i16 as u16)))
+    }
+    fn with_flags(self, flags: u32) -> WordInfo {
+        WordInfo(self.0 | flags)
+    }
+    fn with_kw(self, kw: u8) -> WordInfo {
+        WordInfo(self.0 & !(0xFF << 16) | u32::from(kw) << 16)
     }
     #[inline]
-    fn booster(&self) -> Option<f64> {
-        match self.booster_sign {
-            0 => None,
-            s if s > 0 => Some(B_INCR),
-            _ => Some(B_DECR),
+    fn has_lex(self) -> bool {
+        self.0 as u16 != NO_LEX
+    }
+    /// The valence: tenths / 10 is correctly rounded, so it is the very `f64` that
+    /// parsing the lexicon's one-decimal text gives.
+    #[inline]
+    fn lex(self) -> Option<f64> {
+        self.has_lex()
+            .then(|| f64::from(self.0 as u16 as i16) / 10.0)
+    }
+    #[inline]
+    fn kw(self) -> u8 {
+        (self.0 >> 16) as u8
+    }
+    #[inline]
+    fn is_booster(self) -> bool {
+        self.0 & (BOOSTER | DAMPENER) != 0
+    }
+    #[inline]
+    fn booster(self) -> Option<f64> {
+        if self.0 & BOOSTER != 0 {
+            Some(B_INCR)
+        } else if self.0 & DAMPENER != 0 {
+            Some(B_DECR)
+        } else {
+            None
         }
+    }
+    #[inline]
+    fn negation(self) -> bool {
+        self.0 & NEGATION != 0
     }
 }
 
-/// One token of the text being scored.
+/// One token of the text being scored (8 bytes).
 #[derive(Clone, Copy, Debug, Default)]
 struct Tok {
     info: WordInfo,
@@ -530,18 +560,28 @@ impl Vader {
             let mut f = line.trim().split('\t');
             if let (Some(w), Some(v)) = (f.next(), f.next()) {
                 if let Ok(v) = v.parse::<f64>() {
-                    words.entry(w).or_default().lex_or_nan = v;
+                    let info = words.entry(w).or_default();
+                    match info.with_lex(v) {
+                        Some(i) => *info = i,
+                        // The published lexicon has one decimal everywhere (a test
+                        // checks every line); anything else is left out rather than
+                        // scored with a different value.
+                        None => debug_assert!(false, "lexicon value {v} of {w}"),
+                    }
                 }
             }
         }
         for (w, b) in BOOSTERS {
-            words.entry(w).or_default().booster_sign = if *b > 0.0 { 1 } else { -1 };
+            let info = words.entry(w).or_default();
+            *info = info.with_flags(if *b > 0.0 { BOOSTER } else { DAMPENER });
         }
         for w in NEGATE {
-            words.entry(w).or_default().negation = true;
+            let info = words.entry(w).or_default();
+            *info = info.with_flags(NEGATION);
         }
         for (w, k) in KEYWORDS {
-            words.entry(w).or_default().kw = *k;
+            let info = words.entry(w).or_default();
+            *info = info.with_kw(*k);
         }
         let mut entries: Vec<(&str, WordInfo)> = words.into_iter().collect();
         // Insertion order fixes probe sequences: keep the table the same on every run.
@@ -631,18 +671,23 @@ impl Vader {
         Tok {
             info,
             upper,
-            neg: info.negation || (apos && contains_nt_ignore_case(b)),
+            neg: info.negation() || (apos && contains_nt_ignore_case(b)),
         }
     }
 
     /// A token of one to eight ASCII letters: no punctuation to strip, no apostrophe.
     #[inline]
-    fn letters_token(&self, l: table::Letters, len: usize) -> Tok {
-        let info = self.words.get_word(l.lower, len).unwrap_or_default();
+    fn letters_token(&self, l: table::Letters, raw: &[u8]) -> Tok {
+        let slot = prefilter_slot(raw);
+        let info = if self.maybe[slot / 64] & (1 << (slot % 64)) == 0 {
+            WordInfo::default()
+        } else {
+            self.words.get_word(l.lower, raw.len()).unwrap_or_default()
+        };
         Tok {
             info,
             upper: l.upper,
-            neg: info.negation,
+            neg: info.negation(),
         }
     }
 
@@ -659,7 +704,7 @@ impl Vader {
         Tok {
             info,
             upper: py_isupper(token),
-            neg: info.negation || lower.contains("n't"),
+            neg: info.negation() || lower.contains("n't"),
         }
     }
 
@@ -709,7 +754,7 @@ impl Vader {
                 // packed and looked up eight bytes at a time, without a loop over bytes.
                 if let Some(l) = table::letters(&bytes[start..i]) {
                     on_token(&bytes[start..i], Some(l.lower));
-                    toks.push(self.letters_token(l, i - start));
+                    toks.push(self.letters_token(l, &bytes[start..i]));
                     continue;
                 }
                 if i > start {
@@ -751,15 +796,15 @@ impl Vader {
         quest: usize,
     ) -> Scores {
         let n = toks.len();
-        let kw = |i: usize| toks[i].info.kw;
-        let lex = |i: usize| toks[i].info.lex();
+        let kw = |i: usize| toks[i].info.kw();
+        let has_lex = |i: usize| toks[i].info.has_lex();
         let allcaps = toks.iter().filter(|t| t.upper).count();
         let is_cap_diff = allcaps > 0 && allcaps < n;
 
         sentiments.clear();
         for i in 0..n {
             let t = toks[i];
-            if t.info.booster_sign != 0 || (i + 1 < n && t.info.kw == K_KIND && kw(i + 1) == K_OF) {
+            if t.info.is_booster() || (i + 1 < n && t.info.kw() == K_KIND && kw(i + 1) == K_OF) {
                 sentiments.push(0.0);
                 continue;
             }
@@ -768,7 +813,7 @@ impl Vader {
                 continue;
             };
             let mut valence = base;
-            if t.info.kw == K_NO && i + 1 < n && lex(i + 1).is_some() {
+            if t.info.kw() == K_NO && i + 1 < n && has_lex(i + 1) {
                 valence = 0.0;
             }
             if (i > 0 && kw(i - 1) == K_NO)
@@ -785,7 +830,7 @@ impl Vader {
                 }
             }
             for start_i in 0..3 {
-                if i > start_i && lex(i - (start_i + 1)).is_none() {
+                if i > start_i && !has_lex(i - (start_i + 1)) {
                     let j = i - (start_i + 1);
                     let mut sc = scalar_inc_dec(&toks[j], valence, is_cap_diff);
                     if start_i == 1 && sc != 0.0 {
@@ -802,11 +847,11 @@ impl Vader {
                 }
             }
             // "least" as negation, except "at least" / "very least".
-            if i > 1 && lex(i - 1).is_none() && kw(i - 1) == K_LEAST {
+            if i > 1 && !has_lex(i - 1) && kw(i - 1) == K_LEAST {
                 if kw(i - 2) != K_AT && kw(i - 2) != K_VERY {
                     valence *= N_SCALAR;
                 }
-            } else if i > 0 && lex(i - 1).is_none() && kw(i - 1) == K_LEAST {
+            } else if i > 0 && !has_lex(i - 1) && kw(i - 1) == K_LEAST {
                 valence *= N_SCALAR;
             }
             sentiments.push(valence);
@@ -851,7 +896,7 @@ fn scalar_inc_dec(word: &Tok, valence: f64, is_cap_diff: bool) -> f64 {
 }
 
 fn negation_check(valence: f64, toks: &[Tok], start_i: usize, i: usize) -> f64 {
-    let kw = |j: usize| toks[j].info.kw;
+    let kw = |j: usize| toks[j].info.kw();
     match start_i {
         0 => {
             if toks[i - 1].neg {
@@ -884,7 +929,7 @@ fn negation_check(valence: f64, toks: &[Tok], start_i: usize, i: usize) -> f64 {
 }
 
 fn special_case(toks: &[Tok], start: usize, len: usize) -> Option<f64> {
-    let first = toks[start].info.kw;
+    let first = toks[start].info.kw();
     if first == K_NONE {
         return None;
     }
@@ -895,7 +940,7 @@ fn special_case(toks: &[Tok], start: usize, len: usize) -> Option<f64> {
                 && words
                     .iter()
                     .enumerate()
-                    .all(|(k, w)| toks[start + k].info.kw == *w)
+                    .all(|(k, w)| toks[start + k].info.kw() == *w)
         })
         .map(|(_, v)| *v)
 }
@@ -924,7 +969,7 @@ fn special_idioms_check(mut valence: f64, toks: &[Tok], i: usize) -> f64 {
     // threetwoone (three words) never matches a booster; threetwo and twoone may.
     for st in [i - 3, i - 2] {
         for (a, b, v) in BOOSTER_BIGRAMS {
-            if toks[st].info.kw == *a && toks[st + 1].info.kw == *b {
+            if toks[st].info.kw() == *a && toks[st + 1].info.kw() == *b {
                 valence += v;
             }
         }

@@ -11,20 +11,23 @@ const MAX_KEY: usize = 32;
 const MAX_WORDS: usize = MAX_KEY / 8;
 
 pub(super) struct WordTable {
-    /// Entry index + 1 per slot; 0 is empty.
-    slots: Vec<u32>,
+    /// Open addressing with linear probing; the key and its info sit in the slot, so a
+    /// lookup of a key of up to eight bytes touches one 16-byte slot per probe.
+    slots: Vec<Slot>,
     shift: u32,
-    entries: Vec<Entry>,
-    words: Vec<u64>,
+    /// Second and later packed words of keys longer than eight bytes.
+    rest: Vec<u64>,
 }
 
-struct Entry {
-    /// The key's first packed word, inline: a key of up to 8 bytes is matched
-    /// without touching `words`.
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    /// The key's first packed word: the whole key when it has at most eight bytes.
     first: u64,
-    first_word: u32,
-    len: u32,
     info: WordInfo,
+    /// Key length in bytes; 0 marks an empty slot.
+    len: u16,
+    /// Index in `rest` of the key's second word (keys longer than eight bytes).
+    rest: u16,
 }
 
 pub(super) const LSB: u64 = 0x0101_0101_0101_0101;
@@ -144,27 +147,28 @@ impl WordTable {
             .trailing_zeros()
             .max(4);
         let mut t = WordTable {
-            slots: vec![0; 1 << bits],
+            slots: vec![Slot::default(); 1 << bits],
             shift: 64 - bits,
-            entries: Vec::with_capacity(usable.len()),
-            words: Vec::new(),
+            rest: Vec::new(),
         };
         let mut buf = [0u64; MAX_WORDS];
         for (k, info) in usable {
             let (n, h) = pack(k.as_bytes(), &mut buf);
             let mask = t.slots.len() - 1;
             let mut s = (h >> t.shift) as usize;
-            while t.slots[s] != 0 {
+            while t.slots[s].len != 0 {
                 s = (s + 1) & mask;
             }
-            t.slots[s] = t.entries.len() as u32 + 1;
-            t.entries.push(Entry {
+            // The built-in lexicons hold a few thousand long keys, far from the limit.
+            let rest = u16::try_from(t.rest.len())
+                .unwrap_or_else(|_| panic!("word table: too many long keys"));
+            t.slots[s] = Slot {
                 first: buf[0],
-                first_word: t.words.len() as u32,
-                len: k.len() as u32,
                 info: *info,
-            });
-            t.words.extend_from_slice(&buf[..n]);
+                len: k.len() as u16,
+                rest,
+            };
+            t.rest.extend_from_slice(&buf[1..n]);
         }
         t
     }
@@ -177,13 +181,15 @@ impl WordTable {
         }
         let mut buf = [0u64; MAX_WORDS];
         let (n, h) = pack(token, &mut buf);
-        self.probe(h, |entry| {
-            let f = entry.first_word as usize;
+        let len = token.len() as u16;
+        self.probe(h, |slot| {
+            let r = slot.rest as usize;
             // Word by word (a slice compare of u64s would call memcmp).
-            entry.len as usize == token.len()
-                && self.words[f..f + n]
+            slot.len == len
+                && slot.first == buf[0]
+                && self.rest[r..r + n - 1]
                     .iter()
-                    .zip(&buf[..n])
+                    .zip(&buf[1..n])
                     .all(|(a, b)| a == b)
         })
     }
@@ -193,29 +199,29 @@ impl WordTable {
     pub(super) fn get_word(&self, w: u64, len: usize) -> Option<WordInfo> {
         // The hash `pack` gives a one-word key.
         let h = mix(len as u64, w);
-        self.probe(h, |entry| entry.first == w && entry.len as usize == len)
+        let len = len as u16;
+        self.probe(h, |slot| slot.first == w && slot.len == len)
     }
 
-    /// Linear probing from the slot of hash `h` to the entry `is_key` accepts.
+    /// Linear probing from the slot of hash `h` to the slot `is_key` accepts.
     #[inline(always)]
-    fn probe(&self, h: u64, is_key: impl Fn(&Entry) -> bool) -> Option<WordInfo> {
+    fn probe(&self, h: u64, is_key: impl Fn(&Slot) -> bool) -> Option<WordInfo> {
         let mask = self.slots.len() - 1;
         let mut s = (h >> self.shift) as usize;
         loop {
-            let e = self.slots[s];
-            if e == 0 {
+            let slot = &self.slots[s];
+            if slot.len == 0 {
                 return None;
             }
-            let entry = &self.entries[e as usize - 1];
-            if is_key(entry) {
-                return Some(entry.info);
+            if is_key(slot) {
+                return Some(slot.info);
             }
             s = (s + 1) & mask;
         }
     }
 
     pub(super) fn infos(&self) -> impl Iterator<Item = &WordInfo> {
-        self.entries.iter().map(|e| &e.info)
+        self.slots.iter().filter(|s| s.len != 0).map(|s| &s.info)
     }
 }
 
@@ -224,10 +230,9 @@ mod tests {
     use super::*;
 
     fn info(v: f64) -> WordInfo {
-        WordInfo {
-            lex_or_nan: v,
-            ..WordInfo::default()
-        }
+        WordInfo::default()
+            .with_lex(v)
+            .unwrap_or_else(|| panic!("{v} has one decimal"))
     }
 
     #[test]

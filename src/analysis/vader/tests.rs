@@ -201,3 +201,49 @@ fn tokenisation_follows_the_reference() {
     assert!(py_isupper("ÉNORME"));
     assert!(py_space('\u{1f}') && py_space('\u{a0}') && !py_space('\u{200b}'));
 }
+
+#[test]
+fn every_lexicon_value_survives_the_packed_table() {
+    let v = vader();
+    // Python's dict keeps the last value of a repeated word (`:-p` is listed twice).
+    let mut last = std::collections::BTreeMap::new();
+    for line in include_str!("vader_lexicon.txt").lines() {
+        let mut f = line.split('\t');
+        let (Some(word), Some(value)) = (f.next(), f.next()) else {
+            continue;
+        };
+        let value: f64 = value.parse().unwrap_or_else(|e| panic!("{line}: {e}"));
+        // Words with capitals are never looked up: the reference lower-cases tokens.
+        if !word.bytes().any(|b| b.is_ascii_uppercase()) {
+            last.insert(word, value);
+        }
+    }
+    for (word, value) in &last {
+        let info = v.words.get(word.as_bytes());
+        assert_eq!(info.and_then(|i| i.lex()), Some(*value), "{word}");
+    }
+    assert!(last.len() > 7_000, "{}", last.len());
+}
+
+#[test]
+fn packed_word_info_fields_are_independent() {
+    let i = WordInfo::default()
+        .with_kw(K_HEART)
+        .with_flags(NEGATION | DAMPENER)
+        .with_lex(-3.9)
+        .unwrap_or_else(|| panic!("one decimal"));
+    assert_eq!(
+        (i.lex(), i.kw(), i.negation(), i.booster()),
+        (Some(-3.9), K_HEART, true, Some(B_DECR))
+    );
+    let plain = WordInfo::default();
+    assert_eq!(
+        (plain.lex(), plain.kw(), plain.negation(), plain.booster()),
+        (None, K_NONE, false, None)
+    );
+    assert_eq!(WordInfo::default().with_lex(0.25), None);
+    assert_eq!(
+        WordInfo::default().with_lex(0.0).map(|i| i.lex()),
+        Some(Some(0.0))
+    );
+}
