@@ -540,7 +540,8 @@ struct Scratch {
     text: String,
     lower: String,
     toks: Vec<Tok>,
-    sentiments: Vec<f64>,
+    /// (token index, valence) of the tokens whose valence is not zero.
+    sentiments: Vec<(usize, f64)>,
 }
 
 thread_local! {
@@ -791,7 +792,7 @@ impl Vader {
     fn score_tokens(
         &self,
         toks: &[Tok],
-        sentiments: &mut Vec<f64>,
+        sentiments: &mut Vec<(usize, f64)>,
         excl: usize,
         quest: usize,
     ) -> Scores {
@@ -801,15 +802,19 @@ impl Vader {
         let allcaps = toks.iter().filter(|t| t.upper).count();
         let is_cap_diff = allcaps > 0 && allcaps < n;
 
+        // The reference keeps one valence per token, most of them 0. Zeros change
+        // none of the sums and neither side of the "but" rule (0 * k = 0), so only
+        // the others are kept, with their token index, and the zeros are counted.
         sentiments.clear();
         for i in 0..n {
             let t = toks[i];
-            if t.info.is_booster() || (i + 1 < n && t.info.kw() == K_KIND && kw(i + 1) == K_OF) {
-                sentiments.push(0.0);
+            if !t.info.has_lex()
+                || t.info.is_booster()
+                || (i + 1 < n && t.info.kw() == K_KIND && kw(i + 1) == K_OF)
+            {
                 continue;
             }
             let Some(base) = t.info.lex() else {
-                sentiments.push(0.0);
                 continue;
             };
             let mut valence = base;
@@ -854,22 +859,25 @@ impl Vader {
             } else if i > 0 && !has_lex(i - 1) && kw(i - 1) == K_LEAST {
                 valence *= N_SCALAR;
             }
-            sentiments.push(valence);
+            if valence != 0.0 {
+                sentiments.push((i, valence));
+            }
         }
 
-        // The "but" rule, with the reference's lookup of each value's first occurrence.
+        // The "but" rule, with the reference's lookup of each value's first occurrence
+        // (among non-zero values, the first occurrence of a non-zero value).
         if let Some(bi) = (0..n).find(|&i| kw(i) == K_BUT) {
-            for k in 0..n {
-                let v = sentiments[k];
-                let si = sentiments.iter().position(|x| *x == v).unwrap_or(k);
-                if si < bi {
-                    sentiments[si] = v * 0.5;
-                } else if si > bi {
-                    sentiments[si] = v * 1.5;
+            for k in 0..sentiments.len() {
+                let v = sentiments[k].1;
+                let si = sentiments.iter().position(|x| x.1 == v).unwrap_or(k);
+                match sentiments[si].0.cmp(&bi) {
+                    std::cmp::Ordering::Less => sentiments[si].1 = v * 0.5,
+                    std::cmp::Ordering::Greater => sentiments[si].1 = v * 1.5,
+                    std::cmp::Ordering::Equal => {}
                 }
             }
         }
-        score_valence(sentiments, excl, quest)
+        score_valence(sentiments, n - sentiments.len(), excl, quest)
     }
 }
 
@@ -978,12 +986,19 @@ fn special_idioms_check(mut valence: f64, toks: &[Tok], i: usize) -> f64 {
 }
 
 /// `excl` and `quest`: the number of `!` and `?` in the text.
-fn score_valence(sentiments: &[f64], ep_count: usize, qm_count: usize) -> Scores {
-    if sentiments.is_empty() {
+/// `sentiments`: the non-zero valences in token order; `zeros`: how many tokens
+/// scored 0 (the reference's neutral count).
+fn score_valence(
+    sentiments: &[(usize, f64)],
+    zeros: usize,
+    ep_count: usize,
+    qm_count: usize,
+) -> Scores {
+    if sentiments.is_empty() && zeros == 0 {
         return Scores::default();
     }
     let mut sum_s: f64 = 0.0;
-    for v in sentiments {
+    for (_, v) in sentiments {
         sum_s += v;
     }
     let ep = ep_count.min(4) as f64 * 0.292;
@@ -1003,16 +1018,12 @@ fn score_valence(sentiments: &[f64], ep_count: usize, qm_count: usize) -> Scores
         sum_s -= punct;
     }
     let compound = normalize(sum_s);
-    let (mut pos_sum, mut neg_sum, mut neu_count) = (0.0f64, 0.0f64, 0usize);
-    for &v in sentiments {
+    let (mut pos_sum, mut neg_sum) = (0.0f64, 0.0f64);
+    for &(_, v) in sentiments {
         if v > 0.0 {
             pos_sum += v + 1.0;
-        }
-        if v < 0.0 {
+        } else {
             neg_sum += v - 1.0;
-        }
-        if v == 0.0 {
-            neu_count += 1;
         }
     }
     if pos_sum > neg_sum.abs() {
@@ -1020,10 +1031,10 @@ fn score_valence(sentiments: &[f64], ep_count: usize, qm_count: usize) -> Scores
     } else if pos_sum < neg_sum.abs() {
         neg_sum -= punct;
     }
-    let total = pos_sum + neg_sum.abs() + neu_count as f64;
+    let total = pos_sum + neg_sum.abs() + zeros as f64;
     Scores {
         neg: py_round((neg_sum / total).abs(), 3),
-        neu: py_round((neu_count as f64 / total).abs(), 3),
+        neu: py_round((zeros as f64 / total).abs(), 3),
         pos: py_round((pos_sum / total).abs(), 3),
         compound: py_round(compound, 4),
     }
