@@ -542,6 +542,8 @@ struct Scratch {
     toks: Vec<Tok>,
     /// (token index, valence) of the tokens whose valence is not zero.
     sentiments: Vec<(usize, f64)>,
+    /// Indices of the tokens in the lexicon.
+    lexical: Vec<u32>,
 }
 
 thread_local! {
@@ -784,7 +786,7 @@ impl Vader {
             }
         }
         let sentiments = &mut s.sentiments;
-        let scores = self.score_tokens(toks, sentiments, excl, quest);
+        let scores = self.score_tokens(toks, sentiments, &mut s.lexical, excl, quest);
         s.text = buf;
         scores
     }
@@ -793,23 +795,34 @@ impl Vader {
         &self,
         toks: &[Tok],
         sentiments: &mut Vec<(usize, f64)>,
+        lexical: &mut Vec<u32>,
         excl: usize,
         quest: usize,
     ) -> Scores {
         let n = toks.len();
         let kw = |i: usize| toks[i].info.kw();
         let has_lex = |i: usize| toks[i].info.has_lex();
-        let allcaps = toks.iter().filter(|t| t.upper).count();
+        // One branch-free pass: capitals, the first "but", and the lexicon words (most
+        // tokens are none, so the rules below run over these indices only).
+        lexical.clear();
+        lexical.resize(n, 0);
+        let (mut allcaps, mut found, mut but) = (0usize, 0usize, n);
+        for (i, t) in toks.iter().enumerate() {
+            allcaps += usize::from(t.upper);
+            but = if t.info.kw() == K_BUT { but.min(i) } else { but };
+            lexical[found] = i as u32;
+            found += usize::from(t.info.has_lex());
+        }
         let is_cap_diff = allcaps > 0 && allcaps < n;
 
         // The reference keeps one valence per token, most of them 0. Zeros change
         // none of the sums and neither side of the "but" rule (0 * k = 0), so only
         // the others are kept, with their token index, and the zeros are counted.
         sentiments.clear();
-        for i in 0..n {
+        for &i in &lexical[..found] {
+            let i = i as usize;
             let t = toks[i];
-            if !t.info.has_lex()
-                || t.info.is_booster()
+            if t.info.is_booster()
                 || (i + 1 < n && t.info.kw() == K_KIND && kw(i + 1) == K_OF)
             {
                 continue;
@@ -866,7 +879,8 @@ impl Vader {
 
         // The "but" rule, with the reference's lookup of each value's first occurrence
         // (among non-zero values, the first occurrence of a non-zero value).
-        if let Some(bi) = (0..n).find(|&i| kw(i) == K_BUT) {
+        if but < n {
+            let bi = but;
             for k in 0..sentiments.len() {
                 let v = sentiments[k].1;
                 let si = sentiments.iter().position(|x| x.1 == v).unwrap_or(k);
