@@ -423,30 +423,29 @@ const fn byte_classes() -> [u8; 256] {
 
 static CLASS: [u8; 256] = byte_classes();
 
-/// Index of the first ASCII whitespace byte at or after `i` (or the length). Eight
-/// bytes at a time: a word has a candidate when one of its bytes is below 0x21, and
-/// the lowest candidate is exact (borrows only run upwards); the class table
-/// confirms it, since control bytes such as 0x01 are not whitespace.
+/// Index of the first ASCII whitespace byte at or after `i` in `padded`, a text
+/// followed by eight spaces, for `i` at most the text's length. Eight bytes at a
+/// time: a word has a candidate when one of its bytes is below 0x21, and the lowest
+/// candidate is exact (borrows only run upwards); the class table confirms it, since
+/// control bytes such as 0x01 are not whitespace. The padding ends every scan
+/// within the buffer, with no byte-by-byte tail.
 #[inline]
-fn next_space(bytes: &[u8], mut i: usize) -> usize {
+fn next_space(padded: &[u8], mut i: usize) -> usize {
     use table::{LSB, MSB};
-    while let Some(chunk) = bytes.get(i..i + 8) {
-        let w = table::load(chunk);
+    while let Some(chunk) = padded.get(i..).and_then(<[u8]>::first_chunk::<8>) {
+        let w = u64::from_le_bytes(*chunk);
         let below = w.wrapping_sub(0x21 * LSB) & !w & MSB;
         if below == 0 {
             i += 8;
             continue;
         }
         let j = i + (below.trailing_zeros() / 8) as usize;
-        if CLASS[bytes[j] as usize] == C_SPACE {
+        if CLASS[padded[j] as usize] == C_SPACE {
             return j;
         }
         i = j + 1;
     }
-    while i < bytes.len() && CLASS[bytes[i] as usize] != C_SPACE {
-        i += 1;
-    }
-    i
+    padded.len()
 }
 
 /// Python's `str.isupper`: no lower/title-case character and at least one upper-case one.
@@ -540,6 +539,8 @@ struct Scratch {
     text: String,
     lower: String,
     toks: Vec<Tok>,
+    /// An ASCII text followed by eight spaces (see `next_space`).
+    padded: Vec<u8>,
     /// (token index, valence) of the tokens whose valence is not zero.
     sentiments: Vec<(usize, f64)>,
     /// Indices of the tokens in the lexicon.
@@ -745,24 +746,30 @@ impl Vader {
         toks.clear();
         let (mut excl, mut quest) = (0usize, 0usize);
         if ascii {
-            let bytes = text.as_bytes();
+            let len = text.len();
+            let padded = &mut s.padded;
+            padded.clear();
+            padded.extend_from_slice(text.as_bytes());
+            padded.extend_from_slice(&[b' '; 8]);
+            let bytes = &padded[..];
             let mut i = 0;
-            while i < bytes.len() {
-                while i < bytes.len() && CLASS[bytes[i] as usize] == C_SPACE {
+            while i < len {
+                while i < len && CLASS[bytes[i] as usize] == C_SPACE {
                     i += 1;
                 }
+                if i == len {
+                    break;
+                }
                 let start = i;
-                i = next_space(bytes, i);
+                i = next_space(bytes, i).min(len);
                 // Most tokens are short words of letters: classified, lower-cased,
                 // packed and looked up eight bytes at a time, without a loop over bytes.
-                if let Some(l) = table::letters(&bytes[start..i]) {
+                if let Some(l) = table::letters_at(bytes, start, i - start) {
                     on_token(&bytes[start..i], Some(l.lower));
                     toks.push(self.letters_token(l, &bytes[start..i]));
                     continue;
                 }
-                if i > start {
-                    on_token(&bytes[start..i], None);
-                }
+                on_token(&bytes[start..i], None);
                 let classes = bytes[start..i]
                     .iter()
                     .fold(0u8, |a, &b| a | CLASS[b as usize]);
@@ -772,9 +779,7 @@ impl Vader {
                         quest += usize::from(b == b'?');
                     }
                 }
-                if i > start {
-                    toks.push(self.ascii_token(&text[start..i], classes));
-                }
+                toks.push(self.ascii_token(&text[start..i], classes));
             }
         } else {
             for raw in text.split(py_space).filter(|t| !t.is_empty()) {
@@ -809,7 +814,11 @@ impl Vader {
         let (mut allcaps, mut found, mut but) = (0usize, 0usize, n);
         for (i, t) in toks.iter().enumerate() {
             allcaps += usize::from(t.upper);
-            but = if t.info.kw() == K_BUT { but.min(i) } else { but };
+            but = if t.info.kw() == K_BUT {
+                but.min(i)
+            } else {
+                but
+            };
             lexical[found] = i as u32;
             found += usize::from(t.info.has_lex());
         }
@@ -822,9 +831,7 @@ impl Vader {
         for &i in &lexical[..found] {
             let i = i as usize;
             let t = toks[i];
-            if t.info.is_booster()
-                || (i + 1 < n && t.info.kw() == K_KIND && kw(i + 1) == K_OF)
-            {
+            if t.info.is_booster() || (i + 1 < n && t.info.kw() == K_KIND && kw(i + 1) == K_OF) {
                 continue;
             }
             let Some(base) = t.info.lex() else {

@@ -85,14 +85,36 @@ pub(super) struct Letters {
     pub upper: bool,
 }
 
-/// `b` as [`Letters`] when it is one to eight ASCII letters.
-#[inline]
-pub(super) fn letters(b: &[u8]) -> Option<Letters> {
+/// `b` as [`Letters`] when it is one to eight ASCII letters (the tests' entry; the
+/// tokeniser reads from a padded buffer with [`letters_at`]).
+#[cfg(test)]
+fn letters(b: &[u8]) -> Option<Letters> {
     let n = b.len();
     if n == 0 || n > 8 {
         return None;
     }
-    let w = load(b);
+    letters_of(load(b), n)
+}
+
+/// [`letters`] of the `n` bytes at `start` of `padded`, which has at least eight
+/// bytes from `start` on: one unaligned load and a mask instead of a short load.
+#[inline]
+pub(super) fn letters_at(padded: &[u8], start: usize, n: usize) -> Option<Letters> {
+    if n == 0 || n > 8 {
+        return None;
+    }
+    let w = u64::from_le_bytes(*padded.get(start..)?.first_chunk::<8>()?);
+    let keep = if n == 8 {
+        u64::MAX
+    } else {
+        (1u64 << (8 * n)) - 1
+    };
+    letters_of(w & keep, n)
+}
+
+/// `w`, the `n` (1 to 8) bytes of a token zero-padded, as [`Letters`].
+#[inline(always)]
+fn letters_of(w: u64, n: usize) -> Option<Letters> {
     // Bytes of the token only (the padding is zero).
     let valid = if n == 8 {
         MSB

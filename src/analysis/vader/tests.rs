@@ -247,3 +247,44 @@ fn packed_word_info_fields_are_independent() {
         Some(Some(0.0))
     );
 }
+
+/// The ASCII tokeniser (padded eight-byte scans) splits exactly like Python's
+/// `str.split()`, and classifies letter words exactly, on texts built from bytes
+/// that stress it: runs of every whitespace byte, control bytes just below the
+/// space, letters, punctuation, tokens of 1 to 20 bytes, at the start and the end.
+#[test]
+fn ascii_tokens_are_python_split_tokens() {
+    let alphabet: &[u8] = b"aZ .!?'\t\n\x0b\x0c\r\x1c\x1f\x01\x1b09#@";
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut next = |m: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % m as u64) as usize
+    };
+    let v = vader();
+    for _ in 0..20_000 {
+        let len = next(40);
+        let text: String = (0..len)
+            .map(|_| alphabet[next(alphabet.len())] as char)
+            .collect();
+        let mut got: Vec<(Vec<u8>, Option<u64>)> = Vec::new();
+        v.polarity_scores_with(&text, |raw, letters| got.push((raw.to_vec(), letters)));
+        let want: Vec<(Vec<u8>, Option<u64>)> = text
+            .split(py_space)
+            .filter(|t| !t.is_empty())
+            .map(|t| {
+                let is_word = t.len() <= 8 && t.bytes().all(|b| b.is_ascii_alphabetic());
+                let lower = t.to_ascii_lowercase();
+                let mut packed = [0u8; 8];
+                packed[..lower.len().min(8)]
+                    .copy_from_slice(&lower.as_bytes()[..lower.len().min(8)]);
+                (
+                    t.as_bytes().to_vec(),
+                    is_word.then(|| u64::from_le_bytes(packed)),
+                )
+            })
+            .collect();
+        assert_eq!(got, want, "{text:?}");
+    }
+}
