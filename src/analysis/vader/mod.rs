@@ -474,14 +474,9 @@ fn is_titlecase(c: char) -> bool {
 
 /// Byte range of `b` without leading and trailing ASCII punctuation.
 fn punct_trimmed(b: &[u8]) -> (usize, usize) {
-    let start = b
-        .iter()
-        .position(|c| !c.is_ascii_punctuation())
-        .unwrap_or(b.len());
-    let end = b
-        .iter()
-        .rposition(|c| !c.is_ascii_punctuation())
-        .map_or(start, |e| e + 1);
+    let punct = |c: &u8| CLASS[*c as usize] & C_PUNCT != 0;
+    let start = b.iter().position(|c| !punct(c)).unwrap_or(b.len());
+    let end = b.iter().rposition(|c| !punct(c)).map_or(start, |e| e + 1);
     (start, end)
 }
 
@@ -645,19 +640,19 @@ impl Vader {
     /// An ASCII token whose byte classes (`C_*`, or-ed over the raw token) are known.
     /// Stripping punctuation never changes the case flags, and the apostrophe flag is
     /// only a hint that the exact "n't" test is worth running.
-    fn ascii_token(&self, raw: &str, classes: u8) -> Tok {
+    fn ascii_token(&self, padded: &[u8], start: usize, end: usize, classes: u8) -> Tok {
         // ASCII: bytes are characters, so "two or fewer characters" is a length test.
-        let token = if classes & C_PUNCT == 0 {
-            raw
+        let (start, end) = if classes & C_PUNCT == 0 {
+            (start, end)
         } else {
-            let (start, end) = punct_trimmed(raw.as_bytes());
-            if end - start <= 2 {
-                raw
+            let (s, e) = punct_trimmed(&padded[start..end]);
+            if e - s <= 2 {
+                (start, end)
             } else {
-                &raw[start..end]
+                (start + s, start + e)
             }
         };
-        let b = token.as_bytes();
+        let b = &padded[start..end];
         let up = classes & C_UPPER != 0;
         let upper = up && classes & C_LOWER == 0;
         let apos = classes & C_APOS != 0;
@@ -671,7 +666,7 @@ impl Vader {
             };
         }
         // The table lower-cases as it hashes: no copy of the token.
-        let info = self.words.get(b).unwrap_or_default();
+        let info = self.words.get_at(padded, start, end).unwrap_or_default();
         Tok {
             info,
             upper,
@@ -779,7 +774,7 @@ impl Vader {
                         quest += usize::from(b == b'?');
                     }
                 }
-                toks.push(self.ascii_token(&text[start..i], classes));
+                toks.push(self.ascii_token(bytes, start, i, classes));
             }
         } else {
             for raw in text.split(py_space).filter(|t| !t.is_empty()) {

@@ -216,6 +216,40 @@ impl WordTable {
         })
     }
 
+    /// [`get`](Self::get) of `padded[start..end]`, where `padded` has at least eight
+    /// bytes from every position before `end`: full eight-byte loads, masked.
+    #[inline]
+    pub(super) fn get_at(&self, padded: &[u8], start: usize, end: usize) -> Option<WordInfo> {
+        let len = end.checked_sub(start)?;
+        if len == 0 || len > MAX_KEY {
+            return None;
+        }
+        let mut buf = [0u64; MAX_WORDS];
+        let n = len.div_ceil(8);
+        let mut h = len as u64;
+        for (k, slot) in buf.iter_mut().enumerate().take(n) {
+            let w = u64::from_le_bytes(*padded.get(start + 8 * k..)?.first_chunk::<8>()?);
+            let left = len - 8 * k;
+            let keep = if left >= 8 {
+                u64::MAX
+            } else {
+                (1u64 << (8 * left)) - 1
+            };
+            *slot = lower8(w & keep);
+            h = mix(h, *slot);
+        }
+        let len = len as u16;
+        self.probe(h, |slot| {
+            let r = slot.rest as usize;
+            slot.len == len
+                && slot.first == buf[0]
+                && self.rest[r..r + n - 1]
+                    .iter()
+                    .zip(&buf[1..n])
+                    .all(|(a, b)| a == b)
+        })
+    }
+
     /// The entry of a key of `len` (1 to 8) bytes packed as `w` (as [`letters`] gives).
     #[inline]
     pub(super) fn get_word(&self, w: u64, len: usize) -> Option<WordInfo> {
@@ -354,5 +388,18 @@ mod tests {
         );
         // ":D".lower() is ":d", which is not the key.
         assert!(t.get(b":D").is_none() && t.get(b":d").is_none());
+        // The padded lookup agrees at every offset and length inside a text.
+        let text = b"x GoOd :D Extraordinarily-Long-Key goods";
+        let mut padded = text.to_vec();
+        padded.extend_from_slice(&[b' '; 8]);
+        for start in 0..text.len() {
+            for end in start..=text.len() {
+                assert_eq!(
+                    t.get_at(&padded, start, end),
+                    t.get(&text[start..end]),
+                    "{start}..{end}"
+                );
+            }
+        }
     }
 }
