@@ -200,9 +200,9 @@ const INTERROGATIVES: &[&str] = &[
 /// sentence that opens with an interrogative word ("how do I get a refund").
 pub fn looks_like_question(text: &str) -> bool {
     let ascii = text.is_ascii();
-    let needs_cleaning = text.contains('"')
-        || text.contains("://")
-        || text.contains("www.")
+    let b = text.as_bytes();
+    let needs_cleaning = memchr::memchr(b'"', b).is_some()
+        || has_url_marker(b)
         || (!ascii && text.contains('\u{201C}'));
     let owned;
     let cleaned: &str = if needs_cleaning {
@@ -211,22 +211,11 @@ pub fn looks_like_question(text: &str) -> bool {
     } else {
         text
     };
-    if cleaned.contains('?') || (!ascii && cleaned.contains('¿')) {
+    if memchr::memchr(b'?', cleaned.as_bytes()).is_some() || (!ascii && cleaned.contains('¿')) {
         return true;
     }
     if cleaned.is_ascii() {
-        // Byte sentences and words: the same rule without decoding characters.
-        return cleaned
-            .as_bytes()
-            .split(|b| matches!(b, b'.' | b'!' | b'\n'))
-            .any(|sentence| {
-                let first = sentence
-                    // char::is_whitespace on ASCII (u8::is_ascii_whitespace lacks \x0b).
-                    .split(|b| matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'))
-                    .find(|w| !w.is_empty() && w[0] != b'@')
-                    .unwrap_or(b"");
-                is_interrogative(first)
-            });
+        return ascii_opens_with_interrogative(cleaned.as_bytes());
     }
     cleaned
         .split(['.', '!', '\n'])
@@ -244,6 +233,49 @@ pub fn looks_like_question(text: &str) -> bool {
         })
 }
 
+/// `://` or `www.` somewhere in the text: only then can it hold a URL to strip.
+fn has_url_marker(b: &[u8]) -> bool {
+    memchr::memchr_iter(b':', b).any(|i| b[i + 1..].starts_with(b"//"))
+        || memchr::memmem::find(b, b"www.").is_some()
+}
+
+/// The ASCII form of the sentence rule, in one pass over the bytes: a sentence ends
+/// at `.`, `!` or a newline; its first word not starting with `@` (words end at
+/// white space, as `char::is_whitespace` has it for ASCII) is checked.
+fn ascii_opens_with_interrogative(b: &[u8]) -> bool {
+    let space = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r');
+    let end = |c: u8| matches!(c, b'.' | b'!' | b'\n');
+    let n = b.len();
+    let mut i = 0;
+    while i < n {
+        // The sentence's words until one does not start with '@'.
+        loop {
+            while i < n && space(b[i]) && !end(b[i]) {
+                i += 1;
+            }
+            if i >= n || end(b[i]) {
+                break;
+            }
+            let start = i;
+            while i < n && !space(b[i]) && !end(b[i]) {
+                i += 1;
+            }
+            if b[start] != b'@' {
+                if is_interrogative(&b[start..i]) {
+                    return true;
+                }
+                break;
+            }
+        }
+        // On to the next sentence.
+        match memchr::memchr3(b'.', b'!', b'\n', &b[i.min(n)..]) {
+            Some(k) => i += k + 1,
+            None => return false,
+        }
+    }
+    false
+}
+
 /// An ASCII `word`, trimmed of non-alphanumeric characters, is an interrogative.
 fn is_interrogative(word: &[u8]) -> bool {
     let start = word.iter().position(u8::is_ascii_alphanumeric);
@@ -254,13 +286,31 @@ fn is_interrogative(word: &[u8]) -> bool {
     }
 }
 
+/// A word of at most eight bytes, ASCII-lower-cased and packed little-endian.
+const fn packed_lower(w: &[u8]) -> u64 {
+    let mut p = 0u64;
+    let mut k = 0;
+    while k < w.len() && k < 8 {
+        p |= (w[k].to_ascii_lowercase() as u64) << (8 * k);
+        k += 1;
+    }
+    p
+}
+
+const PACKED_INTERROGATIVES: [u64; INTERROGATIVES.len()] = {
+    let mut out = [0u64; INTERROGATIVES.len()];
+    let mut k = 0;
+    while k < out.len() {
+        out[k] = packed_lower(INTERROGATIVES[k].as_bytes());
+        k += 1;
+    }
+    out
+};
+
 /// An already trimmed word is one of `INTERROGATIVES` (any case).
 fn interrogative(w: &[u8]) -> bool {
-    // Interrogatives are 2 to 6 letters long.
-    (2..=6).contains(&w.len())
-        && INTERROGATIVES
-            .iter()
-            .any(|q| q.as_bytes().eq_ignore_ascii_case(w))
+    // Interrogatives are 2 to 6 letters long; packed, a compare each.
+    (2..=6).contains(&w.len()) && PACKED_INTERROGATIVES.contains(&packed_lower(w))
 }
 
 /// Remove URLs and "quoted" or “quoted” passages (someone else's words).
@@ -416,6 +466,53 @@ mod tests {
             "Is\x1cit ok",
         ] {
             assert_eq!(looks_like_question(t), question_by_chars(t), "{t:?}");
+        }
+    }
+
+    /// The byte path against the character rule on texts built from the bytes it
+    /// branches on: sentence ends, every white space, '@', quotes, URL markers,
+    /// interrogatives in any case and their near misses.
+    #[test]
+    fn byte_path_agrees_on_generated_texts() {
+        let pieces = [
+            "how",
+            "HoW",
+            "whom",
+            "shall",
+            "hows",
+            "ho",
+            "@who",
+            "who!",
+            "(why)",
+            "is",
+            " ",
+            "\t",
+            "\n",
+            "\x0b",
+            "\r",
+            ".",
+            "!",
+            "@x",
+            "\"",
+            "www.",
+            "://",
+            "http://a.b/c?",
+            "x",
+            "what?",
+            "will.",
+            "1",
+            "do'",
+        ];
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |m: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % m as u64) as usize
+        };
+        for _ in 0..20_000 {
+            let t: String = (0..next(12)).map(|_| pieces[next(pieces.len())]).collect();
+            assert_eq!(looks_like_question(&t), question_by_chars(&t), "{t:?}");
         }
     }
 
