@@ -62,6 +62,7 @@ impl Matcher {
                 AhoCorasick::builder()
                     .match_kind(MatchKind::Standard)
                     .kind(Some(AhoCorasickKind::DFA))
+                    .prefilter(false)
                     .build(&texts)
                     .map_err(|e| format!("building the term matcher: {e}"))?,
             )
