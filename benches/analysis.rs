@@ -2,12 +2,18 @@
 //! transit taxonomy) against sentiment-only scoring, single thread, side by side.
 //!
 //!   cargo bench --bench analysis
+//!
+//! Runs with the allocator the `socialpulse` binary ships with (mimalloc), so the
+//! per-post allocations cost what they cost in a real run.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use socialpulse::analysis::Analyzer;
 use socialpulse::config::Config;
 use socialpulse::model::{Direction, Post};
 use std::path::PathBuf;
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn posts() -> Vec<Post> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
