@@ -82,8 +82,36 @@ fn maybe_email(b: &[u8]) -> bool {
         c.is_ascii_alphanumeric() || c >= 0x80 || matches!(c, b'.' | b'_' | b'%' | b'+' | b'-')
     };
     let domain = |c: u8| c.is_ascii_alphanumeric() || c >= 0x80 || c == b'-';
-    b.windows(3)
-        .any(|w| w[1] == b'@' && local(w[0]) && domain(w[2]))
+    memchr::memchr_iter(b'@', b)
+        .any(|i| i > 0 && b.get(i + 1).is_some_and(|&c| domain(c)) && local(b[i - 1]))
+}
+
+/// URL spans of a text, found on first use: most texts have no number or address
+/// candidate to check against them.
+struct UrlSpans<'a> {
+    text: &'a str,
+    spans: Option<Vec<(usize, usize)>>,
+}
+
+impl UrlSpans<'_> {
+    fn overlap(&mut self, s: usize, e: usize) -> bool {
+        let text = self.text;
+        let spans = self.spans.get_or_insert_with(|| {
+            let b = text.as_bytes();
+            let marker = memchr::memmem::find(b, b"://").is_some()
+                || memchr::memmem::find(b, b"www.").is_some()
+                || memchr::memmem::find(b, b"WWW.").is_some();
+            if !marker {
+                return Vec::new();
+            }
+            patterns()
+                .url
+                .find_iter(text)
+                .map(|m| (m.start(), m.end()))
+                .collect()
+        });
+        spans.iter().any(|&(us, ue)| s < ue && e > us)
+    }
 }
 
 /// A digit, at most one letter and a comma, white space, then a capital letter: the
@@ -129,18 +157,11 @@ pub fn find(text: &str) -> Vec<(usize, usize, Pii)> {
         return Vec::new();
     }
     let p = patterns();
-    let has_url = text.contains("://") || text.contains("www.") || text.contains("WWW.");
-    let urls: Vec<(usize, usize)> = if has_url {
-        p.url
-            .find_iter(text)
-            .map(|m| (m.start(), m.end()))
-            .collect()
-    } else {
-        Vec::new()
-    };
-    // Phone and card numbers need at least eight digits; e-mail needs an '@'.
+    // Phone numbers need at least eight digits, cards thirteen; e-mail needs an '@'.
     let long_numbers = digit_count >= 8;
-    let in_url = |s: usize, e: usize| urls.iter().any(|&(us, ue)| s < ue && e > us);
+    let card_numbers = digit_count >= 13;
+    let mut urls = UrlSpans { text, spans: None };
+    let mut in_url = |s: usize, e: usize| urls.overlap(s, e);
     let mut spans: Vec<(usize, usize, Pii)> = Vec::new();
     let overlaps = |spans: &[(usize, usize, Pii)], s: usize, e: usize| {
         spans.iter().any(|&(a, b, _)| s < b && e > a)
@@ -148,7 +169,7 @@ pub fn find(text: &str) -> Vec<(usize, usize, Pii)> {
     for m in at.then(|| p.email.find_iter(text)).into_iter().flatten() {
         spans.push((m.start(), m.end(), Pii::Email));
     }
-    for m in long_numbers
+    for m in card_numbers
         .then(|| p.card.find_iter(text))
         .into_iter()
         .flatten()
