@@ -23,10 +23,12 @@ pub fn hashtags(text: &str) -> Vec<String> {
     if !text.contains('#') {
         return Vec::new();
     }
+    // The tag is the pattern's group, which holds no '#': whatever follows the match's
+    // last '#'. Plain `find_iter` runs the lazy DFA; capture groups would not.
     hashtag_re()
-        .captures_iter(text)
-        .filter_map(|c| c.get(1))
-        .map(|m| m.as_str().to_string())
+        .find_iter(text)
+        .filter_map(|m| m.as_str().rsplit('#').next())
+        .map(str::to_string)
         .collect()
 }
 
@@ -75,10 +77,35 @@ mod tests {
     use super::*;
 
     #[test]
+    fn hashtags_equal_the_pattern_group() {
+        let pieces = ["#", "a", "1", "_", "&", "/", " ", "é", "#x", "ab", "."];
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |m: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % m as u64) as usize
+        };
+        for _ in 0..20_000 {
+            let t: String = (0..next(10)).map(|_| pieces[next(pieces.len())]).collect();
+            let by_group: Vec<String> = hashtag_re()
+                .captures_iter(&t)
+                .filter_map(|c| c.get(1))
+                .map(|m| m.as_str().to_string())
+                .collect();
+            assert_eq!(hashtags(&t), by_group, "{t:?}");
+        }
+    }
+
+    #[test]
     fn extraction() {
         assert_eq!(
             hashtags("Night buses #nightbus #N1 but not&#39; or #2026 or x.com/#frag"),
             vec!["nightbus", "N1"]
+        );
+        assert_eq!(
+            hashtags("##double #a#b (#paren) #é_1 #tag"),
+            vec!["double", "a", "paren", "é_1", "tag"]
         );
         assert_eq!(
             urls("see https://northline.example/night, and (http://a.b/c)."),
