@@ -118,7 +118,8 @@ pub struct Post {
     /// Line number (1-based) for line formats, record index (0-based) for documents.
     pub source_position: u64,
     pub sentiment: Option<Sentiment>,
-    pub sentiment_label: Option<String>,
+    /// One of three fixed words: borrowed, so labelling a post allocates nothing.
+    pub sentiment_label: Option<std::borrow::Cow<'static, str>>,
     pub sentiment_skipped: Option<String>,
     /// Listening layer (see `analysis`).
     pub listening: Listening,

@@ -148,7 +148,7 @@ impl Analyzer {
             pos: s.pos,
             compound: s.compound,
         });
-        post.sentiment_label = Some(self.label(s.compound).to_string());
+        post.sentiment_label = Some(self.label(s.compound).into());
     }
 }
 
