@@ -8,8 +8,9 @@
 //! when at least three characters remain, and scores are rounded half-to-even like
 //! Python's `round`. See `tests/vader_parity.rs` for the 4,200-tweet check.
 //!
-//! Speed: the lexicons are parsed once into FxHash maps; scoring a text allocates a
-//! handful of buffers per call (reused through a thread-local scratch), never per token.
+//! Speed: the lexicons are parsed once into one packed word table (`table.rs`); an
+//! ASCII text is read from a space-padded copy with full eight-byte loads, and scoring
+//! reuses thread-local buffers, allocating nothing per token or per text.
 
 use rustc_hash::FxHashMap;
 use std::cell::RefCell;
