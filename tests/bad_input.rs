@@ -187,3 +187,53 @@ fn truncated_json_document_names_the_file() {
     );
     assert!(c.rejects[0].source_file.ends_with("outbox.json"));
 }
+
+/// Lines are read a batch ahead while the previous batch is parsed: every batch size
+/// gives the same posts, in the same order, and the same rejects with the same line
+/// numbers, for a whole file and for one cut short.
+#[test]
+fn batch_size_changes_nothing_read() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut body = String::new();
+    for i in 0..50 {
+        body.push_str(&reddit_line(i));
+        match i % 7 {
+            0 => body.push('\n'),
+            3 => body.push_str("{not json\n"),
+            _ => {}
+        }
+    }
+    let mut gz = GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(body.as_bytes()).expect("gzip");
+    let full = gz.finish().expect("gzip");
+    let whole = write(dir.path(), "RC_whole.ndjson.gz", &full);
+    let cut = write(dir.path(), "RC_cut.ndjson.gz", &full[..full.len() * 2 / 3]);
+    for path in [whole, cut] {
+        let read = |batch_size: usize| {
+            let mut cfg = config_for(std::slice::from_ref(&path));
+            cfg.run.batch_size = batch_size;
+            let c = socialpulse::pipeline::collect(&cfg, &pseudo()).expect("collect");
+            let ids: Vec<(String, u64)> = c
+                .posts
+                .iter()
+                .map(|p| (p.post_id.clone(), p.source_position))
+                .collect();
+            let rejects: Vec<(u64, String)> = c
+                .rejects
+                .iter()
+                .map(|r| (r.position, r.reason.clone()))
+                .collect();
+            (ids, rejects)
+        };
+        let one_batch = read(100_000);
+        assert!(one_batch.0.len() >= 20, "{}", one_batch.0.len());
+        assert!(!one_batch.1.is_empty());
+        for batch_size in [1, 2, 3, 7, 64] {
+            assert_eq!(
+                read(batch_size),
+                one_batch,
+                "batch size {batch_size}, {path:?}"
+            );
+        }
+    }
+}

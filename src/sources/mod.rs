@@ -318,7 +318,7 @@ fn read_stream(
         }
     }
     drop(lines_in_head);
-    let mut stream: Box<dyn BufRead + '_> = if truncated.is_some() {
+    let mut stream: Box<dyn BufRead + Send + '_> = if truncated.is_some() {
         Box::new(std::io::Cursor::new(head))
     } else {
         Box::new(std::io::Cursor::new(head).chain(&mut **reader))
@@ -388,65 +388,128 @@ fn stamp(drafts: &mut [Draft], file: &str, position: u64) {
 }
 
 /// Line-oriented formats: batches of lines parsed in parallel, emitted in order.
+/// One batch of lines read from a stream: the bytes and (line number, start, end) of
+/// each non-empty line.
+#[derive(Default)]
+struct LineBatch {
+    buf: Vec<u8>,
+    spans: Vec<(u64, usize, usize)>,
+}
+
+/// Where a line-by-line read stands between batches.
+struct LineReader<'a> {
+    stream: Box<dyn BufRead + Send + 'a>,
+    lineno: u64,
+    eof: bool,
+    truncated: Option<String>,
+}
+
+impl LineReader<'_> {
+    /// The next batch of up to `batch_size` non-empty lines, into `into` (reused).
+    fn fill(&mut self, into: &mut LineBatch, batch_size: usize) {
+        into.buf.clear();
+        into.spans.clear();
+        while !self.eof && into.spans.len() < batch_size {
+            let start = into.buf.len();
+            match self.stream.read_until(b'\n', &mut into.buf) {
+                Ok(0) => self.eof = true,
+                Ok(_) => {
+                    self.lineno += 1;
+                    let line = trim_line(&into.buf[start..]);
+                    if !line.is_empty() {
+                        let off = line.as_ptr() as usize - into.buf.as_ptr() as usize;
+                        into.spans.push((self.lineno, off, off + line.len()));
+                    }
+                }
+                Err(e) => {
+                    into.buf.truncate(start);
+                    self.truncated = Some(format!(
+                        "{} (after line {})",
+                        read_error_reason(&e),
+                        self.lineno
+                    ));
+                    self.eof = true;
+                }
+            }
+        }
+    }
+}
+
 fn read_lines(
-    mut stream: Box<dyn BufRead + '_>,
+    stream: Box<dyn BufRead + Send + '_>,
     fmt: &'static dyn LineFormat,
     variant: usize,
     ctx: &Ctx,
     counter: &mut Counter,
     emit: &(dyn Fn(Batch) + Sync),
-    mut truncated: Option<String>,
+    truncated: Option<String>,
 ) -> Outcome {
     let batch_size = ctx.cfg.run.batch_size.max(1);
-    let mut buf: Vec<u8> = Vec::with_capacity(1 << 20);
-    let mut spans: Vec<(u64, usize, usize)> = Vec::with_capacity(batch_size);
-    let mut lineno = 0u64;
-    let mut eof = false;
-    while !eof {
-        buf.clear();
-        spans.clear();
-        while spans.len() < batch_size {
-            let start = buf.len();
-            match stream.read_until(b'\n', &mut buf) {
-                Ok(0) => {
-                    eof = true;
-                    break;
+    let mut reader = LineReader {
+        stream,
+        lineno: 0,
+        eof: false,
+        truncated,
+    };
+    let mut current = LineBatch::default();
+    reader.fill(&mut current, batch_size);
+    let mut next = LineBatch::default();
+    loop {
+        // Decompressing and splitting the next batch is serial: it runs alongside the
+        // parallel parse of this one instead of leaving the other threads idle.
+        let (counts, ()) = rayon::join(
+            || parse_and_emit(&current, fmt, variant, ctx, emit),
+            || {
+                if !reader.eof {
+                    reader.fill(&mut next, batch_size);
                 }
-                Ok(_) => {
-                    lineno += 1;
-                    let line = trim_line(&buf[start..]);
-                    if !line.is_empty() {
-                        let off = line.as_ptr() as usize - buf.as_ptr() as usize;
-                        spans.push((lineno, off, off + line.len()));
-                    }
-                }
-                Err(e) => {
-                    buf.truncate(start);
-                    truncated = Some(format!("{} (after line {lineno})", read_error_reason(&e)));
-                    eof = true;
-                    break;
-                }
-            }
+            },
+        );
+        counter.posts_records += counts.posts_records;
+        counter.posts += counts.posts;
+        counter.rejects += counts.rejects;
+        if next.spans.is_empty() && reader.eof {
+            break;
         }
-        let results: Vec<(Vec<Draft>, Vec<Reject>)> = spans
-            .par_iter()
-            .map(|&(ln, s, e)| parse_line(&buf[s..e], ln, fmt, variant, ctx))
-            .collect();
-        let mut batch = Batch::default();
-        for (mut ds, mut rejs) in results {
-            if !ds.is_empty() {
-                counter.posts_records += 1;
-            }
-            counter.posts += ds.len() as u64;
-            batch.drafts.append(&mut ds);
-            counter.rejects += rejs.len() as u64;
-            batch.rejects.append(&mut rejs);
-        }
-        if !batch.drafts.is_empty() || !batch.rejects.is_empty() {
-            emit(batch);
-        }
+        std::mem::swap(&mut current, &mut next);
+        next.spans.clear();
     }
-    finish(fmt.name(), truncated, lineno + 1, PositionKind::Line)
+    finish(
+        fmt.name(),
+        reader.truncated,
+        reader.lineno + 1,
+        PositionKind::Line,
+    )
+}
+
+/// Parse a batch of lines in parallel and hand the posts and rejects to `emit`.
+fn parse_and_emit(
+    lines: &LineBatch,
+    fmt: &'static dyn LineFormat,
+    variant: usize,
+    ctx: &Ctx,
+    emit: &(dyn Fn(Batch) + Sync),
+) -> Counter {
+    let results: Vec<(Vec<Draft>, Vec<Reject>)> = lines
+        .spans
+        .par_iter()
+        .map(|&(ln, s, e)| parse_line(&lines.buf[s..e], ln, fmt, variant, ctx))
+        .collect();
+    let mut counts = Counter::default();
+    let mut batch = Batch::default();
+    for (mut ds, mut rejs) in results {
+        if !ds.is_empty() {
+            counts.posts_records += 1;
+        }
+        counts.posts += ds.len() as u64;
+        batch.drafts.append(&mut ds);
+        counts.rejects += rejs.len() as u64;
+        batch.rejects.append(&mut rejs);
+    }
+    if !batch.drafts.is_empty() || !batch.rejects.is_empty() {
+        emit(batch);
+    }
+    counts
 }
 
 fn parse_line(
