@@ -79,13 +79,8 @@ mod tests {
     #[test]
     fn hashtags_equal_the_pattern_group() {
         let pieces = ["#", "a", "1", "_", "&", "/", " ", "é", "#x", "ab", "."];
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = |m: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % m as u64) as usize
-        };
+        let mut rng = crate::testing::XorShift(0x2545_f491_4f6c_dd1d);
+        let mut next = |m: usize| rng.below(m);
         for _ in 0..20_000 {
             let t: String = (0..next(10)).map(|_| pieces[next(pieces.len())]).collect();
             let by_group: Vec<String> = hashtag_re()

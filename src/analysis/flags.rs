@@ -503,13 +503,8 @@ mod tests {
             "1",
             "do'",
         ];
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = |m: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % m as u64) as usize
-        };
+        let mut rng = crate::testing::XorShift(0x9e37_79b9_7f4a_7c15);
+        let mut next = |m: usize| rng.below(m);
         for _ in 0..20_000 {
             let t: String = (0..next(12)).map(|_| pieces[next(pieces.len())]).collect();
             assert_eq!(looks_like_question(&t), question_by_chars(&t), "{t:?}");

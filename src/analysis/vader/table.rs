@@ -203,15 +203,21 @@ impl WordTable {
         }
         let mut buf = [0u64; MAX_WORDS];
         let (n, h) = pack(token, &mut buf);
-        let len = token.len() as u16;
+        self.get_packed(&buf[..n], token.len(), h)
+    }
+
+    /// The entry of the key packed as `words` (`len` bytes, hash `h`).
+    #[inline(always)]
+    fn get_packed(&self, words: &[u64], len: usize, h: u64) -> Option<WordInfo> {
+        let len = len as u16;
         self.probe(h, |slot| {
             let r = slot.rest as usize;
             // Word by word (a slice compare of u64s would call memcmp).
             slot.len == len
-                && slot.first == buf[0]
-                && self.rest[r..r + n - 1]
+                && slot.first == words[0]
+                && self.rest[r..r + words.len() - 1]
                     .iter()
-                    .zip(&buf[1..n])
+                    .zip(&words[1..])
                     .all(|(a, b)| a == b)
         })
     }
@@ -238,16 +244,7 @@ impl WordTable {
             *slot = lower8(w & keep);
             h = mix(h, *slot);
         }
-        let len = len as u16;
-        self.probe(h, |slot| {
-            let r = slot.rest as usize;
-            slot.len == len
-                && slot.first == buf[0]
-                && self.rest[r..r + n - 1]
-                    .iter()
-                    .zip(&buf[1..n])
-                    .all(|(a, b)| a == b)
-        })
+        self.get_packed(&buf[..n], len, h)
     }
 
     /// The entry of a key of `len` (1 to 8) bytes packed as `w` (as [`letters`] gives).

@@ -255,13 +255,8 @@ fn packed_word_info_fields_are_independent() {
 #[test]
 fn ascii_tokens_are_python_split_tokens() {
     let alphabet: &[u8] = b"aZ .!?'\t\n\x0b\x0c\r\x1c\x1f\x01\x1b09#@";
-    let mut state = 0x2545_f491_4f6c_dd1du64;
-    let mut next = |m: usize| {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        (state % m as u64) as usize
-    };
+    let mut rng = crate::testing::XorShift(0x2545_f491_4f6c_dd1d);
+    let mut next = |m: usize| rng.below(m);
     let v = vader();
     for _ in 0..20_000 {
         let len = next(40);
