@@ -68,6 +68,15 @@ const STOPWORDS: &[&str] = &[
     "thank", "please", "yours", "into", "because",
 ];
 
+/// `STOPWORDS` membership by hash: a linear scan compared every word of every post with
+/// sixty strings (the run's largest source of `memcmp`).
+fn is_stopword(w: &str) -> bool {
+    static SET: std::sync::OnceLock<rustc_hash::FxHashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    SET.get_or_init(|| STOPWORDS.iter().copied().collect())
+        .contains(w)
+}
+
 thread_local! {
     static SCRATCH: std::cell::RefCell<(String, Vec<String>)> =
         const { std::cell::RefCell::new((String::new(), Vec::new())) };
@@ -104,10 +113,7 @@ fn each_term(post: &Post, folded: &mut String, tags: &mut Vec<String>, mut f: im
         }
         for w in tok.split(|c: char| !(c.is_alphanumeric() || c == '\'')) {
             let w = w.trim_matches('\'');
-            if w.chars().count() >= 4
-                && !w.chars().all(|c| c.is_ascii_digit())
-                && !STOPWORDS.contains(&w)
-            {
+            if w.chars().count() >= 4 && !w.chars().all(|c| c.is_ascii_digit()) && !is_stopword(w) {
                 words.push(w);
             }
         }
@@ -187,6 +193,16 @@ pub fn emerging(days: &[(i64, DayTerms)], cfg: &EmergingConfig) -> Vec<Emerging>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stopword_set_is_the_list() {
+        for w in STOPWORDS {
+            assert!(is_stopword(w), "{w}");
+        }
+        for w in ["abou", "abouts", "About", "thanked", "tram", ""] {
+            assert!(!is_stopword(w), "{w}");
+        }
+    }
 
     #[test]
     fn score_worked_by_hand() {
