@@ -19,6 +19,12 @@ fn url_re() -> &'static Regex {
     })
 }
 
+/// `://` or `www.` somewhere in the text: only then can it hold a URL.
+pub fn has_url_marker(b: &[u8]) -> bool {
+    memchr::memchr_iter(b':', b).any(|i| b[i + 1..].starts_with(b"//"))
+        || memchr::memmem::find(b, b"www.").is_some()
+}
+
 pub fn hashtags(text: &str) -> Vec<String> {
     if !text.contains('#') {
         return Vec::new();

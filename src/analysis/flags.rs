@@ -202,7 +202,7 @@ pub fn looks_like_question(text: &str) -> bool {
     let ascii = text.is_ascii();
     let b = text.as_bytes();
     let needs_cleaning = memchr::memchr(b'"', b).is_some()
-        || has_url_marker(b)
+        || super::entities::has_url_marker(b)
         || (!ascii && text.contains('\u{201C}'));
     let owned;
     let cleaned: &str = if needs_cleaning {
@@ -231,12 +231,6 @@ pub fn looks_like_question(text: &str) -> bool {
                     .as_bytes(),
             )
         })
-}
-
-/// `://` or `www.` somewhere in the text: only then can it hold a URL to strip.
-fn has_url_marker(b: &[u8]) -> bool {
-    memchr::memchr_iter(b':', b).any(|i| b[i + 1..].starts_with(b"//"))
-        || memchr::memmem::find(b, b"www.").is_some()
 }
 
 /// The ASCII form of the sentence rule, in one pass over the bytes: a sentence ends

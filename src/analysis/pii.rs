@@ -98,9 +98,9 @@ impl UrlSpans<'_> {
         let text = self.text;
         let spans = self.spans.get_or_insert_with(|| {
             let b = text.as_bytes();
-            let marker = memchr::memmem::find(b, b"://").is_some()
-                || memchr::memmem::find(b, b"www.").is_some()
-                || memchr::memmem::find(b, b"WWW.").is_some();
+            // The URL pattern ignores case: `WWW.` too.
+            let marker =
+                super::entities::has_url_marker(b) || memchr::memmem::find(b, b"WWW.").is_some();
             if !marker {
                 return Vec::new();
             }

@@ -638,6 +638,14 @@ impl Vader {
         })
     }
 
+    /// Whether the non-empty token `b` (any case) may be a key: false means it is in no
+    /// table (see `maybe`).
+    #[inline]
+    fn maybe_known(&self, b: &[u8]) -> bool {
+        let slot = prefilter_slot(b);
+        self.maybe[slot / 64] & (1 << (slot % 64)) != 0
+    }
+
     /// An ASCII token whose byte classes (`C_*`, or-ed over the raw token) are known.
     /// Stripping punctuation never changes the case flags, and the apostrophe flag is
     /// only a hint that the exact "n't" test is worth running.
@@ -657,8 +665,7 @@ impl Vader {
         let up = classes & C_UPPER != 0;
         let upper = up && classes & C_LOWER == 0;
         let apos = classes & C_APOS != 0;
-        let slot = prefilter_slot(b);
-        if self.maybe[slot / 64] & (1 << (slot % 64)) == 0 {
+        if !self.maybe_known(b) {
             // Not in any table; "n't" words are negations even when unknown.
             return Tok {
                 info: WordInfo::default(),
@@ -678,11 +685,10 @@ impl Vader {
     /// A token of one to eight ASCII letters: no punctuation to strip, no apostrophe.
     #[inline]
     fn letters_token(&self, l: table::Letters, raw: &[u8]) -> Tok {
-        let slot = prefilter_slot(raw);
-        let info = if self.maybe[slot / 64] & (1 << (slot % 64)) == 0 {
-            WordInfo::default()
-        } else {
+        let info = if self.maybe_known(raw) {
             self.words.get_word(l.lower, raw.len()).unwrap_or_default()
+        } else {
+            WordInfo::default()
         };
         Tok {
             info,
