@@ -3,6 +3,13 @@
 //!
 //!   cargo bench --bench analysis
 //!
+//! Two corpora:
+//! - `analysis_4200_tweets`: the VADER paper's tweets (no language tag, so the
+//!   sentiment step also runs the stop-word language vote);
+//! - `analysis_benchmark_corpus`: 20,000 posts of the end-to-end benchmark's generated
+//!   NDJSON corpus, read through the pipeline's own reader, with the config `generate`
+//!   writes. Both sides run the pipeline's steps (`score_sentiment`, then `listen`).
+//!
 //! Runs with the allocator the `socialpulse` binary ships with (mimalloc), so the
 //! per-post allocations cost what they cost in a real run.
 
@@ -67,5 +74,54 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench);
+/// The end-to-end benchmark's corpus (`socialpulse generate --format ndjson`), as the
+/// pipeline reads it.
+fn benchmark_corpus(n: u64) -> (Vec<Post>, Config) {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let spec = socialpulse::corpus::Spec {
+        posts: n,
+        ..Default::default()
+    };
+    let summary =
+        socialpulse::corpus::generate(&spec, dir.path()).unwrap_or_else(|e| panic!("{e}"));
+    let cfg = Config::load(&summary.config).unwrap_or_else(|e| panic!("{e}"));
+    let pseudo = socialpulse::privacy::Pseudonymiser::from_secret(b"bench", false);
+    let read = socialpulse::pipeline::read_posts(&cfg, &pseudo).unwrap_or_else(|e| panic!("{e}"));
+    (read.posts, cfg)
+}
+
+fn bench_corpus(c: &mut Criterion) {
+    let (posts, cfg) = benchmark_corpus(20_000);
+    let analyzer = Analyzer::new(&cfg).unwrap_or_else(|e| panic!("{e}"));
+    let mut g = c.benchmark_group("analysis_benchmark_corpus");
+    g.throughput(Throughput::Elements(posts.len() as u64));
+    g.sample_size(20);
+    g.bench_function("sentiment_only", |b| {
+        b.iter_batched(
+            || posts.clone(),
+            |mut ps| {
+                for p in &mut ps {
+                    analyzer.score_sentiment(black_box(p));
+                }
+                ps
+            },
+            criterion::BatchSize::LargeInput,
+        )
+    });
+    g.bench_function("full_listening", |b| {
+        b.iter_batched(
+            || posts.clone(),
+            |mut ps| {
+                for p in &mut ps {
+                    analyzer.analyse(black_box(p));
+                }
+                ps
+            },
+            criterion::BatchSize::LargeInput,
+        )
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench, bench_corpus);
 criterion_main!(benches);

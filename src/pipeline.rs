@@ -717,8 +717,16 @@ pub struct Collected {
     pub metrics: Accumulators,
 }
 
-/// Read, normalise, deduplicate and analyse in memory with a given pseudonymiser.
-pub fn collect(cfg: &Config, pseudo: &Pseudonymiser) -> Result<Collected, String> {
+/// Deduplicated posts before analysis, with what reading them gave.
+pub struct ReadPosts {
+    pub posts: Vec<Post>,
+    pub rejects: Vec<Reject>,
+    pub inputs: Vec<FileReport>,
+}
+
+/// Read, normalise and deduplicate in memory, without analysis (benchmarks time the
+/// analysis steps on these posts).
+pub fn read_posts(cfg: &Config, pseudo: &Pseudonymiser) -> Result<ReadPosts, String> {
     let files = sources::discover(&cfg.input.paths)?;
     let accounts = Accounts::from_config(cfg);
     let all: Mutex<Vec<Post>> = Mutex::new(Vec::new());
@@ -737,7 +745,21 @@ pub fn collect(cfg: &Config, pseudo: &Pseudonymiser) -> Result<Collected, String
             }
         },
     );
-    let mut posts = dedup(all.into_inner().map_err(|_| "posts lock poisoned")?);
+    let posts = dedup(all.into_inner().map_err(|_| "posts lock poisoned")?);
+    Ok(ReadPosts {
+        posts,
+        rejects,
+        inputs,
+    })
+}
+
+/// Read, normalise, deduplicate and analyse in memory with a given pseudonymiser.
+pub fn collect(cfg: &Config, pseudo: &Pseudonymiser) -> Result<Collected, String> {
+    let ReadPosts {
+        mut posts,
+        rejects,
+        inputs,
+    } = read_posts(cfg, pseudo)?;
     let analyzer = Analyzer::new(cfg)?;
     posts.par_iter_mut().for_each(|p| analyzer.analyse(p));
     let mut escalations: Vec<Post> = posts

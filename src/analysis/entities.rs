@@ -25,10 +25,23 @@ pub fn has_url_marker(b: &[u8]) -> bool {
         || memchr::memmem::find(b, b"www.").is_some()
 }
 
+/// `text` from the character before byte `i` (or from `i` at the start): the slice
+/// a pattern that looks one character behind its anchor needs.
+fn from_char_before(text: &str, i: usize) -> &str {
+    let start = text
+        .get(..i)
+        .and_then(|head| head.char_indices().next_back())
+        .map_or(0, |(k, _)| k);
+    text.get(start..).unwrap_or(text)
+}
+
 pub fn hashtags(text: &str) -> Vec<String> {
-    if !text.contains('#') {
+    let Some(first) = memchr::memchr(b'#', text.as_bytes()) else {
         return Vec::new();
-    }
+    };
+    // The pattern starts one character before a '#': nothing earlier can be part of a
+    // match, and `^` cannot match at the slice's start, whose character is not '#'.
+    let text = from_char_before(text, first);
     // The tag is the pattern's group, which holds no '#': whatever follows the match's
     // last '#'. Plain `find_iter` runs the lazy DFA; capture groups would not.
     hashtag_re()
@@ -39,9 +52,12 @@ pub fn hashtags(text: &str) -> Vec<String> {
 }
 
 pub fn urls(text: &str) -> Vec<String> {
-    if !text.contains("://") {
+    let Some(first) = memchr::memmem::find(text.as_bytes(), b"://") else {
         return Vec::new();
-    }
+    };
+    // A match is `https?` then the first "://" at the earliest, with `\b` looking one
+    // character further back: the search starts there.
+    let text = from_char_before(text, first.saturating_sub(5));
     url_re()
         .find_iter(text)
         .map(|m| {
@@ -69,10 +85,11 @@ fn is_emoji(c: char) -> bool {
 
 /// Emoji characters in order of appearance (each occurrence).
 pub fn emoji(text: &str) -> Vec<String> {
-    if text.is_ascii() {
-        return Vec::new();
-    }
-    text.chars()
+    // Every emoji range lies in U+2300..U+2BFF (UTF-8 lead byte 0xE2) or
+    // U+1F1E6..U+1FAFF (lead byte 0xF0): only characters starting there are decoded.
+    let b = text.as_bytes();
+    memchr::memchr2_iter(0xE2, 0xF0, b)
+        .filter_map(|i| text.get(i..).and_then(|t| t.chars().next()))
         .filter(|c| is_emoji(*c))
         .map(String::from)
         .collect()
@@ -84,7 +101,9 @@ mod tests {
 
     #[test]
     fn hashtags_equal_the_pattern_group() {
-        let pieces = ["#", "a", "1", "_", "&", "/", " ", "é", "#x", "ab", "."];
+        let pieces = [
+            "#", "a", "1", "_", "&", "/", " ", "é", "#x", "ab", ".", "😀", "ü#",
+        ];
         let mut rng = crate::testing::XorShift(0x2545_f491_4f6c_dd1d);
         let mut next = |m: usize| rng.below(m);
         for _ in 0..20_000 {
@@ -95,6 +114,34 @@ mod tests {
                 .map(|m| m.as_str().to_string())
                 .collect();
             assert_eq!(hashtags(&t), by_group, "{t:?}");
+        }
+    }
+
+    #[test]
+    fn urls_and_emoji_equal_whole_text_scans() {
+        let pieces = [
+            "http", "https", "HTTPS", "://", "x", "é", "ééé", "a.b/c", " ", "_", "h", "s", "😀",
+            "☀", "⌚", "🇳", "€", "—", "✅", "🫠", "(", ".", "\n",
+        ];
+        let mut rng = crate::testing::XorShift(0xd1b5_4a32_d192_ed03);
+        let mut next = |m: usize| rng.below(m);
+        for _ in 0..20_000 {
+            let t: String = (0..next(14)).map(|_| pieces[next(pieces.len())]).collect();
+            let whole: Vec<String> = url_re()
+                .find_iter(&t)
+                .map(|m| {
+                    m.as_str()
+                        .trim_end_matches(['.', ',', ')', '!', '?', ';', ':', '"', '\''])
+                        .to_string()
+                })
+                .collect();
+            assert_eq!(urls(&t), whole, "{t:?}");
+            let by_chars: Vec<String> = t
+                .chars()
+                .filter(|c| is_emoji(*c))
+                .map(String::from)
+                .collect();
+            assert_eq!(emoji(&t), by_chars, "{t:?}");
         }
     }
 

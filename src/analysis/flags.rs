@@ -214,48 +214,60 @@ pub fn looks_like_question(text: &str) -> bool {
     if memchr::memchr(b'?', cleaned.as_bytes()).is_some() || (!ascii && cleaned.contains('¿')) {
         return true;
     }
-    if cleaned.is_ascii() {
-        return ascii_opens_with_interrogative(cleaned.as_bytes());
-    }
-    cleaned
-        .split(['.', '!', '\n'])
-        .map(|s| {
-            s.split_whitespace()
-                .find(|w| !w.starts_with('@'))
-                .unwrap_or("")
-        })
-        .any(|first| {
-            interrogative(
-                first
-                    .trim_matches(|c: char| !c.is_alphanumeric())
-                    .as_bytes(),
-            )
-        })
+    opens_with_interrogative(cleaned)
 }
 
-/// The ASCII form of the sentence rule, in one pass over the bytes: a sentence ends
-/// at `.`, `!` or a newline; its first word not starting with `@` (words end at
-/// white space, as `char::is_whitespace` has it for ASCII) is checked.
-fn ascii_opens_with_interrogative(b: &[u8]) -> bool {
-    let space = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r');
-    let end = |c: u8| matches!(c, b'.' | b'!' | b'\n');
+/// The sentence rule in one pass over the bytes: a sentence ends at `.`, `!` or a
+/// newline; its first word not starting with `@` (words end at white space, as
+/// `char::is_whitespace` has it) is trimmed of non-alphanumeric characters and checked.
+/// Only a byte of 0x80 or above starts a character that needs decoding (to know whether
+/// it is white space, and its width); the rest is ASCII.
+fn opens_with_interrogative(text: &str) -> bool {
+    let b = text.as_bytes();
     let n = b.len();
+    let end = |c: u8| matches!(c, b'.' | b'!' | b'\n');
+    // Whether the character at `i` (a character boundary) is white space, and its width.
+    let at = |i: usize| -> (bool, usize) {
+        let c = b[i];
+        if c < 0x80 {
+            return (matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'), 1);
+        }
+        match text.get(i..).and_then(|s| s.chars().next()) {
+            Some(ch) => (ch.is_whitespace(), ch.len_utf8()),
+            None => (false, 1),
+        }
+    };
     let mut i = 0;
     while i < n {
         // The sentence's words until one does not start with '@'.
         loop {
-            while i < n && space(b[i]) && !end(b[i]) {
-                i += 1;
+            while i < n && !end(b[i]) {
+                let (space, w) = at(i);
+                if !space {
+                    break;
+                }
+                i += w;
             }
             if i >= n || end(b[i]) {
                 break;
             }
             let start = i;
-            while i < n && !space(b[i]) && !end(b[i]) {
-                i += 1;
+            while i < n && !end(b[i]) {
+                let (space, w) = at(i);
+                if space {
+                    break;
+                }
+                i += w;
             }
             if b[start] != b'@' {
-                if is_interrogative(&b[start..i]) {
+                let word = &b[start..i];
+                let hit = if word.is_ascii() {
+                    is_interrogative(word)
+                } else {
+                    let w = text.get(start..i).unwrap_or("");
+                    interrogative(w.trim_matches(|c: char| !c.is_alphanumeric()).as_bytes())
+                };
+                if hit {
                     return true;
                 }
                 break;
@@ -496,6 +508,18 @@ mod tests {
             "will.",
             "1",
             "do'",
+            "é",
+            "cómo",
+            "Howé",
+            "¿",
+            "“",
+            "”",
+            "😀",
+            "\u{a0}",
+            "\u{3000}",
+            "\u{2028}",
+            "\u{85}",
+            "«who»",
         ];
         let mut rng = crate::testing::XorShift(0x9e37_79b9_7f4a_7c15);
         let mut next = |m: usize| rng.below(m);

@@ -71,6 +71,9 @@ pub fn fold_into(text: &str, out: &mut String) {
             '\u{2013}' | '\u{2014}' => out.push('-'),
             // Combining accents (decomposed input) disappear.
             '\u{0300}'..='\u{036F}' => {}
+            // Nothing above the Adlam block has a lower case (emoji, symbols, CJK
+            // extensions): skip the case tables for them.
+            other if other > '\u{1E95F}' => out.push(other),
             other => out.extend(other.to_lowercase()),
         }
     }
@@ -88,6 +91,13 @@ pub fn fold(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::fold;
+
+    #[test]
+    fn nothing_above_adlam_has_a_lower_case() {
+        for c in ('\u{1E960}'..=char::MAX).filter(|c| !c.is_whitespace()) {
+            assert_eq!(c.to_lowercase().collect::<String>(), c.to_string(), "{c:?}");
+        }
+    }
 
     #[test]
     fn folding() {

@@ -1,8 +1,17 @@
-//! One Aho-Corasick pass over the folded text finds every taxonomy term, escalation
-//! phrase, complaint word and information-request phrase at once; whole-word and
-//! negation checks are applied to each hit.
+//! One pass over the folded text finds every taxonomy term, escalation phrase,
+//! complaint word and information-request phrase at once; whole-word and negation
+//! checks are applied to each hit.
+//!
+//! A phrase that starts with a word character can only match where a text word equals
+//! its first word (the match must start at a word boundary, and the phrase's first word
+//! ends where the phrase has a non-word character or ends, with its own boundary
+//! check). So such phrases are indexed by their first word in a packed word table, and
+//! each text word costs one table probe; the rest of the phrase is compared only when
+//! the first word is known. Phrases that start with another character (`#tag`, `@`,
+//! `£5`) go through Aho-Corasick, which is built only when there are any.
 
 use super::fold::fold;
+use super::vader::table::{WordTable, MAX_KEY};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 /// What a pattern stands for (one pattern may stand for several things).
@@ -21,7 +30,16 @@ pub struct Pattern {
 }
 
 pub struct Matcher {
-    ac: Option<AhoCorasick>,
+    /// First word of each word-initial phrase → index in `groups`.
+    first_words: WordTable<u32>,
+    /// Phrases (indices into `patterns`) sharing a first word.
+    groups: Vec<Vec<usize>>,
+    /// A 4,096-bit set of [`sketch`]es of the first words: most text words are in no
+    /// phrase, and this small set (in L1) turns them away before the table probe.
+    sketches: [u64; 64],
+    /// Phrases that do not start with a word character, or whose first word is too
+    /// long for the word table, and their indices into `patterns`.
+    ac: Option<(AhoCorasick, Vec<usize>)>,
     patterns: Vec<Pattern>,
     texts: Vec<String>,
 }
@@ -32,6 +50,36 @@ const NEGATIONS: &[&str] = &[
     "arent", "aren't", "didnt", "didn't", "doesnt", "doesn't", "without", "nothing", "cannot",
     "can't", "cant", "hardly", "nor", "neither",
 ];
+
+/// Bytes that make up words for the whole-word rule: ASCII letters and digits, and
+/// every byte of a non-ASCII character.
+const WORD: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || c >= 0x80;
+        b += 1;
+    }
+    t
+};
+
+#[inline(always)]
+fn is_word(b: u8) -> bool {
+    WORD[b as usize]
+}
+
+/// 12 bits from a word's first byte, last byte and length.
+#[inline(always)]
+fn sketch(w: &[u8]) -> usize {
+    let (Some(&a), Some(&z)) = (w.first(), w.last()) else {
+        return 0;
+    };
+    (usize::from(a) * 61 + usize::from(z) * 7 + w.len()) & 4095
+}
+
+/// Bytes of padding [`Matcher::hits_padded`] needs after the text.
+pub const PADDING: usize = 8;
 
 impl Matcher {
     /// `entries`: (phrase, target, negatable).
@@ -55,19 +103,51 @@ impl Matcher {
                 patterns[id].targets.push((*target, *negatable));
             }
         }
-        let ac = if texts.is_empty() {
+        let mut firsts: Vec<&str> = Vec::new();
+        let mut groups: Vec<Vec<usize>> = Vec::new();
+        let mut others: Vec<usize> = Vec::new();
+        for (id, t) in texts.iter().enumerate() {
+            let b = t.as_bytes();
+            let n = b.iter().position(|&c| !is_word(c)).unwrap_or(b.len());
+            if n == 0 || n > MAX_KEY {
+                others.push(id);
+                continue;
+            }
+            let first = &t[..n];
+            match firsts.iter().position(|f| *f == first) {
+                Some(g) => groups[g].push(id),
+                None => {
+                    firsts.push(first);
+                    groups.push(vec![id]);
+                }
+            }
+        }
+        let keys: Vec<(&str, u32)> = firsts
+            .iter()
+            .enumerate()
+            .map(|(g, f)| (*f, g as u32))
+            .collect();
+        let first_words = WordTable::new(&keys);
+        let mut sketches = [0u64; 64];
+        for f in &firsts {
+            let k = sketch(f.as_bytes());
+            sketches[k / 64] |= 1 << (k % 64);
+        }
+        let ac = if others.is_empty() {
             None
         } else {
-            Some(
-                AhoCorasick::builder()
-                    .match_kind(MatchKind::Standard)
-                    .kind(Some(AhoCorasickKind::DFA))
-                    .prefilter(false)
-                    .build(&texts)
-                    .map_err(|e| format!("building the term matcher: {e}"))?,
-            )
+            let ac = AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .kind(Some(AhoCorasickKind::DFA))
+                .prefilter(false)
+                .build(others.iter().map(|&id| &texts[id]))
+                .map_err(|e| format!("building the term matcher: {e}"))?;
+            Some((ac, others))
         };
         Ok(Matcher {
+            first_words,
+            groups,
+            sketches,
             ac,
             patterns,
             texts,
@@ -75,36 +155,91 @@ impl Matcher {
     }
 
     /// Every target hit in the folded text (whole words only; negated hits dropped
-    /// for negatable targets), with duplicates removed, in first-hit order.
+    /// for negatable targets), with duplicates removed.
     pub fn hits(&self, folded: &str) -> Vec<Target> {
+        let mut padded = String::with_capacity(folded.len() + PADDING);
+        padded.push_str(folded);
+        padded.extend(std::iter::repeat_n(' ', PADDING));
+        self.hits_padded(&padded, folded.len())
+    }
+
+    /// [`hits`](Self::hits) of `padded[..len]`; `padded` has [`PADDING`] more bytes
+    /// after it (any bytes), so words are read with full eight-byte loads.
+    pub fn hits_padded(&self, padded: &str, len: usize) -> Vec<Target> {
         let mut out: Vec<Target> = Vec::new();
-        let Some(ac) = &self.ac else {
+        let Some(text) = padded.get(..len) else {
             return out;
         };
-        let bytes = folded.as_bytes();
-        for m in ac.find_overlapping_iter(folded) {
-            let pat = &self.texts[m.pattern().as_usize()];
-            let (s, e) = (m.start(), m.end());
-            let word = |b: u8| b.is_ascii_alphanumeric() || b >= 0x80;
-            let first = pat.as_bytes()[0];
-            let last = pat.as_bytes()[pat.len() - 1];
-            if word(first) && s > 0 && word(bytes[s - 1]) {
+        let all = padded.as_bytes();
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < len {
+            if !is_word(bytes[i]) {
+                i += 1;
                 continue;
             }
-            if word(last) && e < bytes.len() && word(bytes[e]) {
+            let s = i;
+            while i < len && is_word(bytes[i]) {
+                i += 1;
+            }
+            let k = sketch(&bytes[s..i]);
+            if self.sketches[k / 64] & (1 << (k % 64)) == 0 {
                 continue;
             }
-            let negated = preceded_by_negation(&folded[..s]);
-            for &(t, negatable) in &self.patterns[m.pattern().as_usize()].targets {
-                if negatable && negated {
+            let Some(g) = self.first_words.get_at(all, s, i) else {
+                continue;
+            };
+            let mut negated = None;
+            for &id in &self.groups[g as usize] {
+                let pat = self.texts[id].as_bytes();
+                let e = s + pat.len();
+                // The first word is known equal; only a phrase's rest is compared.
+                if e > len || (e > i && bytes[i..e] != pat[i - s..]) {
                     continue;
                 }
-                if !out.contains(&t) {
-                    out.push(t);
+                if is_word(pat[pat.len() - 1]) && e < len && is_word(bytes[e]) {
+                    continue;
                 }
+                self.record(id, text, s, &mut negated, &mut out);
+            }
+        }
+        if let Some((ac, ids)) = &self.ac {
+            for m in ac.find_overlapping_iter(text) {
+                let id = ids[m.pattern().as_usize()];
+                let pat = self.texts[id].as_bytes();
+                let (s, e) = (m.start(), m.end());
+                if is_word(pat[0]) && s > 0 && is_word(bytes[s - 1]) {
+                    continue;
+                }
+                if is_word(pat[pat.len() - 1]) && e < len && is_word(bytes[e]) {
+                    continue;
+                }
+                self.record(id, text, s, &mut None, &mut out);
             }
         }
         out
+    }
+
+    /// Adds the targets of pattern `id` matched at `s`; the negation check runs at most
+    /// once per position, and only for negatable targets.
+    fn record(
+        &self,
+        id: usize,
+        text: &str,
+        s: usize,
+        negated: &mut Option<bool>,
+        out: &mut Vec<Target>,
+    ) {
+        for &(t, negatable) in &self.patterns[id].targets {
+            if negatable
+                && *negated.get_or_insert_with(|| preceded_by_negation(text.get(..s).unwrap_or("")))
+            {
+                continue;
+            }
+            if !out.contains(&t) {
+                out.push(t);
+            }
+        }
     }
 }
 
@@ -135,5 +270,133 @@ mod tests {
         assert_eq!(m.hits("chocolate and sued"), vec![]);
         assert_eq!(m.hits("i will sue you"), vec![Target::Escalation(0)]);
         assert_eq!(m.hits("i'm not going to sue"), vec![]);
+    }
+
+    /// The rule spelled out, independent of the word index: every occurrence of every
+    /// phrase at every byte offset, whole-word at each end that is a word character,
+    /// dropped when negatable and preceded by a negation.
+    fn brute(entries: &[(String, Target, bool)], folded: &str) -> Vec<Target> {
+        let b = folded.as_bytes();
+        let mut out = Vec::new();
+        for (phrase, t, negatable) in entries {
+            let p = fold(phrase);
+            if p.is_empty() {
+                continue;
+            }
+            let pb = p.as_bytes();
+            for s in 0..b.len() {
+                let e = s + pb.len();
+                if e > b.len() || &b[s..e] != pb {
+                    continue;
+                }
+                if is_word(pb[0]) && s > 0 && is_word(b[s - 1]) {
+                    continue;
+                }
+                if is_word(pb[pb.len() - 1]) && e < b.len() && is_word(b[e]) {
+                    continue;
+                }
+                if *negatable && preceded_by_negation(&folded[..s]) {
+                    continue;
+                }
+                if !out.contains(t) {
+                    out.push(*t);
+                }
+            }
+        }
+        out.sort_by_key(|t| format!("{t:?}"));
+        out
+    }
+
+    #[test]
+    fn word_index_equals_the_rule_on_generated_texts() {
+        let phrases = [
+            "late",
+            "running late",
+            "late again",
+            "bus",
+            "bus stop",
+            "bus-stop",
+            "don't",
+            "wi-fi",
+            "#fares",
+            "@help",
+            "£5",
+            "c++",
+            "e.g.",
+            "café",
+            "über app",
+            "a",
+            "supercalifragilisticexpialidocious!!",
+            "7",
+        ];
+        let entries: Vec<(String, Target, bool)> = phrases
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.to_string(), Target::Topic(i), i % 3 == 0))
+            .chain([("late".to_string(), Target::Complaint, true)])
+            .collect();
+        let m = Matcher::new(&entries).unwrap_or_else(|e| panic!("{e}"));
+        let pieces = [
+            "late",
+            "running",
+            "again",
+            "bus",
+            "stop",
+            "don",
+            "t",
+            "wi",
+            "fi",
+            "fares",
+            "help",
+            "£5",
+            "5",
+            "c",
+            "e",
+            "g",
+            "cafe",
+            "café",
+            "über",
+            "app",
+            "a",
+            "7",
+            "77",
+            "not",
+            "never",
+            "lately",
+            "chocolate",
+            "supercalifragilisticexpialidocious",
+            "c++",
+            "e.g.",
+        ];
+        let seps = [
+            " ", " ", " ", "-", "'", ".", "#", "@", "+", "!!", "", ", ", "é",
+        ];
+        let mut rng = crate::testing::XorShift(0x9e37_79b9_7f4a_7c15);
+        let mut seen: Vec<Target> = Vec::new();
+        for _ in 0..20_000 {
+            let n = 1 + rng.below(9);
+            let mut t = String::new();
+            for k in 0..n {
+                if k > 0 || rng.below(4) == 0 {
+                    t.push_str(seps[rng.below(seps.len())]);
+                }
+                t.push_str(pieces[rng.below(pieces.len())]);
+            }
+            if rng.below(4) == 0 {
+                t.push_str(seps[rng.below(seps.len())]);
+            }
+            let folded = fold(&t);
+            let mut got = m.hits(&folded);
+            got.sort_by_key(|t| format!("{t:?}"));
+            let want = brute(&entries, &folded);
+            assert_eq!(got, want, "{folded:?}");
+            for t in want {
+                if !seen.contains(&t) {
+                    seen.push(t);
+                }
+            }
+        }
+        // Every phrase, including those left to Aho-Corasick, was hit somewhere.
+        assert_eq!(seen.len(), phrases.len() + 1, "{seen:?}");
     }
 }

@@ -174,7 +174,9 @@ impl Analyzer {
         let hits = FOLDED.with(|f| {
             let mut f = f.borrow_mut();
             fold::fold_into(text, &mut f);
-            self.matcher.hits(&f)
+            let len = f.len();
+            f.extend(std::iter::repeat_n(' ', matcher::PADDING));
+            self.matcher.hits_padded(&f, len)
         });
         for (i, (name, _)) in self.topics.iter().enumerate() {
             if hits.contains(&Target::Topic(i)) && !hits.contains(&Target::TopicExclude(i)) {

@@ -149,6 +149,24 @@ fn maybe_address(b: &[u8]) -> bool {
     false
 }
 
+/// The most digits in one run of digits, spaces, dots and hyphens. The core of the
+/// phone pattern (`\d{2,4}[ .-]?\d{3,4}[ .-]?\d{3,4}`, eight digits or more) and the
+/// card pattern (thirteen digits or more, single spaces or hyphens between) are such
+/// runs, so a text whose longest run is shorter holds neither; digits spread over a
+/// text (a URL's, a time, a route number) do not count together.
+fn longest_number_run(b: &[u8]) -> usize {
+    let (mut best, mut run) = (0, 0);
+    for &c in b {
+        if c.is_ascii_digit() {
+            run += 1;
+        } else if !matches!(c, b' ' | b'.' | b'-') {
+            best = best.max(run);
+            run = 0;
+        }
+    }
+    best.max(run)
+}
+
 /// Spans (start, end, kind) of personal data, sorted and non-overlapping.
 pub fn find(text: &str) -> Vec<(usize, usize, Pii)> {
     let digit_count = text.bytes().filter(u8::is_ascii_digit).count();
@@ -157,9 +175,15 @@ pub fn find(text: &str) -> Vec<(usize, usize, Pii)> {
         return Vec::new();
     }
     let p = patterns();
-    // Phone numbers need at least eight digits, cards thirteen; e-mail needs an '@'.
-    let long_numbers = digit_count >= 8;
-    let card_numbers = digit_count >= 13;
+    // Phone numbers need at least eight digits, cards thirteen, in one run of digits
+    // and separators; e-mail needs an '@'.
+    let run = if digit_count >= 8 {
+        longest_number_run(text.as_bytes())
+    } else {
+        0
+    };
+    let long_numbers = run >= 8;
+    let card_numbers = run >= 13;
     let mut urls = UrlSpans { text, spans: None };
     let mut in_url = |s: usize, e: usize| urls.overlap(s, e);
     let mut spans: Vec<(usize, usize, Pii)> = Vec::new();
@@ -250,6 +274,36 @@ pub fn redact(text: &str, spans: &[(usize, usize, Pii)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every phone or card match lies in a run of digits and separators with at least
+    /// eight (thirteen) digits, so the run prefilter never hides one.
+    #[test]
+    fn number_run_prefilter_never_hides_a_match() {
+        let pieces = [
+            "1", "23", "456", "7890", " ", "-", ".", "(", ")", "+", "x", "/", "  ",
+        ];
+        let mut rng = crate::testing::XorShift(0x2545_f491_4f6c_dd1d);
+        let mut next = |m: usize| rng.below(m);
+        let p = patterns();
+        let (mut phones, mut cards) = (0, 0);
+        for _ in 0..20_000 {
+            let t: String = (0..next(16)).map(|_| pieces[next(pieces.len())]).collect();
+            let run = longest_number_run(t.as_bytes());
+            for m in p.phone.find_iter(&t) {
+                let n = m.as_str().bytes().filter(u8::is_ascii_digit).count();
+                if n >= 8 {
+                    phones += 1;
+                    assert!(run >= 8, "{t:?}");
+                }
+            }
+            for m in p.card.find_iter(&t) {
+                cards += 1;
+                assert!(run >= 13, "{t:?}");
+                assert!(longest_number_run(m.as_str().as_bytes()) >= 13, "{t:?}");
+            }
+        }
+        assert!(phones > 100 && cards > 100, "{phones} {cards}");
+    }
 
     fn kinds(t: &str) -> Vec<&'static str> {
         find(t).into_iter().map(|(_, _, k)| k.as_str()).collect()

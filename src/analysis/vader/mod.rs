@@ -349,7 +349,7 @@ struct Tok {
 }
 
 pub struct Vader {
-    words: table::WordTable,
+    words: table::WordTable<WordInfo>,
     /// One bit per (first, middle, last byte, length) signature of every key: three
     /// quarters of tweet tokens are not in the table, and this rejects most of them
     /// without hashing or lower-casing the token.
@@ -1063,7 +1063,7 @@ fn score_valence(
     }
 }
 
-mod table;
+pub(crate) mod table;
 
 #[cfg(test)]
 mod tests;

@@ -4,26 +4,26 @@
 //! bytes at a time without copying it. The reference looks words up by `word.lower()`,
 //! so keys with ASCII upper case can never match and are left out.
 
-use super::WordInfo;
-
 /// Longest key kept in the packed table (the lexicons' longest is 19 bytes).
-const MAX_KEY: usize = 32;
+pub(crate) const MAX_KEY: usize = 32;
 const MAX_WORDS: usize = MAX_KEY / 8;
 
-pub(super) struct WordTable {
+/// Generic over the entry type so the topic matcher can index its phrases' first
+/// words with the same packed lookups (VADER's entries are [`WordInfo`]).
+pub(crate) struct WordTable<I: Copy + Default> {
     /// Open addressing with linear probing; the key and its info sit in the slot, so a
     /// lookup of a key of up to eight bytes touches one 16-byte slot per probe.
-    slots: Vec<Slot>,
+    slots: Vec<Slot<I>>,
     shift: u32,
     /// Second and later packed words of keys longer than eight bytes.
     rest: Vec<u64>,
 }
 
 #[derive(Clone, Copy, Default)]
-struct Slot {
+struct Slot<I> {
     /// The key's first packed word: the whole key when it has at most eight bytes.
     first: u64,
-    info: WordInfo,
+    info: I,
     /// Key length in bytes; 0 marks an empty slot.
     len: u16,
     /// Index in `rest` of the key's second word (keys longer than eight bytes).
@@ -156,9 +156,9 @@ fn pack(b: &[u8], out: &mut [u64; MAX_WORDS]) -> (usize, u64) {
     (n, h)
 }
 
-impl WordTable {
-    pub(super) fn new(keys: &[(&str, WordInfo)]) -> WordTable {
-        let usable: Vec<&(&str, WordInfo)> = keys
+impl<I: Copy + Default> WordTable<I> {
+    pub(crate) fn new(keys: &[(&str, I)]) -> WordTable<I> {
+        let usable: Vec<&(&str, I)> = keys
             .iter()
             .filter(|(k, _)| {
                 !k.is_empty() && k.len() <= MAX_KEY && !k.bytes().any(|b| b.is_ascii_uppercase())
@@ -197,7 +197,7 @@ impl WordTable {
 
     /// The entry of `token.lower()` for an ASCII token, or of an already lower-cased one.
     #[inline]
-    pub(super) fn get(&self, token: &[u8]) -> Option<WordInfo> {
+    pub(crate) fn get(&self, token: &[u8]) -> Option<I> {
         if token.is_empty() || token.len() > MAX_KEY {
             return None;
         }
@@ -208,7 +208,7 @@ impl WordTable {
 
     /// The entry of the key packed as `words` (`len` bytes, hash `h`).
     #[inline(always)]
-    fn get_packed(&self, words: &[u64], len: usize, h: u64) -> Option<WordInfo> {
+    fn get_packed(&self, words: &[u64], len: usize, h: u64) -> Option<I> {
         let len = len as u16;
         self.probe(h, |slot| {
             let r = slot.rest as usize;
@@ -225,7 +225,7 @@ impl WordTable {
     /// [`get`](Self::get) of `padded[start..end]`, where `padded` has at least eight
     /// bytes from every position before `end`: full eight-byte loads, masked.
     #[inline]
-    pub(super) fn get_at(&self, padded: &[u8], start: usize, end: usize) -> Option<WordInfo> {
+    pub(crate) fn get_at(&self, padded: &[u8], start: usize, end: usize) -> Option<I> {
         let len = end.checked_sub(start)?;
         if len == 0 || len > MAX_KEY {
             return None;
@@ -249,7 +249,7 @@ impl WordTable {
 
     /// The entry of a key of `len` (1 to 8) bytes packed as `w` (as [`letters`] gives).
     #[inline]
-    pub(super) fn get_word(&self, w: u64, len: usize) -> Option<WordInfo> {
+    pub(super) fn get_word(&self, w: u64, len: usize) -> Option<I> {
         // The hash `pack` gives a one-word key.
         let h = mix(len as u64, w);
         let len = len as u16;
@@ -258,7 +258,7 @@ impl WordTable {
 
     /// Linear probing from the slot of hash `h` to the slot `is_key` accepts.
     #[inline(always)]
-    fn probe(&self, h: u64, is_key: impl Fn(&Slot) -> bool) -> Option<WordInfo> {
+    fn probe(&self, h: u64, is_key: impl Fn(&Slot<I>) -> bool) -> Option<I> {
         let mask = self.slots.len() - 1;
         let mut s = (h >> self.shift) as usize;
         loop {
@@ -273,13 +273,14 @@ impl WordTable {
         }
     }
 
-    pub(super) fn infos(&self) -> impl Iterator<Item = &WordInfo> {
+    pub(super) fn infos(&self) -> impl Iterator<Item = &I> {
         self.slots.iter().filter(|s| s.len != 0).map(|s| &s.info)
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::WordInfo;
     use super::*;
 
     fn info(v: f64) -> WordInfo {
