@@ -120,8 +120,58 @@ fn bench_corpus(c: &mut Criterion) {
             criterion::BatchSize::LargeInput,
         )
     });
+    // The listening step alone, on posts already scored (as the pipeline runs it).
+    let mut scored = posts.clone();
+    scored.iter_mut().for_each(|p| analyzer.score_sentiment(p));
+    g.bench_function("listening_only", |b| {
+        b.iter_batched(
+            || scored.clone(),
+            |mut ps| {
+                for p in &mut ps {
+                    analyzer.listen(black_box(p));
+                }
+                ps
+            },
+            criterion::BatchSize::LargeInput,
+        )
+    });
     g.finish();
 }
 
-criterion_group!(benches, bench, bench_corpus);
+/// Each listening step alone over the benchmark corpus (where `listen`'s time goes).
+fn bench_steps(c: &mut Criterion) {
+    use socialpulse::analysis::{entities, flags, fold, pii};
+    let (posts, _) = benchmark_corpus(20_000);
+    let texts: Vec<&str> = posts.iter().map(|p| p.text.as_str()).collect();
+    let mut g = c.benchmark_group("listening_steps");
+    g.throughput(Throughput::Elements(texts.len() as u64));
+    g.sample_size(20);
+    let mut folded = String::new();
+    g.bench_function("fold", |b| {
+        b.iter(|| {
+            texts
+                .iter()
+                .map(|t| {
+                    fold::fold_into(black_box(t), &mut folded);
+                    folded.len()
+                })
+                .sum::<usize>()
+        })
+    });
+    let each = |g: &mut criterion::BenchmarkGroup<'_, _>, name: &str, f: &dyn Fn(&str) -> usize| {
+        g.bench_function(name, |b| {
+            b.iter(|| texts.iter().map(|t| f(black_box(t))).sum::<usize>())
+        });
+    };
+    each(&mut g, "question", &|t| {
+        usize::from(flags::looks_like_question(t))
+    });
+    each(&mut g, "personal_data", &|t| pii::find(t).len());
+    each(&mut g, "hashtags", &|t| entities::hashtags(t).len());
+    each(&mut g, "urls", &|t| entities::urls(t).len());
+    each(&mut g, "emoji", &|t| entities::emoji(t).len());
+    g.finish();
+}
+
+criterion_group!(benches, bench, bench_corpus, bench_steps);
 criterion_main!(benches);

@@ -19,10 +19,26 @@ fn url_re() -> &'static Regex {
     })
 }
 
+/// A substring searcher built once (`memmem::find` builds one per call).
+pub struct Needle(OnceLock<memchr::memmem::Finder<'static>>, &'static str);
+
+impl Needle {
+    pub const fn new(needle: &'static str) -> Needle {
+        Needle(OnceLock::new(), needle)
+    }
+    pub fn find(&self, haystack: &[u8]) -> Option<usize> {
+        self.0
+            .get_or_init(|| memchr::memmem::Finder::new(self.1))
+            .find(haystack)
+    }
+}
+
+static WWW: Needle = Needle::new("www.");
+static SCHEME: Needle = Needle::new("://");
+
 /// `://` or `www.` somewhere in the text: only then can it hold a URL.
 pub fn has_url_marker(b: &[u8]) -> bool {
-    memchr::memchr_iter(b':', b).any(|i| b[i + 1..].starts_with(b"//"))
-        || memchr::memmem::find(b, b"www.").is_some()
+    memchr::memchr_iter(b':', b).any(|i| b[i + 1..].starts_with(b"//")) || WWW.find(b).is_some()
 }
 
 /// `text` from the character before byte `i` (or from `i` at the start): the slice
@@ -39,6 +55,9 @@ pub fn hashtags(text: &str) -> Vec<String> {
     let Some(first) = memchr::memchr(b'#', text.as_bytes()) else {
         return Vec::new();
     };
+    if text.is_ascii() {
+        return ascii_hashtags(text.as_bytes(), first);
+    }
     // The pattern starts one character before a '#': nothing earlier can be part of a
     // match, and `^` cannot match at the slice's start, whose character is not '#'.
     let text = from_char_before(text, first);
@@ -51,21 +70,85 @@ pub fn hashtags(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The hashtag pattern on ASCII text, where `\w` is `[A-Za-z0-9_]`: a '#' at the start
+/// or after a byte that is not a word byte, '&' or '/', followed by a run of word bytes
+/// with at least one letter. (A match ends with a word byte, so the byte before a later
+/// '#' is never inside the previous match unless it is a word byte, which fails anyway.)
+fn ascii_hashtags(b: &[u8], first: usize) -> Vec<String> {
+    let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let mut out = Vec::new();
+    let mut at = first;
+    loop {
+        let opens = at == 0 || {
+            let p = b[at - 1];
+            !word(p) && p != b'&' && p != b'/'
+        };
+        let run = b[at + 1..].iter().take_while(|&&c| word(c)).count();
+        let tag = &b[at + 1..at + 1 + run];
+        if opens && tag.iter().any(u8::is_ascii_alphabetic) {
+            out.push(String::from_utf8_lossy(tag).into_owned());
+        }
+        match memchr::memchr(b'#', &b[at + 1..]) {
+            Some(k) => at += 1 + k,
+            None => return out,
+        }
+    }
+}
+
 pub fn urls(text: &str) -> Vec<String> {
-    let Some(first) = memchr::memmem::find(text.as_bytes(), b"://") else {
+    let Some(first) = SCHEME.find(text.as_bytes()) else {
         return Vec::new();
     };
+    let trim = |u: &str| {
+        u.trim_end_matches(['.', ',', ')', '!', '?', ';', ':', '"', '\''])
+            .to_string()
+    };
+    if text.is_ascii() {
+        return ascii_urls(text.as_bytes(), first)
+            .into_iter()
+            .filter_map(|(s, e)| text.get(s..e))
+            .map(trim)
+            .collect();
+    }
     // A match is `https?` then the first "://" at the earliest, with `\b` looking one
     // character further back: the search starts there.
     let text = from_char_before(text, first.saturating_sub(5));
-    url_re()
-        .find_iter(text)
-        .map(|m| {
-            m.as_str()
-                .trim_end_matches(['.', ',', ')', '!', '?', ';', ':', '"', '\''])
-                .to_string()
-        })
-        .collect()
+    url_re().find_iter(text).map(|m| trim(m.as_str())).collect()
+}
+
+/// The URL pattern on ASCII text: `http` or `https` (any case) at a word boundary
+/// right before a "://", then everything up to white space, '<' or '>'. Later "://"
+/// inside a match are part of it.
+fn ascii_urls(b: &[u8], first: usize) -> Vec<(usize, usize)> {
+    let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let stop = |c: u8| c.is_ascii_whitespace() || c == 0x0b || c == b'<' || c == b'>';
+    let mut out = Vec::new();
+    let mut last_end = 0;
+    let mut f = first;
+    loop {
+        let starts_at = |n: usize| {
+            let s = f.checked_sub(n)?;
+            let scheme = &b[s..f];
+            let ok = scheme[..4].eq_ignore_ascii_case(b"http")
+                && (n == 4 || scheme[4].eq_ignore_ascii_case(&b's'))
+                && s >= last_end
+                && (s == 0 || !word(b[s - 1]));
+            ok.then_some(s)
+        };
+        if let Some(s) = starts_at(5).or_else(|| starts_at(4)) {
+            let rest = &b[f + 3..];
+            let e = f + 3 + rest.iter().position(|&c| stop(c)).unwrap_or(rest.len());
+            // `[^\s<>]+` needs at least one byte after "://".
+            if e > f + 3 {
+                out.push((s, e));
+                last_end = e;
+            }
+        }
+        match SCHEME.find(&b[(f + 1).max(last_end)..]) {
+            Some(k) => f = (f + 1).max(last_end) + k,
+            None => return out,
+        }
+    }
 }
 
 /// Lower-case host without `www.`: `https://www.Northline.example/a` → `northline.example`.
@@ -106,8 +189,11 @@ mod tests {
         ];
         let mut rng = crate::testing::XorShift(0x2545_f491_4f6c_dd1d);
         let mut next = |m: usize| rng.below(m);
-        for _ in 0..20_000 {
-            let t: String = (0..next(10)).map(|_| pieces[next(pieces.len())]).collect();
+        let ascii: Vec<&str> = pieces.iter().copied().filter(|p| p.is_ascii()).collect();
+        for k in 0..20_000 {
+            // Half the texts ASCII only: they take the hand-written path.
+            let from = if k % 2 == 0 { &ascii[..] } else { &pieces[..] };
+            let t: String = (0..next(10)).map(|_| from[next(from.len())]).collect();
             let by_group: Vec<String> = hashtag_re()
                 .captures_iter(&t)
                 .filter_map(|c| c.get(1))
@@ -125,8 +211,10 @@ mod tests {
         ];
         let mut rng = crate::testing::XorShift(0xd1b5_4a32_d192_ed03);
         let mut next = |m: usize| rng.below(m);
-        for _ in 0..20_000 {
-            let t: String = (0..next(14)).map(|_| pieces[next(pieces.len())]).collect();
+        let ascii: Vec<&str> = pieces.iter().copied().filter(|p| p.is_ascii()).collect();
+        for k in 0..20_000 {
+            let from = if k % 2 == 0 { &ascii[..] } else { &pieces[..] };
+            let t: String = (0..next(14)).map(|_| from[next(from.len())]).collect();
             let whole: Vec<String> = url_re()
                 .find_iter(&t)
                 .map(|m| {

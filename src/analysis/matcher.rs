@@ -42,6 +42,74 @@ pub struct Matcher {
     ac: Option<(AhoCorasick, Vec<usize>)>,
     patterns: Vec<Pattern>,
     texts: Vec<String>,
+    /// `texts` as bytes followed by [`PADDING`] zero bytes, for [`eq_padded`].
+    padded: Vec<Vec<u8>>,
+}
+
+thread_local! {
+    static WORD_BITS: std::cell::RefCell<Vec<u64>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The (start, end) of every run of word bytes in `b`. A bitmap of word bytes is
+/// built first in one branch-free pass, and runs are read from it with bit scans, so
+/// the scan does not branch (and mispredict) on every byte.
+fn word_runs<'a>(b: &[u8], bits: &'a mut Vec<u64>) -> impl Iterator<Item = (usize, usize)> + 'a {
+    bits.clear();
+    bits.extend(b.chunks(64).map(|chunk| {
+        chunk
+            .iter()
+            .enumerate()
+            .fold(0u64, |m, (j, &c)| m | (u64::from(is_word(c)) << j))
+    }));
+    // A zero word at the end: every run ends before it.
+    bits.push(0);
+    let bits: &'a [u64] = bits;
+    let mut pos = 0usize;
+    std::iter::from_fn(move || {
+        let mut w = pos >> 6;
+        let mut cur = bits.get(w)? & (u64::MAX << (pos & 63));
+        while cur == 0 {
+            w += 1;
+            cur = *bits.get(w)?;
+        }
+        let s = (w << 6) + cur.trailing_zeros() as usize;
+        let mut w = s >> 6;
+        let mut cur = !bits.get(w)? & (u64::MAX << (s & 63));
+        while cur == 0 {
+            w += 1;
+            cur = !*bits.get(w)?;
+        }
+        pos = (w << 6) + cur.trailing_zeros() as usize;
+        Some((s, pos))
+    })
+}
+
+/// `a[i..i + n] == b[j..j + n]`, eight bytes at a time; both slices hold at least
+/// eight bytes from every compared position (padding).
+#[inline]
+fn eq_padded(a: &[u8], i: usize, b: &[u8], j: usize, n: usize) -> bool {
+    let load = |x: &[u8], k: usize| {
+        x.get(k..)
+            .and_then(|t| t.first_chunk::<8>())
+            .map(|c| u64::from_le_bytes(*c))
+    };
+    let mut k = 0;
+    while k < n {
+        let (Some(x), Some(y)) = (load(a, i + k), load(b, j + k)) else {
+            return false;
+        };
+        let left = n - k;
+        let keep = if left >= 8 {
+            u64::MAX
+        } else {
+            (1u64 << (8 * left)) - 1
+        };
+        if (x ^ y) & keep != 0 {
+            return false;
+        }
+        k += 8;
+    }
+    true
 }
 
 /// Words that, within the three words before a term, negate it.
@@ -144,7 +212,12 @@ impl Matcher {
                 .map_err(|e| format!("building the term matcher: {e}"))?;
             Some((ac, others))
         };
+        let padded = texts
+            .iter()
+            .map(|t| t.bytes().chain([0; PADDING]).collect())
+            .collect();
         Ok(Matcher {
+            padded,
             first_words,
             groups,
             sketches,
@@ -172,37 +245,32 @@ impl Matcher {
         };
         let all = padded.as_bytes();
         let bytes = text.as_bytes();
-        let mut i = 0;
-        while i < len {
-            if !is_word(bytes[i]) {
-                i += 1;
-                continue;
-            }
-            let s = i;
-            while i < len && is_word(bytes[i]) {
-                i += 1;
-            }
-            let k = sketch(&bytes[s..i]);
-            if self.sketches[k / 64] & (1 << (k % 64)) == 0 {
-                continue;
-            }
-            let Some(g) = self.first_words.get_at(all, s, i) else {
-                continue;
-            };
-            let mut negated = None;
-            for &id in &self.groups[g as usize] {
-                let pat = self.texts[id].as_bytes();
-                let e = s + pat.len();
-                // The first word is known equal; only a phrase's rest is compared.
-                if e > len || (e > i && bytes[i..e] != pat[i - s..]) {
+        WORD_BITS.with(|bits| {
+            let mut bits = bits.borrow_mut();
+            for (s, i) in word_runs(bytes, &mut bits) {
+                let k = sketch(&bytes[s..i]);
+                if self.sketches[k / 64] & (1 << (k % 64)) == 0 {
                     continue;
                 }
-                if is_word(pat[pat.len() - 1]) && e < len && is_word(bytes[e]) {
+                let Some(g) = self.first_words.get_at(all, s, i) else {
                     continue;
+                };
+                let mut negated = None;
+                for &id in &self.groups[g as usize] {
+                    let pat = &self.padded[id];
+                    let n = pat.len() - PADDING;
+                    let e = s + n;
+                    // The first word is known equal; only a phrase's rest is compared.
+                    if e > len || (e > i && !eq_padded(all, i, pat, i - s, e - i)) {
+                        continue;
+                    }
+                    if is_word(pat[n - 1]) && e < len && is_word(bytes[e]) {
+                        continue;
+                    }
+                    self.record(id, text, s, &mut negated, &mut out);
                 }
-                self.record(id, text, s, &mut negated, &mut out);
             }
-        }
+        });
         if let Some((ac, ids)) = &self.ac {
             for m in ac.find_overlapping_iter(text) {
                 let id = ids[m.pattern().as_usize()];
@@ -398,5 +466,33 @@ mod tests {
         }
         // Every phrase, including those left to Aho-Corasick, was hit somewhere.
         assert_eq!(seen.len(), phrases.len() + 1, "{seen:?}");
+    }
+
+    #[test]
+    fn word_runs_equal_a_byte_loop() {
+        let mut rng = crate::testing::XorShift(0x1234_5678_9abc_def1);
+        let mut bits = Vec::new();
+        for n in (0..300).chain([511, 512, 513, 1000]) {
+            for _ in 0..20 {
+                let b: Vec<u8> = (0..n)
+                    .map(|_| [b'a', b'Z', b'0', b' ', b'-', 0xC3][rng.below(6)])
+                    .collect();
+                let mut want = Vec::new();
+                let mut i = 0;
+                while i < b.len() {
+                    if !is_word(b[i]) {
+                        i += 1;
+                        continue;
+                    }
+                    let s = i;
+                    while i < b.len() && is_word(b[i]) {
+                        i += 1;
+                    }
+                    want.push((s, i));
+                }
+                let got: Vec<(usize, usize)> = word_runs(&b, &mut bits).collect();
+                assert_eq!(got, want, "{n}");
+            }
+        }
     }
 }

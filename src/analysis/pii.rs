@@ -86,6 +86,8 @@ fn maybe_email(b: &[u8]) -> bool {
         .any(|i| i > 0 && b.get(i + 1).is_some_and(|&c| domain(c)) && local(b[i - 1]))
 }
 
+static WWW_UPPER: super::entities::Needle = super::entities::Needle::new("WWW.");
+
 /// URL spans of a text, found on first use: most texts have no number or address
 /// candidate to check against them.
 struct UrlSpans<'a> {
@@ -99,8 +101,7 @@ impl UrlSpans<'_> {
         let spans = self.spans.get_or_insert_with(|| {
             let b = text.as_bytes();
             // The URL pattern ignores case: `WWW.` too.
-            let marker =
-                super::entities::has_url_marker(b) || memchr::memmem::find(b, b"WWW.").is_some();
+            let marker = super::entities::has_url_marker(b) || WWW_UPPER.find(b).is_some();
             if !marker {
                 return Vec::new();
             }
