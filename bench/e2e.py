@@ -131,7 +131,8 @@ def markdown(rows, threads):
     tmax = max(threads)
     head = ["posts", "input (gz)"]
     head += [f"socialpulse {t}T posts/s" for t in threads]
-    head += [f"{tmax}T / 1T", f"peak RSS {tmax}T", "peer posts/s", "peer RSS", f"ratio {tmax}T / peer"]
+    head += [f"{tmax}T / 1T", f"peak RSS {tmax}T", "peer posts/s", "peer RSS", f"ratio {tmax}T / peer",
+             "analysis ÷ sentiment-only (1T CPU)"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
         sp = r["socialpulse"]
@@ -144,6 +145,12 @@ def markdown(rows, threads):
                       f"{sp[tmax]['posts_per_s'] / r['peer']['posts_per_s']:.1f}×"]
         else:
             cells += ["—", "—", "—"]
+        # Issue 4's budget: sentiment + listening CPU over sentiment CPU, one thread.
+        cpu = sp[min(threads)]["stage_cpu_ms"]
+        if cpu.get("sentiment"):
+            cells.append(f"{(cpu['sentiment'] + cpu.get('listening', 0)) / cpu['sentiment']:.2f}×")
+        else:
+            cells.append("—")
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
