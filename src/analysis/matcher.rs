@@ -11,7 +11,7 @@
 //! `£5`) go through Aho-Corasick, which is built only when there are any.
 
 use super::fold::fold;
-use super::vader::table::{WordTable, MAX_KEY};
+use super::vader::table::{in_range, WordTable, MAX_KEY, MSB};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 /// What a pattern stands for (one pattern may stand for several things).
@@ -22,6 +22,59 @@ pub enum Target {
     Escalation(usize),
     Complaint,
     InfoRequest,
+}
+
+impl Target {
+    /// Position in a [`Hits`] set: topics, their exclusions and escalation rules
+    /// interleaved after the two single targets, so no count is needed up front.
+    fn bit(self) -> usize {
+        match self {
+            Target::Complaint => 0,
+            Target::InfoRequest => 1,
+            Target::Topic(i) => 2 + 3 * i,
+            Target::TopicExclude(i) => 3 + 3 * i,
+            Target::Escalation(i) => 4 + 3 * i,
+        }
+    }
+
+    fn from_bit(b: usize) -> Target {
+        match b {
+            0 => Target::Complaint,
+            1 => Target::InfoRequest,
+            _ => match (b - 2) % 3 {
+                0 => Target::Topic((b - 2) / 3),
+                1 => Target::TopicExclude((b - 2) / 3),
+                _ => Target::Escalation((b - 2) / 3),
+            },
+        }
+    }
+}
+
+/// The targets hit in one text: a bit set, cleared and reused between texts.
+#[derive(Clone, Debug, Default)]
+pub struct Hits(Vec<u64>);
+
+impl Hits {
+    pub fn clear(&mut self) {
+        self.0.iter_mut().for_each(|w| *w = 0);
+    }
+    fn insert(&mut self, t: Target) {
+        let b = t.bit();
+        if self.0.len() <= b / 64 {
+            self.0.resize(b / 64 + 1, 0);
+        }
+        self.0[b / 64] |= 1 << (b % 64);
+    }
+    pub fn contains(&self, t: Target) -> bool {
+        let b = t.bit();
+        self.0.get(b / 64).is_some_and(|w| w & (1 << (b % 64)) != 0)
+    }
+    /// The targets in the set, in bit order.
+    pub fn iter(&self) -> impl Iterator<Item = Target> + '_ {
+        (0..self.0.len() * 64)
+            .filter(|&b| self.0[b / 64] & (1 << (b % 64)) != 0)
+            .map(Target::from_bit)
+    }
 }
 
 /// A pattern and whether a negation just before it cancels it.
@@ -50,19 +103,37 @@ thread_local! {
     static WORD_BITS: std::cell::RefCell<Vec<u64>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// The (start, end) of every run of word bytes in `b`. A bitmap of word bytes is
-/// built first in one branch-free pass, and runs are read from it with bit scans, so
-/// the scan does not branch (and mispredict) on every byte.
-fn word_runs<'a>(b: &[u8], bits: &'a mut Vec<u64>) -> impl Iterator<Item = (usize, usize)> + 'a {
+/// Which of the eight bytes of `w` are word bytes (ASCII letter or digit, or 0x80 and
+/// above), as the low eight bits, byte 0 in bit 0: SWAR tests set each byte's high bit,
+/// and one multiply gathers the eight high bits.
+#[inline(always)]
+fn word_bits8(w: u64) -> u64 {
+    let alpha = in_range(w | 0x2020_2020_2020_2020, b'a', b'z');
+    let digit = in_range(w, b'0', b'9');
+    let m = (w & MSB) | alpha | digit;
+    m.wrapping_mul(0x0002_0408_1020_4081) >> 56
+}
+
+/// The (start, end) of every run of word bytes in `padded[..len]`, where `padded` has
+/// [`PADDING`] non-word bytes after `len`. A bitmap of word bytes is built first, eight
+/// bytes per step without branches, and runs are read from it with bit scans, so the
+/// scan does not branch (and mispredict) on every byte.
+fn word_runs<'a>(
+    padded: &[u8],
+    len: usize,
+    bits: &'a mut Vec<u64>,
+) -> impl Iterator<Item = (usize, usize)> + 'a {
     bits.clear();
-    bits.extend(b.chunks(64).map(|chunk| {
-        chunk
-            .iter()
-            .enumerate()
-            .fold(0u64, |m, (j, &c)| m | (u64::from(is_word(c)) << j))
-    }));
-    // A zero word at the end: every run ends before it.
-    bits.push(0);
+    bits.resize(len.div_ceil(64) + 1, 0);
+    let mut k = 0;
+    while k < len {
+        let Some(c) = padded.get(k..).and_then(|t| t.first_chunk::<8>()) else {
+            break;
+        };
+        bits[k / 64] |= word_bits8(u64::from_le_bytes(*c)) << (k % 64);
+        k += 8;
+    }
+    // The last word of the map stays zero: every run ends before it.
     let bits: &'a [u64] = bits;
     let mut pos = 0usize;
     std::iter::from_fn(move || {
@@ -233,21 +304,24 @@ impl Matcher {
         let mut padded = String::with_capacity(folded.len() + PADDING);
         padded.push_str(folded);
         padded.extend(std::iter::repeat_n(' ', PADDING));
-        self.hits_padded(&padded, folded.len())
+        let mut hits = Hits::default();
+        self.hits_padded(&padded, folded.len(), &mut hits);
+        hits.iter().collect()
     }
 
     /// [`hits`](Self::hits) of `padded[..len]`; `padded` has [`PADDING`] more bytes
-    /// after it (any bytes), so words are read with full eight-byte loads.
-    pub fn hits_padded(&self, padded: &str, len: usize) -> Vec<Target> {
-        let mut out: Vec<Target> = Vec::new();
+    /// after it that are not word bytes (spaces), so words are read with full
+    /// eight-byte loads.
+    pub fn hits_padded(&self, padded: &str, len: usize, out: &mut Hits) {
+        out.clear();
         let Some(text) = padded.get(..len) else {
-            return out;
+            return;
         };
         let all = padded.as_bytes();
         let bytes = text.as_bytes();
         WORD_BITS.with(|bits| {
             let mut bits = bits.borrow_mut();
-            for (s, i) in word_runs(bytes, &mut bits) {
+            for (s, i) in word_runs(all, len, &mut bits) {
                 let k = sketch(&bytes[s..i]);
                 if self.sketches[k / 64] & (1 << (k % 64)) == 0 {
                     continue;
@@ -267,7 +341,7 @@ impl Matcher {
                     if is_word(pat[n - 1]) && e < len && is_word(bytes[e]) {
                         continue;
                     }
-                    self.record(id, text, s, &mut negated, &mut out);
+                    self.record(id, text, s, &mut negated, out);
                 }
             }
         });
@@ -282,31 +356,21 @@ impl Matcher {
                 if is_word(pat[pat.len() - 1]) && e < len && is_word(bytes[e]) {
                     continue;
                 }
-                self.record(id, text, s, &mut None, &mut out);
+                self.record(id, text, s, &mut None, out);
             }
         }
-        out
     }
 
     /// Adds the targets of pattern `id` matched at `s`; the negation check runs at most
     /// once per position, and only for negatable targets.
-    fn record(
-        &self,
-        id: usize,
-        text: &str,
-        s: usize,
-        negated: &mut Option<bool>,
-        out: &mut Vec<Target>,
-    ) {
+    fn record(&self, id: usize, text: &str, s: usize, negated: &mut Option<bool>, out: &mut Hits) {
         for &(t, negatable) in &self.patterns[id].targets {
             if negatable
                 && *negated.get_or_insert_with(|| preceded_by_negation(text.get(..s).unwrap_or("")))
             {
                 continue;
             }
-            if !out.contains(&t) {
-                out.push(t);
-            }
+            out.insert(t);
         }
     }
 }
@@ -475,7 +539,12 @@ mod tests {
         for n in (0..300).chain([511, 512, 513, 1000]) {
             for _ in 0..20 {
                 let b: Vec<u8> = (0..n)
-                    .map(|_| [b'a', b'Z', b'0', b' ', b'-', 0xC3][rng.below(6)])
+                    .map(|_| {
+                        [
+                            b'a', b'Z', b'0', b'9', b' ', b'-', 0xC3, b'@', b'[', b'`', b'{', b'/',
+                            b':',
+                        ][rng.below(13)]
+                    })
                     .collect();
                 let mut want = Vec::new();
                 let mut i = 0;
@@ -490,8 +559,30 @@ mod tests {
                     }
                     want.push((s, i));
                 }
-                let got: Vec<(usize, usize)> = word_runs(&b, &mut bits).collect();
+                let mut padded = b.clone();
+                padded.extend([b' '; PADDING]);
+                let got: Vec<(usize, usize)> = word_runs(&padded, b.len(), &mut bits).collect();
                 assert_eq!(got, want, "{n}");
+            }
+        }
+    }
+
+    #[test]
+    fn word_bits_of_every_byte_at_every_position() {
+        for c in 0..=255u8 {
+            for pos in 0..8 {
+                for fill in [b' ', b'a', 0xff] {
+                    let mut b = [fill; 8];
+                    b[pos] = c;
+                    let bits = word_bits8(u64::from_le_bytes(b));
+                    for (k, &x) in b.iter().enumerate() {
+                        assert_eq!(
+                            bits >> k & 1 == 1,
+                            is_word(x),
+                            "{c:#x} at {pos} among {fill:#x}"
+                        );
+                    }
+                }
             }
         }
     }

@@ -31,6 +31,7 @@ pub const TOPIC_PRIORITY: u8 = 5;
 
 thread_local! {
     static FOLDED: RefCell<String> = const { RefCell::new(String::new()) };
+    static HITS: RefCell<matcher::Hits> = RefCell::new(matcher::Hits::default());
 }
 
 impl Analyzer {
@@ -171,24 +172,44 @@ impl Analyzer {
             }
         }
         l.emoji = entities::emoji(text);
-        let hits = FOLDED.with(|f| {
-            let mut f = f.borrow_mut();
-            fold::fold_into(text, &mut f);
-            let len = f.len();
-            f.extend(std::iter::repeat_n(' ', matcher::PADDING));
-            self.matcher.hits_padded(&f, len)
+        HITS.with(|hits| {
+            let mut hits = hits.borrow_mut();
+            FOLDED.with(|f| {
+                let mut f = f.borrow_mut();
+                fold::fold_into(text, &mut f);
+                let len = f.len();
+                f.extend(std::iter::repeat_n(' ', matcher::PADDING));
+                self.matcher.hits_padded(&f, len, &mut hits)
+            });
+            self.use_hits(post, &hits, &mut l);
         });
+        let text = &post.text;
+        let spans = pii::find(text);
+        l.has_pii = !spans.is_empty();
+        let mut kinds: Vec<&str> = spans.iter().map(|s| s.2.as_str()).collect();
+        kinds.sort_unstable();
+        kinds.dedup();
+        l.pii_types = kinds.into_iter().map(str::to_string).collect();
+        if self.redact_pii && l.has_pii {
+            post.text = pii::redact(&post.text, &spans);
+        }
+        post.listening = l;
+    }
+
+    /// Topics, flags and escalation reasons from the matcher's hits.
+    fn use_hits(&self, post: &Post, hits: &matcher::Hits, l: &mut crate::model::Listening) {
+        let text = &post.text;
         for (i, (name, _)) in self.topics.iter().enumerate() {
-            if hits.contains(&Target::Topic(i)) && !hits.contains(&Target::TopicExclude(i)) {
+            if hits.contains(Target::Topic(i)) && !hits.contains(Target::TopicExclude(i)) {
                 l.topics.push(name.clone());
             }
         }
         let inbound = post.direction == Direction::Inbound;
         if inbound {
             l.is_question = flags::looks_like_question(text);
-            l.info_request = hits.contains(&Target::InfoRequest);
+            l.info_request = hits.contains(Target::InfoRequest);
             let negative = post.sentiment_label.as_deref() == Some("negative");
-            l.is_complaint = negative || hits.contains(&Target::Complaint);
+            l.is_complaint = negative || hits.contains(Target::Complaint);
             if l.info_request {
                 let received =
                     chrono::DateTime::<chrono::Utc>::from_timestamp_micros(post.created_at)
@@ -201,7 +222,7 @@ impl Analyzer {
             // Reasons with their priority; sorted so the most urgent comes first.
             let mut reasons: Vec<(u8, String)> = Vec::new();
             for (i, r) in self.rules.iter().enumerate() {
-                if hits.contains(&Target::Escalation(i)) {
+                if hits.contains(Target::Escalation(i)) {
                     reasons.push((r.priority, r.reason.clone()));
                 }
             }
@@ -219,15 +240,5 @@ impl Analyzer {
             l.escalation_priority = reasons.first().map(|r| r.0);
             l.escalation_reasons = reasons.into_iter().map(|r| r.1).collect();
         }
-        let spans = pii::find(text);
-        l.has_pii = !spans.is_empty();
-        let mut kinds: Vec<&str> = spans.iter().map(|s| s.2.as_str()).collect();
-        kinds.sort_unstable();
-        kinds.dedup();
-        l.pii_types = kinds.into_iter().map(str::to_string).collect();
-        if self.redact_pii && l.has_pii {
-            post.text = pii::redact(&post.text, &spans);
-        }
-        post.listening = l;
     }
 }

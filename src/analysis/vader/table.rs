@@ -31,13 +31,13 @@ struct Slot<I> {
 }
 
 pub(super) const LSB: u64 = 0x0101_0101_0101_0101;
-pub(super) const MSB: u64 = 0x8080_8080_8080_8080;
+pub(crate) const MSB: u64 = 0x8080_8080_8080_8080;
 
 /// The high bit of every byte of `w` that lies in `lo..=hi` (ASCII bounds; bytes of
 /// 0x80 and above never count). Per-byte sums of a heptet and a bias stay below 0x100,
 /// so no carry crosses into the next byte.
 #[inline(always)]
-fn in_range(w: u64, lo: u8, hi: u8) -> u64 {
+pub(crate) fn in_range(w: u64, lo: u8, hi: u8) -> u64 {
     let heptets = w & !MSB;
     let ge = heptets.wrapping_add((0x80 - u64::from(lo)) * LSB);
     let gt = heptets.wrapping_add((0x80 - u64::from(hi) - 1) * LSB);
