@@ -36,8 +36,36 @@ pub fn fold_into(text: &str, out: &mut String) {
         }
         return;
     }
+    let b = text.as_bytes();
     let mut prev_space = true;
-    for c in text.chars() {
+    let mut i = 0;
+    while i < b.len() {
+        // A run of ASCII bytes that fold to themselves in lower case (single spaces
+        // included) is copied whole: pushing character by character was most of the cost.
+        let start = i;
+        let mut prev = if prev_space { b' ' } else { 0 };
+        while i < b.len() {
+            let c = b[i];
+            if c >= 0x80 || (c != b' ' && c.wrapping_sub(9) < 5) || (c == b' ' && prev == b' ') {
+                break;
+            }
+            prev = c;
+            i += 1;
+        }
+        if i > start {
+            let from = out.len();
+            out.push_str(&text[start..i]);
+            if let Some(tail) = out.get_mut(from..) {
+                tail.make_ascii_lowercase();
+            }
+            prev_space = prev == b' ';
+            continue;
+        }
+        // White space, or a character that is not ASCII.
+        let Some(c) = text.get(i..).and_then(|t| t.chars().next()) else {
+            break;
+        };
+        i += c.len_utf8();
         if c.is_whitespace() {
             if !prev_space {
                 out.push(' ');
@@ -46,39 +74,41 @@ pub fn fold_into(text: &str, out: &mut String) {
             continue;
         }
         prev_space = false;
-        if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
-            continue;
-        }
-        match c {
-            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'À' | 'Á' | 'Â' | 'Ã' | 'Ä' | 'Å' | 'Ā' => {
-                out.push('a')
-            }
-            'ç' | 'Ç' => out.push('c'),
-            'è' | 'é' | 'ê' | 'ë' | 'ē' | 'È' | 'É' | 'Ê' | 'Ë' | 'Ē' => out.push('e'),
-            'ì' | 'í' | 'î' | 'ï' | 'ī' | 'Ì' | 'Í' | 'Î' | 'Ï' | 'Ī' => out.push('i'),
-            'ñ' | 'Ñ' => out.push('n'),
-            'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'Ò' | 'Ó' | 'Ô' | 'Õ' | 'Ö' | 'Ø' | 'Ō' => {
-                out.push('o')
-            }
-            'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'Ù' | 'Ú' | 'Û' | 'Ü' | 'Ū' => out.push('u'),
-            'ý' | 'ÿ' | 'Ý' => out.push('y'),
-            'ß' => out.push_str("ss"),
-            'æ' | 'Æ' => out.push_str("ae"),
-            'œ' | 'Œ' => out.push_str("oe"),
-            '\u{2018}' | '\u{2019}' | '\u{02BC}' => out.push('\''),
-            '\u{201C}' | '\u{201D}' => out.push('"'),
-            '\u{2013}' | '\u{2014}' => out.push('-'),
-            // Combining accents (decomposed input) disappear.
-            '\u{0300}'..='\u{036F}' => {}
-            // Nothing above the Adlam block has a lower case (emoji, symbols, CJK
-            // extensions): skip the case tables for them.
-            other if other > '\u{1E95F}' => out.push(other),
-            other => out.extend(other.to_lowercase()),
-        }
+        fold_char(c, out);
     }
     if out.ends_with(' ') {
         out.pop();
+    }
+}
+
+/// One non-ASCII, non-space character folded.
+fn fold_char(c: char, out: &mut String) {
+    match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'À' | 'Á' | 'Â' | 'Ã' | 'Ä' | 'Å' | 'Ā' => {
+            out.push('a')
+        }
+        'ç' | 'Ç' => out.push('c'),
+        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'È' | 'É' | 'Ê' | 'Ë' | 'Ē' => out.push('e'),
+        'ì' | 'í' | 'î' | 'ï' | 'ī' | 'Ì' | 'Í' | 'Î' | 'Ï' | 'Ī' => out.push('i'),
+        'ñ' | 'Ñ' => out.push('n'),
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'Ò' | 'Ó' | 'Ô' | 'Õ' | 'Ö' | 'Ø' | 'Ō' => {
+            out.push('o')
+        }
+        'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'Ù' | 'Ú' | 'Û' | 'Ü' | 'Ū' => out.push('u'),
+        'ý' | 'ÿ' | 'Ý' => out.push('y'),
+        'ß' => out.push_str("ss"),
+        'æ' | 'Æ' => out.push_str("ae"),
+        'œ' | 'Œ' => out.push_str("oe"),
+        '\u{2018}' | '\u{2019}' | '\u{02BC}' => out.push('\''),
+        '\u{201C}' | '\u{201D}' => out.push('"'),
+        '\u{2013}' | '\u{2014}' => out.push('-'),
+        // Combining accents (decomposed input) disappear.
+        '\u{0300}'..='\u{036F}' => {}
+        // Nothing above the Adlam block has a lower case (emoji, symbols, CJK
+        // extensions): skip the case tables for them.
+        other if other > '\u{1E95F}' => out.push(other),
+        other if other.is_ascii() => out.push(other.to_ascii_lowercase()),
+        other => out.extend(other.to_lowercase()),
     }
 }
 
@@ -91,6 +121,47 @@ pub fn fold(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::fold;
+
+    /// The character loop as first written, the reference for the run-copying loop.
+    fn fold_by_chars(text: &str) -> String {
+        let mut out = String::new();
+        let mut prev_space = true;
+        for c in text.chars() {
+            if c.is_whitespace() {
+                if !prev_space {
+                    out.push(' ');
+                    prev_space = true;
+                }
+                continue;
+            }
+            prev_space = false;
+            if c.is_ascii() {
+                out.push(c.to_ascii_lowercase());
+                continue;
+            }
+            super::fold_char(c, &mut out);
+        }
+        if out.ends_with(' ') {
+            out.pop();
+        }
+        out
+    }
+
+    #[test]
+    fn run_copying_equals_the_character_loop() {
+        let pieces = [
+            " ", "  ", "\t", "\n", "\x0b", "\x0c", "\r", "\x1c", "\u{a0}", "\u{3000}", "A", "bC",
+            "é", "É", "ß", "’", "Ā", "😀", "İ", "x", "1", ".", "\u{301}", "Σ", "ǅ",
+        ];
+        let mut rng = crate::testing::XorShift(0x5851_f42d_4c95_7f2d);
+        let mut next = |m: usize| rng.below(m);
+        for k in 0..20_000 {
+            let ascii: Vec<&str> = pieces.iter().copied().filter(|p| p.is_ascii()).collect();
+            let from = if k % 2 == 0 { &ascii[..] } else { &pieces[..] };
+            let t: String = (0..next(12)).map(|_| from[next(from.len())]).collect();
+            assert_eq!(fold(&t), fold_by_chars(&t), "{t:?}");
+        }
+    }
 
     #[test]
     fn nothing_above_adlam_has_a_lower_case() {
