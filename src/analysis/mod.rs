@@ -183,7 +183,6 @@ impl Analyzer {
             });
             self.use_hits(post, &hits, &mut l);
         });
-        let text = &post.text;
         let spans = pii::find(text);
         l.has_pii = !spans.is_empty();
         let mut kinds: Vec<&str> = spans.iter().map(|s| s.2.as_str()).collect();
