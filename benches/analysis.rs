@@ -9,14 +9,14 @@
 //! - `analysis_benchmark_corpus`: 20,000 posts of the end-to-end benchmark's generated
 //!   NDJSON corpus, read through the pipeline's own reader, with the config `generate`
 //!   writes. Both sides run the pipeline's steps (`score_sentiment`, then `listen`, a
-//!   chunk of 256 posts at a time as in the pipeline); `listening_only` times `listen`
+//!   chunk of `ANALYSIS_CHUNK` posts at a time as in the pipeline); `listening_only` times `listen`
 //!   alone on posts already scored.
 //!
 //! Runs with the allocator the `socialpulse` binary ships with (mimalloc), so the
 //! per-post allocations cost what they cost in a real run.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
-use socialpulse::analysis::Analyzer;
+use socialpulse::analysis::{Analyzer, ANALYSIS_CHUNK};
 use socialpulse::config::Config;
 use socialpulse::model::{Direction, Post};
 use std::path::PathBuf;
@@ -61,19 +61,29 @@ fn bench(c: &mut Criterion) {
                 .sum::<f64>()
         })
     });
-    g.bench_function("full_listening", |b| {
+    batched(&mut g, "full_listening", &posts, |ps| {
+        ps.iter_mut().for_each(|p| analyzer.analyse(black_box(p)))
+    });
+    g.finish();
+}
+
+/// Times `step` over a fresh copy of `posts` (the copy is made outside the timing).
+fn batched(
+    g: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    name: &str,
+    posts: &[Post],
+    step: impl Fn(&mut [Post]),
+) {
+    g.bench_function(name, |b| {
         b.iter_batched(
-            || posts.clone(),
+            || posts.to_vec(),
             |mut ps| {
-                for p in &mut ps {
-                    analyzer.analyse(black_box(p));
-                }
+                step(&mut ps);
                 ps
             },
             criterion::BatchSize::LargeInput,
         )
     });
-    g.finish();
 }
 
 /// The end-to-end benchmark's corpus (`socialpulse generate --format ndjson`), as the
@@ -98,48 +108,24 @@ fn bench_corpus(c: &mut Criterion) {
     let mut g = c.benchmark_group("analysis_benchmark_corpus");
     g.throughput(Throughput::Elements(posts.len() as u64));
     g.sample_size(20);
-    g.bench_function("sentiment_only", |b| {
-        b.iter_batched(
-            || posts.clone(),
-            |mut ps| {
-                for p in &mut ps {
-                    analyzer.score_sentiment(black_box(p));
-                }
-                ps
-            },
-            criterion::BatchSize::LargeInput,
-        )
+    batched(&mut g, "sentiment_only", &posts, |ps| {
+        ps.iter_mut()
+            .for_each(|p| analyzer.score_sentiment(black_box(p)))
     });
-    // As the pipeline runs it: both steps over a chunk of 256 posts while it is in cache.
-    g.bench_function("full_listening", |b| {
-        b.iter_batched(
-            || posts.clone(),
-            |mut ps| {
-                for chunk in ps.chunks_mut(256) {
-                    chunk
-                        .iter_mut()
-                        .for_each(|p| analyzer.score_sentiment(black_box(p)));
-                    chunk.iter_mut().for_each(|p| analyzer.listen(black_box(p)));
-                }
-                ps
-            },
-            criterion::BatchSize::LargeInput,
-        )
+    // As the pipeline runs it: both steps over a chunk while it is in cache.
+    batched(&mut g, "full_listening", &posts, |ps| {
+        for chunk in ps.chunks_mut(ANALYSIS_CHUNK) {
+            chunk
+                .iter_mut()
+                .for_each(|p| analyzer.score_sentiment(black_box(p)));
+            chunk.iter_mut().for_each(|p| analyzer.listen(black_box(p)));
+        }
     });
     // The listening step alone, on posts already scored (as the pipeline runs it).
     let mut scored = posts.clone();
     scored.iter_mut().for_each(|p| analyzer.score_sentiment(p));
-    g.bench_function("listening_only", |b| {
-        b.iter_batched(
-            || scored.clone(),
-            |mut ps| {
-                for p in &mut ps {
-                    analyzer.listen(black_box(p));
-                }
-                ps
-            },
-            criterion::BatchSize::LargeInput,
-        )
+    batched(&mut g, "listening_only", &scored, |ps| {
+        ps.iter_mut().for_each(|p| analyzer.listen(black_box(p)))
     });
     g.finish();
 }

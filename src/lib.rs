@@ -29,4 +29,19 @@ pub(crate) mod testing {
             (self.0 % m as u64) as usize
         }
     }
+
+    /// `n` texts of up to `max_pieces - 1` pieces each, drawn with the generator seeded
+    /// `seed`; every second text uses only the ASCII pieces, so the byte paths that
+    /// specialise ASCII text are exercised as often as the general ones.
+    pub fn piece_texts(seed: u64, pieces: &[&str], max_pieces: usize, n: usize) -> Vec<String> {
+        let mut rng = XorShift(seed);
+        let ascii: Vec<&str> = pieces.iter().copied().filter(|p| p.is_ascii()).collect();
+        (0..n)
+            .map(|k| {
+                let from = if k % 2 == 0 { &ascii[..] } else { pieces };
+                let count = rng.below(max_pieces);
+                (0..count).map(|_| from[rng.below(from.len())]).collect()
+            })
+            .collect()
+    }
 }

@@ -454,10 +454,6 @@ pub struct Stages {
     nanos: [AtomicU64; Stages::NAMES.len()],
 }
 
-/// Posts per analysis chunk: small enough that a chunk's posts and texts stay in the
-/// L2 cache between the sentiment and listening steps (~700 bytes each).
-const ANALYSIS_CHUNK: usize = 256;
-
 impl Stages {
     pub const NAMES: [&'static str; 9] = [
         "parse",
@@ -871,14 +867,16 @@ fn run_staged(
             // Both steps run on a chunk while it is in cache: the listening step's time
             // is then its marginal cost over a sentiment-only run, which pays for bringing
             // the posts in. Timed per chunk, so stage times sum over threads.
-            posts.par_chunks_mut(ANALYSIS_CHUNK).for_each(|chunk| {
-                stages.time(SENTIMENT, || {
-                    chunk.iter_mut().for_each(|p| analyzer.score_sentiment(p))
+            posts
+                .par_chunks_mut(crate::analysis::ANALYSIS_CHUNK)
+                .for_each(|chunk| {
+                    stages.time(SENTIMENT, || {
+                        chunk.iter_mut().for_each(|p| analyzer.score_sentiment(p))
+                    });
+                    stages.time(LISTENING, || {
+                        chunk.iter_mut().for_each(|p| analyzer.listen(p))
+                    });
                 });
-                stages.time(LISTENING, || {
-                    chunk.iter_mut().for_each(|p| analyzer.listen(p))
-                });
-            });
             let date = utc_date(day * 86_400_000_000);
             stages.time(WRITE_POSTS, || {
                 let batch = sinks::posts::batch(&posts, policy)?;

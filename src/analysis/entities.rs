@@ -195,13 +195,8 @@ mod tests {
             "\u{301}", "\u{200d}", "Z", "\t", "Ⅻ", "²", "½", "ſ", "中", "\u{a0}", "ǅ", "・",
             "\u{fe0f}",
         ];
-        let mut rng = crate::testing::XorShift(0x2545_f491_4f6c_dd1d);
-        let mut next = |m: usize| rng.below(m);
-        let ascii: Vec<&str> = pieces.iter().copied().filter(|p| p.is_ascii()).collect();
-        for k in 0..20_000 {
-            // Half the texts ASCII only: they take the hand-written path.
-            let from = if k % 2 == 0 { &ascii[..] } else { &pieces[..] };
-            let t: String = (0..next(10)).map(|_| from[next(from.len())]).collect();
+        // Half the texts ASCII only: they take the byte paths.
+        for t in crate::testing::piece_texts(0x2545_f491_4f6c_dd1d, &pieces, 10, 20_000) {
             let by_group: Vec<String> = hashtag_re()
                 .captures_iter(&t)
                 .filter_map(|c| c.get(1))
@@ -218,12 +213,8 @@ mod tests {
             "☀", "⌚", "🇳", "€", "—", "✅", "🫠", "(", ".", "\n", "<", ">", "hTtP", "S", "ſ",
             "\x0b", "\x0c", "\u{a0}", "1", ":", "\x1c", "//",
         ];
-        let mut rng = crate::testing::XorShift(0xd1b5_4a32_d192_ed03);
-        let mut next = |m: usize| rng.below(m);
-        let ascii: Vec<&str> = pieces.iter().copied().filter(|p| p.is_ascii()).collect();
-        for k in 0..20_000 {
-            let from = if k % 2 == 0 { &ascii[..] } else { &pieces[..] };
-            let t: String = (0..next(14)).map(|_| from[next(from.len())]).collect();
+        // Half the texts ASCII only: they take the byte paths.
+        for t in crate::testing::piece_texts(0xd1b5_4a32_d192_ed03, &pieces, 14, 20_000) {
             let whole: Vec<String> = url_re()
                 .find_iter(&t)
                 .map(|m| {

@@ -545,13 +545,8 @@ mod tests {
             "\u{85}",
             "«who»",
         ];
-        let mut rng = crate::testing::XorShift(0x9e37_79b9_7f4a_7c15);
-        let mut next = |m: usize| rng.below(m);
-        let ascii: Vec<&str> = pieces.iter().copied().filter(|p| p.is_ascii()).collect();
-        for k in 0..20_000 {
-            // Half the texts ASCII only: they take the byte paths.
-            let from = if k % 2 == 0 { &ascii[..] } else { &pieces[..] };
-            let t: String = (0..next(12)).map(|_| from[next(from.len())]).collect();
+        // Half the texts ASCII only: they take the byte paths.
+        for t in crate::testing::piece_texts(0x9e37_79b9_7f4a_7c15, &pieces, 12, 20_000) {
             assert_eq!(looks_like_question(&t), question_by_chars(&t), "{t:?}");
         }
     }

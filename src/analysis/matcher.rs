@@ -94,8 +94,7 @@ pub struct Matcher {
     /// long for the word table, and their indices into `patterns`.
     ac: Option<(AhoCorasick, Vec<usize>)>,
     patterns: Vec<Pattern>,
-    texts: Vec<String>,
-    /// `texts` as bytes followed by [`PADDING`] zero bytes, for [`eq_padded`].
+    /// Each pattern's folded bytes followed by [`PADDING`] zero bytes, for [`eq_padded`].
     padded: Vec<Vec<u8>>,
 }
 
@@ -294,7 +293,6 @@ impl Matcher {
             sketches,
             ac,
             patterns,
-            texts,
         })
     }
 
@@ -348,7 +346,7 @@ impl Matcher {
         if let Some((ac, ids)) = &self.ac {
             for m in ac.find_overlapping_iter(text) {
                 let id = ids[m.pattern().as_usize()];
-                let pat = self.texts[id].as_bytes();
+                let pat = self.pattern(id);
                 let (s, e) = (m.start(), m.end());
                 if is_word(pat[0]) && s > 0 && is_word(bytes[s - 1]) {
                     continue;
@@ -359,6 +357,12 @@ impl Matcher {
                 self.record(id, text, s, &mut None, out);
             }
         }
+    }
+
+    /// The folded bytes of pattern `id`, without the padding.
+    fn pattern(&self, id: usize) -> &[u8] {
+        let p = &self.padded[id];
+        &p[..p.len() - PADDING]
     }
 
     /// Adds the targets of pattern `id` matched at `s`; the negation check runs at most

@@ -26,6 +26,10 @@ pub struct Analyzer {
     redact_pii: bool,
 }
 
+/// Posts per analysis chunk in a run: small enough that a chunk's posts and texts stay
+/// in the L2 cache between the sentiment and listening steps (~700 bytes each).
+pub const ANALYSIS_CHUNK: usize = 256;
+
 /// Priority of escalations caused by a topic marked `escalate = true`.
 pub const TOPIC_PRIORITY: u8 = 5;
 
