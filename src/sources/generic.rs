@@ -3,7 +3,7 @@
 //! mapping whose `id`, `text` and `timestamp` columns it has. NDJSON keys may be
 //! dotted paths (`user.screen_name`).
 
-use super::{find_mapping, Batch, Config, Counter, Ctx, LineFormat, Outcome};
+use super::{find_mapping, flat, Batch, Config, Counter, Ctx, LineFormat, Outcome};
 use crate::config::MappingConfig;
 use crate::model::{excerpt, Draft, Kind, PositionKind, Post, Reject};
 use crate::text::{decode_entities, parse_with_format};
@@ -53,6 +53,54 @@ impl LineFormat for GenericNdjson {
         let m = ctx.cfg.mappings.get(variant).ok_or("mapping vanished")?;
         from_fields(m, |col| lookup(&v, col).and_then(value_string)).map(|d| vec![d])
     }
+    fn parse_line(
+        &self,
+        line: &[u8],
+        variant: usize,
+        ctx: &Ctx,
+        partial: &mut Vec<String>,
+    ) -> Result<Vec<Draft>, String> {
+        let m = ctx.cfg.mappings.get(variant).ok_or("mapping vanished")?;
+        let columns = columns(m);
+        if columns.iter().any(|c| c.contains('.')) {
+            // Dotted paths reach into nested objects: read the whole tree.
+            let value: Value =
+                serde_json::from_slice(line).map_err(|e| format!("invalid JSON: {e}"))?;
+            return self.parse(value, variant, ctx, partial);
+        }
+        let fields = flat::read(line, &columns).map_err(|e| format!("invalid JSON: {e}"))?;
+        from_fields(m, |col| {
+            let i = columns.iter().position(|c| *c == col)?;
+            fields[i].as_ref().and_then(flat::Field::to_text)
+        })
+        .map(|d| vec![d])
+    }
+}
+
+/// Every column a mapping reads, each once.
+fn columns(m: &MappingConfig) -> Vec<&str> {
+    let optional = [
+        &m.platform_column,
+        &m.author,
+        &m.author_id,
+        &m.url,
+        &m.lang,
+        &m.reply_to,
+        &m.conversation,
+        &m.kind,
+        &m.likes,
+        &m.reposts,
+        &m.replies,
+        &m.quotes,
+        &m.views,
+    ];
+    let mut out: Vec<&str> = vec![&m.id, &m.text, &m.timestamp];
+    for c in optional.into_iter().flatten() {
+        if !out.contains(&c.as_str()) {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Parse a count column: empty means unknown (null), `1,234` and `1.2K` are understood.

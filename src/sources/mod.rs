@@ -7,6 +7,7 @@
 //! parsed whole.
 
 pub mod bluesky;
+pub mod flat;
 pub mod generic;
 pub mod input;
 pub mod mastodon;
@@ -46,6 +47,20 @@ pub trait LineFormat: Sync {
         ctx: &Ctx,
         partial: &mut Vec<String>,
     ) -> Result<Vec<Draft>, String>;
+    /// Parse one raw line (valid UTF-8) into drafts; the error is the reject reason.
+    /// The default builds a `Value` for [`parse`](LineFormat::parse); a format whose
+    /// records are flat may read its fields straight from the bytes instead.
+    fn parse_line(
+        &self,
+        line: &[u8],
+        variant: usize,
+        ctx: &Ctx,
+        partial: &mut Vec<String>,
+    ) -> Result<Vec<Draft>, String> {
+        let value: Value =
+            serde_json::from_slice(line).map_err(|e| format!("invalid JSON: {e}"))?;
+        self.parse(value, variant, ctx, partial)
+    }
 }
 
 /// A file holding one JSON document.
@@ -534,12 +549,8 @@ fn parse_line(
         );
         return (Vec::new(), vec![reject(reason)]);
     }
-    let value: Value = match serde_json::from_slice(line) {
-        Ok(v) => v,
-        Err(e) => return (Vec::new(), vec![reject(format!("invalid JSON: {e}"))]),
-    };
     let mut partial = Vec::new();
-    match fmt.parse(value, variant, ctx, &mut partial) {
+    match fmt.parse_line(line, variant, ctx, &mut partial) {
         Ok(mut drafts) => {
             stamp(&mut drafts, ctx.file, lineno);
             (drafts, partial.into_iter().map(reject).collect())
