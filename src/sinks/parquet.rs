@@ -6,6 +6,7 @@ use arrow::record_batch::RecordBatch;
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::properties::WriterProperties;
+use parquet::schema::types::ColumnPath;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -34,9 +35,24 @@ where
     Arc::new(b.finish())
 }
 
+/// Columns that are (nearly) unique per row in every table that has them: a dictionary
+/// would be built value by value and then dropped for plain encoding at its size limit.
+const UNIQUE_COLUMNS: [&str; 7] = [
+    "post_id",
+    "url",
+    "text",
+    "created_at",
+    "source_position",
+    "reply_to_id",
+    "conversation_id",
+];
+
 fn properties(row_group_size: usize) -> WriterProperties {
-    WriterProperties::builder()
-        .set_compression(Compression::ZSTD(ZstdLevel::try_new(3).unwrap_or_default()))
+    let mut b = WriterProperties::builder();
+    for c in UNIQUE_COLUMNS {
+        b = b.set_column_dictionary_enabled(ColumnPath::from(c), false);
+    }
+    b.set_compression(Compression::ZSTD(ZstdLevel::try_new(3).unwrap_or_default()))
         .set_max_row_group_size(row_group_size.max(1))
         .set_created_by(format!("socialpulse {}", env!("CARGO_PKG_VERSION")))
         .build()
