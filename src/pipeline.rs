@@ -157,21 +157,19 @@ pub fn normalise(d: Draft, accounts: &Accounts, pseudo: &Pseudonymiser) -> Post 
             .find_map(|h| accounts.own(&p.platform, h))
             .or_else(|| accounts.default_for(&p.platform))
             .map(str::to_string);
-        let platform = p.platform.clone();
         p.author_id = p
             .author_id
             .as_deref()
-            .map(|a| pseudo.pseudonym(&platform, a));
+            .map(|a| pseudo.pseudonym(&p.platform, a));
         p.author_handle = p
             .author_handle
             .as_deref()
-            .map(|a| pseudo.pseudonym(&platform, a));
+            .map(|a| pseudo.pseudonym(&p.platform, a));
     }
     // Mentions of members of the public are identities too.
-    let platform = p.platform.clone();
     for m in &mut p.mentions {
-        if accounts.own(&platform, m).is_none() {
-            *m = pseudo.pseudonym(&platform, m);
+        if accounts.own(&p.platform, m).is_none() {
+            *m = pseudo.pseudonym(&p.platform, m);
         }
     }
     p

@@ -22,12 +22,12 @@ pub enum Field<'a> {
 }
 
 impl Field<'_> {
-    /// The field as text, as `Value`'s scalar rendering gives it.
-    pub fn to_text(&self) -> Option<String> {
+    /// The field as text, as `Value`'s scalar rendering gives it; strings are lent.
+    pub fn text(&self) -> Option<Cow<'_, str>> {
         match self {
-            Field::Str(s) => Some(s.to_string()),
-            Field::Num(n) => Some(n.to_string()),
-            Field::Bool(b) => Some(b.to_string()),
+            Field::Str(s) => Some(Cow::Borrowed(s)),
+            Field::Num(n) => Some(Cow::Owned(n.to_string())),
+            Field::Bool(b) => Some(Cow::Owned(b.to_string())),
             Field::Other => None,
         }
     }
@@ -236,7 +236,7 @@ mod tests {
         let fields = read(line, columns).map_err(|e| e.to_string())?;
         Ok(fields
             .iter()
-            .map(|f| f.as_ref().and_then(Field::to_text))
+            .map(|f| f.as_ref().and_then(Field::text).map(Cow::into_owned))
             .collect())
     }
 

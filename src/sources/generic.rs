@@ -9,6 +9,7 @@ use crate::model::{excerpt, Draft, Kind, PositionKind, Post, Reject};
 use crate::text::{decode_entities, parse_with_format};
 use chrono::FixedOffset;
 use serde_json::Value;
+use std::borrow::Cow;
 use std::io::BufRead;
 
 pub const CSV: &str = "generic-csv";
@@ -27,11 +28,11 @@ fn lookup<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
     Some(cur)
 }
 
-fn value_string(v: &Value) -> Option<String> {
+fn value_text(v: &Value) -> Option<Cow<'_, str>> {
     match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
+        Value::String(s) => Some(Cow::Borrowed(s)),
+        Value::Number(n) => Some(Cow::Owned(n.to_string())),
+        Value::Bool(b) => Some(Cow::Owned(b.to_string())),
         _ => None,
     }
 }
@@ -51,7 +52,7 @@ impl LineFormat for GenericNdjson {
         _partial: &mut Vec<String>,
     ) -> Result<Vec<Draft>, String> {
         let m = ctx.cfg.mappings.get(variant).ok_or("mapping vanished")?;
-        from_fields(m, |col| lookup(&v, col).and_then(value_string)).map(|d| vec![d])
+        from_fields(m, |col| lookup(&v, col).and_then(value_text)).map(|d| vec![d])
     }
     fn parse_line(
         &self,
@@ -71,7 +72,7 @@ impl LineFormat for GenericNdjson {
         let fields = flat::read(line, &columns).map_err(|e| format!("invalid JSON: {e}"))?;
         from_fields(m, |col| {
             let i = columns.iter().position(|c| *c == col)?;
-            fields[i].as_ref().and_then(flat::Field::to_text)
+            fields[i].as_ref().and_then(flat::Field::text)
         })
         .map(|d| vec![d])
     }
@@ -105,6 +106,13 @@ fn columns(m: &MappingConfig) -> Vec<&str> {
 
 /// Parse a count column: empty means unknown (null), `1,234` and `1.2K` are understood.
 fn count(s: &str) -> Result<Option<i64>, String> {
+    // Plain digits, the usual case, skip the cleaning copy; up to 15 digits are exact in
+    // the general path's f64 too, so both give the same number.
+    if (1..=15).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()) {
+        if let Ok(n) = s.parse::<i64>() {
+            return Ok(Some(n));
+        }
+    }
     let t = s.trim().replace([',', '_', ' '], "");
     if t.is_empty() || t == "-" || t.eq_ignore_ascii_case("null") || t.eq_ignore_ascii_case("n/a") {
         return Ok(None);
@@ -119,16 +127,18 @@ fn count(s: &str) -> Result<Option<i64>, String> {
         .map_err(|_| format!("not a count: {s:?}"))
 }
 
-/// Build a post from a mapping and a column getter (shared by CSV and NDJSON).
-pub fn from_fields(
+/// Build a post from a mapping and a column getter (shared by CSV and NDJSON). The getter
+/// lends the field where it can: only what the post keeps is copied.
+pub fn from_fields<'a>(
     m: &MappingConfig,
-    get: impl Fn(&str) -> Option<String>,
+    get: impl Fn(&str) -> Option<Cow<'a, str>>,
 ) -> Result<Draft, String> {
     let opt = |col: &Option<String>| {
         col.as_deref()
             .and_then(&get)
             .filter(|s| !s.trim().is_empty())
     };
+    let owned = |col: &Option<String>| opt(col).map(Cow::into_owned);
     let id = get(&m.id)
         .filter(|s| !s.trim().is_empty())
         .ok_or_else(|| format!("missing id ({})", m.id))?;
@@ -149,21 +159,25 @@ pub fn from_fields(
             .map_err(|_| format!("invalid timestamp_offset {off:?} in mapping {}", m.name))?;
         created_at -= i64::from(parsed.local_minus_utc()) * 1_000_000;
     }
-    let platform = match (&m.platform, &m.platform_column) {
-        (_, Some(col)) if get(col).is_some_and(|p| !p.trim().is_empty()) => {
-            get(col).unwrap_or_default().trim().to_lowercase()
-        }
-        (Some(p), _) => p.to_lowercase(),
-        _ => return Err("row without platform".into()),
+    // The row's own platform column wins; a blank one falls back to the fixed platform.
+    let platform = match (opt(&m.platform_column), &m.platform) {
+        (Some(p), _) => p.trim().to_lowercase(),
+        (None, Some(p)) => p.to_lowercase(),
+        (None, None) => return Err("row without platform".into()),
     };
-    let text = decode_entities(&get(&m.text).unwrap_or_default());
+    let raw_text = get(&m.text).unwrap_or_default();
+    let text = if raw_text.contains('&') {
+        decode_entities(&raw_text)
+    } else {
+        raw_text.into_owned()
+    };
     let mut p = Post::new(&platform, id.trim().to_string(), created_at, text);
     p.author_handle = opt(&m.author).map(|a| a.trim().trim_start_matches('@').to_string());
-    p.author_id = opt(&m.author_id).or_else(|| p.author_handle.clone());
-    p.url = opt(&m.url);
-    p.lang = opt(&m.lang);
-    p.reply_to_id = opt(&m.reply_to);
-    p.conversation_id = opt(&m.conversation);
+    p.author_id = owned(&m.author_id).or_else(|| p.author_handle.clone());
+    p.url = owned(&m.url);
+    p.lang = owned(&m.lang);
+    p.reply_to_id = owned(&m.reply_to);
+    p.conversation_id = owned(&m.conversation);
     let c = |col: &Option<String>| -> Result<Option<i64>, String> {
         match opt(col) {
             Some(s) => count(&s),
@@ -282,7 +296,7 @@ pub(super) fn read_csv(
                     None => from_fields(m, |name| {
                         col(name)
                             .and_then(|i| fields.get(i).copied().flatten())
-                            .map(str::to_string)
+                            .map(Cow::Borrowed)
                     }),
                 };
                 match result {
@@ -350,6 +364,9 @@ mod tests {
         assert_eq!(count(""), Ok(None));
         assert_eq!(count("1,234"), Ok(Some(1234)));
         assert_eq!(count("1.2K"), Ok(Some(1200)));
+        assert_eq!(count("007"), Ok(Some(7)));
+        assert_eq!(count("123456789012345"), Ok(Some(123_456_789_012_345)));
+        assert_eq!(count("12345678901234567"), Ok(Some(12_345_678_901_234_568)));
         assert!(count("lots").is_err());
     }
 }

@@ -511,7 +511,11 @@ fn parse_and_emit(
         .map(|&(ln, s, e)| parse_line(&lines.buf[s..e], ln, fmt, variant, ctx))
         .collect();
     let mut counts = Counter::default();
-    let mut batch = Batch::default();
+    // Sized once: grown by appends, these multi-megabyte vectors were copied repeatedly.
+    let mut batch = Batch {
+        drafts: Vec::with_capacity(results.iter().map(|(d, _)| d.len()).sum()),
+        rejects: Vec::with_capacity(results.iter().map(|(_, r)| r.len()).sum()),
+    };
     for (mut ds, mut rejs) in results {
         if !ds.is_empty() {
             counts.posts_records += 1;
