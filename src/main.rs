@@ -12,21 +12,6 @@ use std::process::ExitCode;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// `mi_option_purge_delay` in mimalloc v3's `mi_option_e` (the bindings only name the
-/// v2 options); `purge_delay_option_is_this_one` checks it against its known default.
-const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-
-/// Keep freed memory mapped instead of returning it to the OS after a second. Every
-/// batch allocates buffers of megabytes (lines, drafts, Arrow columns); given back,
-/// each one is faulted in and zeroed again, ~7% of a run's CPU. Peak RSS is unchanged
-/// (the memory is reused, not added to); `MIMALLOC_PURGE_DELAY` still overrides.
-fn tune_allocator() {
-    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
-        // SAFETY: sets a plain integer option; mimalloc allows this at any time.
-        unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
-    }
-}
-
 /// `println!` that tolerates a closed stdout (`socialpulse ... | head`).
 macro_rules! say {
     ($($t:tt)*) => {{
@@ -97,7 +82,6 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    tune_allocator();
     let cli = Cli::parse();
     match cli.command {
         Command::Generate {
@@ -251,20 +235,5 @@ fn print_summary(r: &pipeline::RunReport) {
     say!("  manifest {}/_run.json", r.output);
     for f in failed {
         say!("  problem  {f}: see rejects");
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::MI_OPTION_PURGE_DELAY;
-
-    #[test]
-    fn purge_delay_option_is_this_one() {
-        // mimalloc v3's default purge delay is 1000 ms, and no option next to it has that
-        // default: a renumbered enum after an upgrade fails here, not silently.
-        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
-            let v = unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) };
-            assert_eq!(v, 1000);
-        }
     }
 }
