@@ -211,7 +211,10 @@ pub struct RunConfig {
     pub max_reject_ratio: f64,
     /// Worker threads; 0 = all cores (RAYON_NUM_THREADS also applies).
     pub threads: usize,
-    /// Records per parallel parse batch for line-oriented formats.
+    /// Records per parallel parse batch for line-oriented formats. Small enough that a
+    /// batch's buffers are reused from the allocator's pages (16 Ki lines made every batch
+    /// map and zero fresh memory, ~9% slower at 1M posts), large enough to split across
+    /// threads and to overlap decompressing the next batch with parsing this one.
     pub batch_size: usize,
     /// Show a progress bar when stderr is a terminal.
     pub progress: bool,
@@ -222,7 +225,7 @@ impl Default for RunConfig {
         RunConfig {
             max_reject_ratio: 0.05,
             threads: 0,
-            batch_size: 16 * 1024,
+            batch_size: 2048,
             progress: true,
         }
     }
