@@ -688,6 +688,7 @@ fn read_inputs(
     };
     let reports: Vec<FileReport> = files
         .par_iter()
+        .with_max_len(1)
         .map(|f| {
             let r = stages.time(PARSE, || {
                 sources::read_file(f, cfg, Some(progress.bytes.clone()), &emit)
@@ -862,8 +863,11 @@ fn run_staged(
     };
     // Days are folded into running totals as they finish (not collected first), so
     // only one merged copy of the metric state is alive at a time.
+    // One day per job, so a thread that runs out of work steals a whole day, not only
+    // the analysis chunks of the other thread's day.
     let totals = days
         .par_iter()
+        .with_max_len(1)
         .map(|&day| {
             let spill_path = Spill::path(&spill_dir, day);
             let posts = stages.time(SPILL, || decode_day(&spill_path))?;

@@ -65,9 +65,7 @@ impl LineFormat for GenericNdjson {
         let columns = columns(m);
         if columns.iter().any(|c| c.contains('.')) {
             // Dotted paths reach into nested objects: read the whole tree.
-            let value: Value =
-                serde_json::from_slice(line).map_err(|e| format!("invalid JSON: {e}"))?;
-            return self.parse(value, variant, ctx, partial);
+            return super::parse_tree(self, line, variant, ctx, partial);
         }
         let fields = flat::read(line, &columns).map_err(|e| format!("invalid JSON: {e}"))?;
         from_fields(m, |col| {

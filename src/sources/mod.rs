@@ -57,10 +57,20 @@ pub trait LineFormat: Sync {
         ctx: &Ctx,
         partial: &mut Vec<String>,
     ) -> Result<Vec<Draft>, String> {
-        let value: Value =
-            serde_json::from_slice(line).map_err(|e| format!("invalid JSON: {e}"))?;
-        self.parse(value, variant, ctx, partial)
+        parse_tree(self, line, variant, ctx, partial)
     }
+}
+
+/// A line read as a `Value` tree and handed to the format's [`LineFormat::parse`].
+pub fn parse_tree<F: LineFormat + ?Sized>(
+    fmt: &F,
+    line: &[u8],
+    variant: usize,
+    ctx: &Ctx,
+    partial: &mut Vec<String>,
+) -> Result<Vec<Draft>, String> {
+    let value: Value = serde_json::from_slice(line).map_err(|e| format!("invalid JSON: {e}"))?;
+    fmt.parse(value, variant, ctx, partial)
 }
 
 /// A file holding one JSON document.
