@@ -3,8 +3,8 @@
 //! A listening-tool export line is one object whose mapped columns are top-level
 //! scalars. Building a `Value` allocates a map and a string per key and per value; here
 //! the keys are compared in place, unmapped values are skipped, and mapped strings are
-//! borrowed from the line unless they hold escapes. The result equals what
-//! `lookup(&value, column)` followed by `value_string` gives (tested in `generic`).
+//! borrowed from the line unless they hold escapes. The fields, and the error of a line
+//! the tree would reject, equal what the `Value` path gives (tested below).
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Number;
