@@ -4,12 +4,14 @@
 use crate::model::Micros;
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 
-/// Decode HTML entities (`&amp;`, `&#8217;`, `&eacute;` ...). Cheap when there is no `&`.
-pub fn decode_entities(s: &str) -> String {
+/// Decode HTML entities (`&amp;`, `&#8217;`, `&eacute;` ...). Cheap when there is no `&`:
+/// an owned input is then returned as it is, a borrowed one copied once.
+pub fn decode_entities<'a>(s: impl Into<std::borrow::Cow<'a, str>>) -> String {
+    let s = s.into();
     if !s.contains('&') {
-        return s.to_string();
+        return s.into_owned();
     }
-    html_escape::decode_html_entities(s).into_owned()
+    html_escape::decode_html_entities(&s).into_owned()
 }
 
 /// Convert an HTML fragment (Mastodon `content`) to plain text: tags removed,

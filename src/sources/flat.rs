@@ -49,6 +49,13 @@ struct Record<'c> {
     columns: &'c [&'c str],
 }
 
+impl Record<'_> {
+    /// No field found (yet) for any column.
+    fn none<'de>(&self) -> Vec<Option<Field<'de>>> {
+        self.columns.iter().map(|_| None).collect()
+    }
+}
+
 impl<'de> DeserializeSeed<'de> for Record<'_> {
     type Value = Vec<Option<Field<'de>>>;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
@@ -60,7 +67,7 @@ impl<'de> DeserializeSeed<'de> for Record<'_> {
 macro_rules! no_fields {
     ($($name:ident: $t:ty),*) => {$(
         fn $name<E: de::Error>(self, _: $t) -> Result<Self::Value, E> {
-            Ok(self.columns.iter().map(|_| None).collect())
+            Ok(self.none())
         }
     )*};
 }
@@ -72,14 +79,14 @@ impl<'de> Visitor<'de> for Record<'_> {
     }
     no_fields!(visit_bool: bool, visit_i64: i64, visit_u64: u64, visit_f64: f64, visit_str: &str);
     fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(self.columns.iter().map(|_| None).collect())
+        Ok(self.none())
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         while seq.next_element::<Skip>()?.is_some() {}
-        Ok(self.columns.iter().map(|_| None).collect())
+        Ok(self.none())
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut out: Vec<Option<Field<'de>>> = self.columns.iter().map(|_| None).collect();
+        let mut out = self.none();
         while let Some(slot) = map.next_key_seed(Key {
             columns: self.columns,
         })? {

@@ -62,12 +62,13 @@ impl LineFormat for GenericNdjson {
         partial: &mut Vec<String>,
     ) -> Result<Vec<Draft>, String> {
         let m = ctx.cfg.mappings.get(variant).ok_or("mapping vanished")?;
-        let columns = columns(m);
+        let (columns, n) = columns(m);
+        let columns = &columns[..n];
         if columns.iter().any(|c| c.contains('.')) {
             // Dotted paths reach into nested objects: read the whole tree.
             return super::parse_tree(self, line, variant, ctx, partial);
         }
-        let fields = flat::read(line, &columns).map_err(|e| format!("invalid JSON: {e}"))?;
+        let fields = flat::read(line, columns).map_err(|e| format!("invalid JSON: {e}"))?;
         from_fields(m, |col| {
             let i = columns.iter().position(|c| *c == col)?;
             fields[i].as_ref().and_then(flat::Field::text)
@@ -76,30 +77,35 @@ impl LineFormat for GenericNdjson {
     }
 }
 
-/// Every column a mapping reads, each once.
-fn columns(m: &MappingConfig) -> Vec<&str> {
-    let optional = [
-        &m.platform_column,
-        &m.author,
-        &m.author_id,
-        &m.url,
-        &m.lang,
-        &m.reply_to,
-        &m.conversation,
-        &m.kind,
-        &m.likes,
-        &m.reposts,
-        &m.replies,
-        &m.quotes,
-        &m.views,
+/// Every column a mapping reads, each once; in an array, as this runs for every line.
+fn columns(m: &MappingConfig) -> ([&str; 16], usize) {
+    let all = [
+        Some(&m.id),
+        Some(&m.text),
+        Some(&m.timestamp),
+        m.platform_column.as_ref(),
+        m.author.as_ref(),
+        m.author_id.as_ref(),
+        m.url.as_ref(),
+        m.lang.as_ref(),
+        m.reply_to.as_ref(),
+        m.conversation.as_ref(),
+        m.kind.as_ref(),
+        m.likes.as_ref(),
+        m.reposts.as_ref(),
+        m.replies.as_ref(),
+        m.quotes.as_ref(),
+        m.views.as_ref(),
     ];
-    let mut out: Vec<&str> = vec![&m.id, &m.text, &m.timestamp];
-    for c in optional.into_iter().flatten() {
-        if !out.contains(&c.as_str()) {
-            out.push(c);
+    let mut out = [""; 16];
+    let mut n = 0;
+    for c in all.into_iter().flatten() {
+        if !out[..n].contains(&c.as_str()) {
+            out[n] = c;
+            n += 1;
         }
     }
-    out
+    (out, n)
 }
 
 /// Parse a count column: empty means unknown (null), `1,234` and `1.2K` are understood.
@@ -163,12 +169,7 @@ pub fn from_fields<'a>(
         (None, Some(p)) => p.to_lowercase(),
         (None, None) => return Err("row without platform".into()),
     };
-    let raw_text = get(&m.text).unwrap_or_default();
-    let text = if raw_text.contains('&') {
-        decode_entities(&raw_text)
-    } else {
-        raw_text.into_owned()
-    };
+    let text = decode_entities(get(&m.text).unwrap_or_default());
     let mut p = Post::new(&platform, id.trim().to_string(), created_at, text);
     p.author_handle = opt(&m.author).map(|a| a.trim().trim_start_matches('@').to_string());
     p.author_id = owned(&m.author_id).or_else(|| p.author_handle.clone());

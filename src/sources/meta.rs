@@ -100,7 +100,7 @@ fn post(item: &Value) -> Result<Draft, String> {
     let text: String = array_at(item, &["data"])
         .iter()
         .filter_map(|d| str_at(d, &["post"]))
-        .map(|s| decode_entities(&fix_mojibake(s)))
+        .map(|s| decode_entities(fix_mojibake(s)))
         .collect::<Vec<_>>()
         .join("\n");
     let title = str_at(item, &["title"])
@@ -168,7 +168,7 @@ fn comment(item: &Value) -> Result<Draft, String> {
         .ok_or("comment without timestamp")?;
     let created_at =
         unix_seconds(ts as f64).ok_or_else(|| format!("timestamp {ts} out of range"))?;
-    let text = decode_entities(&fix_mojibake(str_at(c, &["comment"]).unwrap_or("")));
+    let text = decode_entities(fix_mojibake(str_at(c, &["comment"]).unwrap_or("")));
     let title = str_at(item, &["title"])
         .map(fix_mojibake)
         .unwrap_or_default();
