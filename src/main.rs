@@ -81,8 +81,19 @@ enum Command {
     },
 }
 
+/// Exit code of a run stopped by SIGINT, SIGTERM or SIGHUP (the shell's 128 + SIGINT).
+const INTERRUPTED: i32 = 130;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // An interrupted run removes what it staged; the published output stays as it was.
+    if let Err(e) = ctrlc::set_handler(|| {
+        socialpulse::sinks::publish::abandon_all();
+        eprintln!("interrupted: nothing was published");
+        std::process::exit(INTERRUPTED);
+    }) {
+        eprintln!("warning: cannot install the signal handler ({e}); an interrupted run leaves its staging directory for the next run to remove");
+    }
     match cli.command {
         Command::Generate {
             posts,

@@ -1,6 +1,7 @@
 //! The normalised post model shared by every stage, and the reject record.
 
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// Microseconds since the Unix epoch, UTC. Parquet stores it as `timestamp[us, UTC]`.
 pub type Micros = i64;
@@ -96,7 +97,11 @@ pub struct Sentiment {
 pub struct Post {
     pub platform: String,
     pub post_id: String,
+    /// Link to the post; for the public only a form that names no one (see privacy).
     pub url: Option<String>,
+    /// The source's own link when `url` was made privacy-safe: the working link the
+    /// operational tables (`escalations`, `unanswered`) give staff.
+    pub link: Option<String>,
     pub created_at: Micros,
     /// The organisation's account this post belongs to (outbound) or addresses (inbound).
     pub account: Option<String>,
@@ -145,12 +150,19 @@ pub struct Listening {
 }
 
 impl Post {
+    /// The link staff open to answer the post: the source's own when `url` was made
+    /// privacy-safe.
+    pub fn working_link(&self) -> Option<&str> {
+        self.link.as_deref().or(self.url.as_deref())
+    }
+
     /// An empty post with the identity fields set; readers fill the rest.
     pub fn new(platform: &str, post_id: String, created_at: Micros, text: String) -> Post {
         Post {
             platform: platform.to_string(),
             post_id,
             url: None,
+            link: None,
             created_at,
             account: None,
             author_id: None,
@@ -239,4 +251,53 @@ pub fn excerpt(raw: &[u8]) -> String {
         .take(EXCERPT_CHARS)
         .map(|c| if c.is_control() && c != '\t' { ' ' } else { c })
         .collect()
+}
+
+/// What reading one file produced, for the manifest.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct FileReport {
+    pub path: String,
+    pub format: String,
+    pub compression: String,
+    pub bytes: u64,
+    pub blake3: String,
+    /// Records seen (posts read + records rejected).
+    pub records: u64,
+    pub posts: u64,
+    pub rejects: u64,
+    /// Set when the file was recognised but holds no posts (e.g. `account.js`).
+    pub skipped: Option<String>,
+    /// Set when the file could not be read to its end.
+    pub error: Option<String>,
+}
+
+/// The run manifest written as `OUT/_run.json` (fields documented in docs/data-dictionary.md).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct RunReport {
+    /// The output contract's version (see CHANGELOG.md).
+    pub schema_version: u32,
+    pub version: String,
+    pub run_id: String,
+    pub started_at: String,
+    pub config_hash: String,
+    pub pseudonym_key: String,
+    pub inputs: Vec<FileReport>,
+    pub posts_read: u64,
+    pub duplicates_removed: u64,
+    pub posts_written: u64,
+    pub rejects: u64,
+    pub reject_ratio: f64,
+    pub max_reject_ratio: f64,
+    pub escalations: u64,
+    pub partitions: Vec<String>,
+    pub durations_ms: BTreeMap<String, u64>,
+    /// Thread time per stage, summed over workers (see README, performance).
+    pub stage_cpu_ms: BTreeMap<String, u64>,
+    pub output: String,
+}
+
+impl RunReport {
+    pub fn too_many_rejects(&self) -> bool {
+        self.reject_ratio > self.max_reject_ratio
+    }
 }

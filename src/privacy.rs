@@ -97,6 +97,173 @@ impl Pseudonymiser {
     }
 }
 
+/// A link to a member of the public's post that names no one: X's handle-free status
+/// link, or the source link when it holds no identity; otherwise none. `identities` are
+/// the author's raw handle and id.
+pub fn public_link(
+    platform: &str,
+    post_id: &str,
+    url: Option<&str>,
+    identities: &[&str],
+) -> Option<String> {
+    if platform == "twitter" {
+        return (!post_id.is_empty() && post_id.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| format!("https://x.com/i/status/{post_id}"));
+    }
+    let url = url?;
+    let lower = url.to_lowercase();
+    // Path segments that name a person on the platforms we read.
+    let names_someone = ["/@", "/profile/", "/user/", "/users/", "/u/", "did:"]
+        .iter()
+        .any(|m| lower.contains(m))
+        || identities
+            .iter()
+            .map(|i| i.trim_start_matches('@').to_lowercase())
+            .any(|i| i.len() >= 2 && lower.contains(&i));
+    (!names_someone).then(|| url.to_string())
+}
+
+/// Replace the DID of an AT URI (`at://did:plc:…/collection/rkey`) with its pseudonym,
+/// unless `keep(did)`: the same DID always maps to the same pseudonym, so post ids,
+/// replies and threads still join.
+pub fn at_uri(pseudo: &Pseudonymiser, uri: &str, keep: impl Fn(&str) -> bool) -> Option<String> {
+    let rest = uri.strip_prefix("at://")?;
+    let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+    if !authority.starts_with("did:") || keep(authority) || pseudo.keeps_raw() {
+        return None;
+    }
+    let sep = if path.is_empty() { "" } else { "/" };
+    Some(format!(
+        "at://{}{sep}{path}",
+        pseudo.pseudonym("bluesky", authority)
+    ))
+}
+
+fn handle_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b == b'-'
+}
+
+/// `@handle`, `@handle@instance` and Reddit's `u/name` in a text, each replaced by
+/// `@` / `u/` + the handle's pseudonym unless `keep(handle)` (own accounts). Text
+/// without `@` or `u/` is returned as it is, without a copy.
+pub fn mentions_in_text(
+    text: &str,
+    platform: &str,
+    pseudo: &Pseudonymiser,
+    keep: impl Fn(&str) -> bool,
+) -> Option<String> {
+    if pseudo.keeps_raw() || !(text.contains('@') || text.contains("u/")) {
+        return None;
+    }
+    let b = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    let mut i = 0;
+    let mut changed = false;
+    while i < b.len() {
+        let marker = if b[i] == b'@' {
+            1
+        } else if b[i] == b'u' && b.get(i + 1) == Some(&b'/') {
+            2
+        } else {
+            i += 1;
+            continue;
+        };
+        // A mention starts a word: not inside an e-mail address or a URL path.
+        let starts_word =
+            i == 0 || !(handle_byte(b[i - 1]) || b[i - 1] == b'/' || b[i - 1] == b'@');
+        let start = i + marker;
+        let mut end = start;
+        while end < b.len() && (handle_byte(b[end]) || (b[end] == b'@' && marker == 1)) {
+            end += 1;
+        }
+        // Trailing dots and dashes end a sentence, not a handle.
+        while end > start && matches!(b[end - 1], b'.' | b'-' | b'@') {
+            end -= 1;
+        }
+        if !starts_word || end == start {
+            i = start.max(i + 1);
+            continue;
+        }
+        let handle = &text[start..end];
+        if !keep(handle) {
+            out.push_str(&text[last..start]);
+            out.push_str(&pseudo.pseudonym(platform, handle));
+            last = end;
+            changed = true;
+        }
+        i = end;
+    }
+    if !changed {
+        return None;
+    }
+    out.push_str(&text[last..]);
+    Some(out)
+}
+
+/// A reject's excerpt without the values in it: letters and digits of JSON string and
+/// number values (and of every non-JSON line, e.g. CSV) become `x` and `0`; object keys,
+/// punctuation and layout stay, so the excerpt still shows why the record broke.
+pub fn mask_excerpt(raw: &str) -> String {
+    let json = raw.trim_start().starts_with(['{', '[']);
+    let chars: Vec<char> = raw.chars().collect();
+    let mut out = String::with_capacity(raw.len());
+    let mut i = 0;
+    let mask = |c: char| {
+        if c.is_ascii_digit() {
+            '0'
+        } else if c.is_alphanumeric() {
+            'x'
+        } else {
+            c
+        }
+    };
+    while i < chars.len() {
+        let c = chars[i];
+        if json && c == '"' {
+            // A string: a key when the next non-space character after it is ':'.
+            let mut j = i + 1;
+            while j < chars.len() && chars[j] != '"' {
+                j += if chars[j] == '\\' { 2 } else { 1 };
+            }
+            let end = j.min(chars.len());
+            let mut k = end + 1;
+            while k < chars.len() && chars[k].is_whitespace() {
+                k += 1;
+            }
+            let is_key = chars.get(k) == Some(&':');
+            out.push('"');
+            for &ch in &chars[i + 1..end] {
+                out.push(if is_key { ch } else { mask(ch) });
+            }
+            if end < chars.len() {
+                out.push('"');
+            }
+            i = end + 1;
+        } else if json && !c.is_alphanumeric() {
+            out.push(c);
+            i += 1;
+        } else if json {
+            // Bare words: literals (true, false, null) and numbers.
+            let mut j = i;
+            while j < chars.len() && chars[j].is_alphanumeric() {
+                j += 1;
+            }
+            let word: String = chars[i..j].iter().collect();
+            if matches!(word.as_str(), "true" | "false" | "null") {
+                out.push_str(&word);
+            } else {
+                out.extend(word.chars().map(mask));
+            }
+            i = j;
+        } else {
+            out.push(mask(c));
+            i += 1;
+        }
+    }
+    out
+}
+
 fn trim_ascii(b: &[u8]) -> &[u8] {
     let start = b
         .iter()
@@ -143,5 +310,118 @@ mod tests {
         assert!(p.starts_with("p_") && p.len() == 18);
         let raw = Pseudonymiser::from_secret(b"k1", true);
         assert_eq!(raw.pseudonym("twitter", "JaneRider"), "JaneRider");
+    }
+
+    #[test]
+    fn links_of_the_public_name_no_one() {
+        let ids = ["rider498", "3000000498"];
+        assert_eq!(
+            public_link(
+                "twitter",
+                "562",
+                Some("https://x.com/rider498/status/562"),
+                &ids
+            ),
+            Some("https://x.com/i/status/562".into())
+        );
+        assert_eq!(
+            public_link(
+                "mastodon",
+                "1",
+                Some("https://transit.social/@rider478/1"),
+                &ids
+            ),
+            None
+        );
+        assert_eq!(
+            public_link(
+                "bluesky",
+                "at://did:plc:x/app.bsky.feed.post/3k",
+                Some("https://bsky.app/profile/rider478.bsky.social/post/3k"),
+                &ids
+            ),
+            None
+        );
+        let reddit = "https://www.reddit.com/r/transit/comments/abc/late_again/";
+        assert_eq!(
+            public_link("reddit", "t3_abc", Some(reddit), &ids),
+            Some(reddit.into())
+        );
+        assert_eq!(
+            public_link(
+                "instagram",
+                "9",
+                Some("https://example.com/p/rider498"),
+                &ids
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn at_uris_keep_their_shape_and_join() {
+        let p = Pseudonymiser::from_secret(b"k", false);
+        let a = at_uri(&p, "at://did:plc:rider478/app.bsky.feed.post/3kq", |_| {
+            false
+        })
+        .expect("pseudonymised");
+        let b = at_uri(&p, "at://did:plc:RIDER478/app.bsky.feed.post/3kz", |_| {
+            false
+        })
+        .expect("pseudonymised");
+        assert!(
+            a.starts_with("at://p_") && a.ends_with("/app.bsky.feed.post/3kq"),
+            "{a}"
+        );
+        assert_eq!(a.split('/').nth(2), b.split('/').nth(2));
+        assert_eq!(
+            at_uri(&p, "at://did:plc:own/x/1", |d| d == "did:plc:own"),
+            None
+        );
+        assert_eq!(at_uri(&p, "https://example.com/x", |_| false), None);
+    }
+
+    #[test]
+    fn mentions_in_text_are_pseudonymised() {
+        let p = Pseudonymiser::from_secret(b"k", false);
+        let own = |h: &str| h.eq_ignore_ascii_case("NorthlineTransit");
+        let got = mentions_in_text(
+            "@rider357 sorry! cc @NorthlineTransit, @jo@mastodon.social and u/gus. mail a@b.nz",
+            "twitter",
+            &p,
+            own,
+        )
+        .expect("changed");
+        let want = format!(
+            "@{} sorry! cc @NorthlineTransit, @{} and u/{}. mail a@b.nz",
+            p.pseudonym("twitter", "rider357"),
+            p.pseudonym("twitter", "jo@mastodon.social"),
+            p.pseudonym("twitter", "gus")
+        );
+        assert_eq!(got, want);
+        assert_eq!(
+            mentions_in_text("no handles here", "twitter", &p, own),
+            None
+        );
+        assert_eq!(
+            mentions_in_text("hi @NorthlineTransit", "twitter", &p, own),
+            None
+        );
+        let raw = Pseudonymiser::from_secret(b"k", true);
+        assert_eq!(mentions_in_text("@rider357 hi", "twitter", &raw, own), None);
+    }
+
+    #[test]
+    fn masked_excerpts_keep_keys_and_shape() {
+        assert_eq!(
+            mask_excerpt(
+                r#"{"user": {"screen_name": "rider498", "id": 3000000498, "ok": true}, "text": "hi @rider"#
+            ),
+            r#"{"user": {"screen_name": "xxxxx000", "id": 0000000000, "ok": true}, "text": "xx @xxxxx"#
+        );
+        assert_eq!(
+            mask_excerpt("ig_1,Instagram,,harbour.hannah"),
+            "xx_0,xxxxxxxxx,,xxxxxxx.xxxxxx"
+        );
     }
 }

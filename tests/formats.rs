@@ -92,8 +92,13 @@ fn twitter_api_v2_pages_and_flattened_lines() {
         jane.author_handle,
         Some(pseudo().pseudonym("twitter", "jane_rides"))
     );
+    // The public's link names no one; the working link stays for the operational tables.
     assert_eq!(
         jane.url.as_deref(),
+        Some("https://x.com/i/status/1853200000000000002")
+    );
+    assert_eq!(
+        jane.working_link(),
         Some("https://x.com/jane_rides/status/1853200000000000002")
     );
     assert!(jane.text.contains("late for work & nobody"));
@@ -173,7 +178,10 @@ fn mastodon_outbox_and_api() {
     let reply = find(&c, "113400000000000002");
     assert_eq!(
         reply.text,
-        "@busfan Thanks for the heads-up!\nWe've asked the depot to check the heating on that bus."
+        format!(
+            "@{} Thanks for the heads-up!\nWe've asked the depot to check the heating on that bus.",
+            pseudo().pseudonym("mastodon", "busfan")
+        )
     );
     assert_eq!(reply.kind, Kind::Reply);
     assert_eq!(reply.reply_to_id.as_deref(), Some("113399999000000001"));
@@ -317,9 +325,11 @@ fn bluesky_feed_and_search() {
         "at://did:plc:northline0000000000000001/app.bsky.feed.post/3kznl00002",
     );
     assert_eq!(reply.kind, Kind::Reply);
+    // The public's DID in an AT URI is pseudonymised (own accounts' stay).
+    let ria = pseudo().pseudonym("bluesky", "did:plc:rider000000000000000000ria");
     assert_eq!(
-        reply.reply_to_id.as_deref(),
-        Some("at://did:plc:rider000000000000000000ria/app.bsky.feed.post/3kzria0001")
+        reply.reply_to_id,
+        Some(format!("at://{ria}/app.bsky.feed.post/3kzria0001"))
     );
     assert_eq!(reply.conversation_id, reply.reply_to_id);
     assert_eq!(reply.direction, Direction::Outbound);
@@ -339,22 +349,23 @@ fn bluesky_feed_and_search() {
     );
     assert_eq!(orig.hashtags, strings(&["nightbus"]));
     assert_eq!(orig.urls, strings(&["https://northline.example/night"]));
-    let repost = find(&c, "at://did:plc:council0000000000000000001/app.bsky.feed.post/3kzcc00009#repost:did:plc:northline0000000000000001");
+    let council = pseudo().pseudonym("bluesky", "did:plc:council0000000000000000001");
+    let repost = find(
+        &c,
+        &format!(
+            "at://{council}/app.bsky.feed.post/3kzcc00009#repost:did:plc:northline0000000000000001"
+        ),
+    );
     assert_eq!(repost.kind, Kind::Repost);
     assert_eq!(repost.direction, Direction::Outbound);
     assert_eq!(repost.created_at, ts("2026-11-03T08:40:00Z"));
 
     let s = fixtures(&["bluesky/search_northline.json"]);
     assert_eq!(s.posts.len(), 2);
-    let quote = find(
-        &s,
-        "at://did:plc:rider000000000000000000ben/app.bsky.feed.post/3kzben0001",
-    );
+    let ben = pseudo().pseudonym("bluesky", "did:plc:rider000000000000000000ben");
+    let quote = find(&s, &format!("at://{ben}/app.bsky.feed.post/3kzben0001"));
     assert_eq!(quote.kind, Kind::Quote);
-    let ria = find(
-        &s,
-        "at://did:plc:rider000000000000000000ria/app.bsky.feed.post/3kzria0001",
-    );
+    let ria = find(&s, &format!("at://{ria}/app.bsky.feed.post/3kzria0001"));
     assert_eq!(ria.direction, Direction::Inbound);
     assert_eq!(ria.account.as_deref(), Some("northlinetransit.bsky.social"));
     assert_eq!(ria.mentions, strings(&["northlinetransit.bsky.social"]));

@@ -641,6 +641,104 @@ fn cost_benefit_worked_by_hand() {
     assert_eq!(twitter.period_start, d("2026-11-01"));
 }
 
+/// Every configured cost lands in the table: a platform item in a period where that
+/// platform has no group gets a row of its own, and a period with inbound posts only
+/// shares cost equally. Worked by hand per period, month and day grains.
+#[test]
+fn cost_benefit_keeps_every_configured_cost() {
+    use socialpulse::config::{CostConfig, CostItem};
+    use socialpulse::metrics::cost_benefit::rows;
+    // November: Twitter outbound on 3 and 4 Nov, Mastodon outbound on 4 Nov.
+    // December: one inbound Twitter post on 1 Dec (no outbound post at all).
+    // No "threads" post anywhere.
+    let posts = vec![
+        answer("twitter", "o1", "2026-11-03T01:00:00Z", None, None),
+        answer("twitter", "o2", "2026-11-04T01:00:00Z", None, None),
+        answer("mastodon", "m1", "2026-11-04T02:00:00Z", None, None),
+        item("q", "2026-12-01T00:30:00Z", true, false, false),
+    ];
+    let item_of = |name: &str, amount: f64, per: &str, platform: &str| CostItem {
+        name: name.into(),
+        amount,
+        per: per.into(),
+        platform: platform.into(),
+    };
+    let mut cfg = CostConfig {
+        period: "month".into(),
+        currency: "NZD".into(),
+        staff_hours_per_day: 1.0,
+        hourly_cost: 30.0,
+        value_per_resolved_inquiry: 0.0,
+        items: vec![
+            item_of("threads ads", 310.0, "month", "Threads"),
+            item_of("mastodon hosting", 5.0, "day", "mastodon"),
+            item_of("tool", 62.0, "month", ""),
+        ],
+    };
+    let total = |rs: &[socialpulse::metrics::cost_benefit::Row], period: &str| -> f64 {
+        rs.iter()
+            .filter(|r| r.period_start == d(period))
+            .map(|r| r.total_cost)
+            .sum()
+    };
+    let r = rows(&acc(&posts, Tz::UTC), &cfg, Tz::UTC);
+    // November, 2 active days of 30: staff 1 × 30 × 2 = 60; threads 310 × 2/30 = 20.6667;
+    // hosting 5 × 2 = 10; tool 62 × 2/30 = 4.1333. Configured total 94.8.
+    assert!((total(&r, "2026-11-01") - 94.8).abs() < 1e-9, "{r:?}");
+    // December, 1 active day of 31: staff 30; threads 310/31 = 10; hosting 5; tool 2.
+    // Configured total 47.
+    assert!((total(&r, "2026-12-01") - 47.0).abs() < 1e-9, "{r:?}");
+    let threads: Vec<_> = r.iter().filter(|x| x.platform == "threads").collect();
+    assert_eq!(threads.len(), 2, "one cost-only row per active month");
+    assert_eq!(
+        (
+            threads[0].account.clone(),
+            threads[0].outbound_posts,
+            threads[0].allocation_share,
+            threads[0].staff_cost
+        ),
+        (None, 0, 0.0, 0.0)
+    );
+    assert!((threads[0].other_cost - 310.0 * 2.0 / 30.0).abs() < 1e-9);
+    assert!((threads[1].other_cost - 10.0).abs() < 1e-9);
+    // November: Twitter 2 outbound, Mastodon 1 → shares 2/3 and 1/3 of staff and tool;
+    // hosting all Mastodon's. Mastodon = 60/3 + 4.1333/3 + 10 = 31.3778.
+    let nov_mastodon = r
+        .iter()
+        .find(|x| x.platform == "mastodon" && x.period_start == d("2026-11-01"))
+        .expect("mastodon in November");
+    assert!((nov_mastodon.total_cost - (20.0 + 62.0 * 2.0 / 30.0 / 3.0 + 10.0)).abs() < 1e-9);
+    // December has no Mastodon group: hosting gets its own row, 5.
+    let dec_mastodon = r
+        .iter()
+        .find(|x| x.platform == "mastodon" && x.period_start == d("2026-12-01"))
+        .expect("mastodon hosting row in December");
+    assert_eq!(
+        (dec_mastodon.other_cost, dec_mastodon.staff_cost),
+        (5.0, 0.0)
+    );
+    // December's only activity group (inbound Twitter) takes the whole staff and tool cost.
+    let dec_twitter = r
+        .iter()
+        .find(|x| x.platform == "twitter" && x.period_start == d("2026-12-01"))
+        .expect("twitter in December");
+    assert_eq!(
+        (dec_twitter.allocation_share, dec_twitter.total_cost),
+        (1.0, 32.0)
+    );
+
+    // Daily periods: each active day carries its own configured cost.
+    cfg.period = "day".into();
+    let r = rows(&acc(&posts, Tz::UTC), &cfg, Tz::UTC);
+    // 3 Nov: staff 30, threads 310/30, hosting 5 (own row: no Mastodon post that day),
+    // tool 62/30.
+    let nov3 = 30.0 + 310.0 / 30.0 + 5.0 + 62.0 / 30.0;
+    assert!((total(&r, "2026-11-03") - nov3).abs() < 1e-9, "{r:?}");
+    assert!((total(&r, "2026-11-04") - nov3).abs() < 1e-9);
+    assert!((total(&r, "2026-12-01") - 47.0).abs() < 1e-9);
+    assert_eq!(r.iter().filter(|x| x.platform == "threads").count(), 3);
+}
+
 /// The documented edge of indexing responses before de-duplication: two copies of one
 /// reply that disagree on the post they answer both count as answers.
 #[test]

@@ -59,7 +59,7 @@ impl DayTerms {
     }
 }
 
-const STOPWORDS: &[&str] = &[
+pub const STOPWORDS: &[&str] = &[
     "about", "after", "again", "also", "been", "before", "being", "but", "could", "does", "doing",
     "dont", "from", "have", "here", "just", "like", "more", "much", "only", "other", "over",
     "really", "same", "should", "some", "still", "such", "than", "that", "their", "them", "then",

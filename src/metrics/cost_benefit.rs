@@ -3,10 +3,13 @@
 //! For each period (calendar month or day in the reporting zone) only the *active days*
 //! (days with any post in the data) are costed: staff cost = staff_hours_per_day ×
 //! hourly_cost × active days; an item `per = "day"` costs amount × active days, `per =
-//! "month"` costs amount × active days / days in the month. Costs are allocated to
-//! platform × account groups by their share of the period's outbound posts (items with a
-//! `platform` only among that platform's groups); with no outbound posts, equally.
-//! Value = answered inquiries × value_per_resolved_inquiry.
+//! "month"` costs amount × active days / days in the month. Costs are allocated to the
+//! period's platform × account groups (every group with a post that period, inbound-only
+//! groups included) by their share of the period's outbound posts, or equally when the
+//! period has no outbound posts. An item with a `platform` is shared the same way among
+//! that platform's groups only; when the period has none, the item gets a row of its own
+//! (that platform, no account, no activity), so every configured cost appears in the
+//! table. Value = answered inquiries × value_per_resolved_inquiry.
 
 use super::{date32, engagement, responsiveness, Accumulators};
 use crate::config::CostConfig;
@@ -80,6 +83,19 @@ pub fn rows(acc: &Accumulators, cfg: &CostConfig, tz: Tz) -> Vec<Row> {
             .or_default();
         row.responses += r.responded;
     }
+    // Platform-specific items of a period without a group of their platform get a row
+    // of their own, so no configured cost is lost; such a row takes no other share.
+    let mut cost_only: BTreeSet<Key> = BTreeSet::new();
+    for period in active.keys() {
+        for item in cfg.items.iter().filter(|i| !i.platform.is_empty()) {
+            let platform = item.platform.to_lowercase();
+            if !groups.keys().any(|k| k.0 == *period && k.1 == platform) {
+                let key = (*period, platform, None);
+                groups.entry(key.clone()).or_default();
+                cost_only.insert(key);
+            }
+        }
+    }
     let mut out = Vec::new();
     for (period, days) in &active {
         let n_days = days.len() as u32;
@@ -103,7 +119,7 @@ pub fn rows(acc: &Accumulators, cfg: &CostConfig, tz: Tz) -> Vec<Row> {
             r.platform = k.1.clone();
             r.account = k.2.clone();
             r.active_days = n_days;
-            r.allocation_share = share_among(&|_| true, k);
+            r.allocation_share = share_among(&|x: &Key| !cost_only.contains(x), k);
             r.staff_cost = staff * r.allocation_share;
             r.other_cost = cfg
                 .items
@@ -114,7 +130,7 @@ pub fn rows(acc: &Accumulators, cfg: &CostConfig, tz: Tz) -> Vec<Row> {
                     } else {
                         item.amount * f64::from(n_days) / f64::from(days_in_month(*period))
                     };
-                    let platform = item.platform.clone();
+                    let platform = item.platform.to_lowercase();
                     let share = if platform.is_empty() {
                         r.allocation_share
                     } else {

@@ -260,7 +260,7 @@ impl Acc {
                 let stream = self.streams.id(&p.platform, p.account.as_deref());
                 self.items.push(Item {
                     created_at: p.created_at,
-                    at: self.bytes.push(&p.post_id, p.url.as_deref()),
+                    at: self.bytes.push(&p.post_id, p.working_link()),
                     stream_reasons: stream | u32::from(reason_bits) << STREAM_BITS,
                     due: l.info_request_due.unwrap_or(NO_DUE),
                 });

@@ -82,7 +82,7 @@ pub fn batch(posts: &[&Post], drop_text: bool) -> Result<RecordBatch, String> {
         strs(|p| Some(p.platform.as_str())),
         strs(|p| p.account.as_deref()),
         strs(|p| Some(p.post_id.as_str())),
-        strs(|p| p.url.as_deref()),
+        strs(|p| p.working_link()),
         strs(|p| p.author_id.as_deref()),
         string_list(posts.iter().map(|p| p.listening.topics.as_slice())),
         Arc::new(

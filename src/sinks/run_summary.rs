@@ -1,7 +1,7 @@
 //! The `run_summary` table: one row per run, append-only across runs into the same
 //! output (each run adds `part-<run_id>.parquet`; earlier parts are carried over).
 
-use crate::pipeline::RunReport;
+use crate::model::RunReport;
 use arrow::array::{ArrayRef, Float64Array, Int64Array, StringArray, TimestampMicrosecondArray};
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use arrow::record_batch::RecordBatch;

@@ -287,16 +287,23 @@ pub(super) fn read_csv(
                         }
                     })
                     .collect();
-                let result = match bad_utf8 {
-                    Some(i) => Err(format!(
-                        "invalid UTF-8 in column {:?} (wrong encoding? exports must be UTF-8)",
-                        header.get(i).map(String::as_str).unwrap_or("?")
-                    )),
-                    None => from_fields(m, |name| {
-                        col(name)
-                            .and_then(|i| fields.get(i).copied().flatten())
-                            .map(Cow::Borrowed)
-                    }),
+                // Where the reader stands now: a row that spans more lines than its
+                // fields explain swallowed its successors through an open quote.
+                let end_line = rdr.position().line().saturating_sub(1).max(line);
+                let result = if record.len() != header.len() {
+                    Err(ragged(record.len(), header.len(), line, end_line))
+                } else {
+                    match bad_utf8 {
+                        Some(i) => Err(format!(
+                            "invalid UTF-8 in column {:?} (wrong encoding? exports must be UTF-8)",
+                            header.get(i).map(String::as_str).unwrap_or("?")
+                        )),
+                        None => from_fields(m, |name| {
+                            col(name)
+                                .and_then(|i| fields.get(i).copied().flatten())
+                                .map(Cow::Borrowed)
+                        }),
+                    }
                 };
                 match result {
                     Ok(mut d) => {
@@ -351,6 +358,18 @@ pub(super) fn read_csv(
     match truncated {
         Some(reason) => Outcome::Failed(Some(CSV), last_line + 1, PositionKind::Line, reason),
         None => Outcome::Format(CSV),
+    }
+}
+
+/// Why a row whose field count differs from the header's is rejected. A row that runs
+/// over several lines most likely holds a quote that is never closed.
+fn ragged(fields: usize, expected: usize, line: u64, end_line: u64) -> String {
+    if end_line > line {
+        format!(
+            "unterminated quote? the row that begins on line {line} runs to line {end_line} and has {fields} fields, the header {expected}"
+        )
+    } else {
+        format!("the row has {fields} fields, the header {expected}")
     }
 }
 

@@ -13,6 +13,7 @@ pub mod input;
 pub mod mastodon;
 pub mod meta;
 pub mod reddit;
+pub mod salvage;
 pub mod twitter_archive;
 pub mod twitter_v2;
 
@@ -111,65 +112,161 @@ pub struct Batch {
     pub rejects: Vec<Reject>,
 }
 
-/// What reading one file produced, for the manifest.
-#[derive(Clone, Debug, Default, serde::Serialize)]
-pub struct FileReport {
-    pub path: String,
-    pub format: String,
-    pub compression: String,
-    pub bytes: u64,
-    pub blake3: String,
-    /// Records seen (posts read + records rejected).
-    pub records: u64,
-    pub posts: u64,
-    pub rejects: u64,
-    /// Set when the file was recognised but holds no posts (e.g. `account.js`).
-    pub skipped: Option<String>,
-    /// Set when the file could not be read to its end.
-    pub error: Option<String>,
-}
+pub use crate::model::FileReport;
 
 /// Bytes read ahead for sniffing.
 const HEAD_BYTES: usize = 256 * 1024;
 
-/// List input files: files as given, directories walked recursively in sorted
-/// order (hidden entries skipped) so runs are deterministic.
-pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
-    let mut out = Vec::new();
-    for p in paths {
-        let meta = std::fs::metadata(p).map_err(|e| format!("input {}: {e}", p.display()))?;
-        if meta.is_dir() {
-            walk(p, &mut out).map_err(|e| format!("input {}: {e}", p.display()))?;
-        } else {
-            out.push(p.clone());
-        }
-    }
-    out.sort();
-    out.dedup();
-    Ok(out)
+/// What walking the input paths found.
+#[derive(Default)]
+pub struct Discovered {
+    /// Files to read, sorted.
+    pub files: Vec<PathBuf>,
+    /// Paths that could not be walked (missing, unreadable, broken links): one
+    /// file-level reject each.
+    pub rejects: Vec<Reject>,
+    /// Manifest entries of those paths and of entries not followed (a link to a
+    /// directory or file already visited).
+    pub reports: Vec<FileReport>,
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)?
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .collect();
-    entries.sort();
-    for p in entries {
-        let hidden = p
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with('.'));
-        if hidden {
-            continue;
-        }
-        if p.is_dir() {
-            walk(&p, out)?;
-        } else {
-            out.push(p);
+impl Discovered {
+    fn reject(&mut self, path: &Path, reason: String) {
+        let file = path.display().to_string();
+        self.reports.push(FileReport {
+            path: file.clone(),
+            error: Some(reason.clone()),
+            rejects: 1,
+            records: 1,
+            ..FileReport::default()
+        });
+        self.rejects
+            .push(file_reject(&file, None, 0, PositionKind::File, reason));
+    }
+
+    fn skip(&mut self, path: &Path, reason: String) {
+        self.reports.push(FileReport {
+            path: path.display().to_string(),
+            skipped: Some(reason),
+            ..FileReport::default()
+        });
+    }
+}
+
+/// Identity of a file or directory, so every real one is visited once however many
+/// links lead to it (a link to `.` or `..` would otherwise be followed in a cycle).
+#[cfg(unix)]
+fn identity(m: &std::fs::Metadata) -> (u64, u64) {
+    use std::os::unix::fs::MetadataExt;
+    (m.dev(), m.ino())
+}
+
+#[cfg(not(unix))]
+fn identity(_: &std::fs::Metadata) -> (u64, u64) {
+    (0, 0)
+}
+
+/// Walks input paths: each real directory and file once, `exclude`d directories (the
+/// output) never, problems recorded instead of aborting.
+struct Walker {
+    seen: std::collections::HashSet<(u64, u64)>,
+    excluded: std::collections::HashSet<(u64, u64)>,
+    found: Discovered,
+}
+
+impl Walker {
+    fn reason(e: &std::io::Error) -> String {
+        match e.kind() {
+            std::io::ErrorKind::NotFound => "input path does not exist".to_string(),
+            std::io::ErrorKind::PermissionDenied => {
+                "cannot read input path: permission denied".to_string()
+            }
+            _ => format!("cannot read input path: {e}"),
         }
     }
-    Ok(())
+
+    fn visit(&mut self, p: &Path) {
+        let meta = match std::fs::metadata(p) {
+            Ok(m) => m,
+            Err(e) => {
+                let is_link =
+                    std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink());
+                let reason = if is_link && e.kind() == std::io::ErrorKind::NotFound {
+                    "broken symbolic link".to_string()
+                } else {
+                    Walker::reason(&e)
+                };
+                self.found.reject(p, reason);
+                return;
+            }
+        };
+        let id = identity(&meta);
+        if cfg!(unix) && self.excluded.contains(&id) {
+            self.found
+                .skip(p, "the output directory is never read as input".into());
+            return;
+        }
+        if cfg!(unix) && !self.seen.insert(id) {
+            self.found.skip(
+                p,
+                if meta.is_dir() {
+                    "directory already visited through another path (link cycle or duplicate)"
+                } else {
+                    "file already read through another path (link or duplicate)"
+                }
+                .into(),
+            );
+            return;
+        }
+        if !meta.is_dir() {
+            self.found.files.push(p.to_path_buf());
+            return;
+        }
+        let entries = match std::fs::read_dir(p) {
+            Ok(rd) => rd,
+            Err(e) => {
+                self.found.reject(p, Walker::reason(&e));
+                return;
+            }
+        };
+        let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+        entries.sort();
+        for e in entries {
+            let hidden = e
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with('.'));
+            if !hidden {
+                self.visit(&e);
+            }
+        }
+    }
+}
+
+/// List input files: files as given, directories walked recursively in sorted order
+/// (hidden entries skipped) so runs are deterministic. Every real directory and file
+/// is visited once; directories in `exclude` (the output) are never entered. A path
+/// that cannot be read is recorded, not fatal.
+pub fn discover(paths: &[PathBuf], exclude: &[PathBuf]) -> Discovered {
+    let mut w = Walker {
+        seen: Default::default(),
+        excluded: exclude
+            .iter()
+            .filter_map(|p| std::fs::metadata(p).ok())
+            .map(|m| identity(&m))
+            .collect(),
+        found: Discovered::default(),
+    };
+    let mut paths = paths.to_vec();
+    paths.sort();
+    paths.dedup();
+    for p in &paths {
+        w.visit(p);
+    }
+    let mut found = w.found;
+    found.files.sort();
+    found.reports.sort_by(|a, b| a.path.cmp(&b.path));
+    found
 }
 
 fn file_reject(
@@ -283,7 +380,7 @@ fn read_stream(
         .read_to_end(&mut head)
         .err();
     // After a read error the decoder cannot continue: what was read is all there is.
-    let truncated = head_err.map(|e| read_error_reason(&e));
+    let mut truncated = head_err.map(|e| read_error_reason(&e));
     if truncated.is_some() {
         // The last line was cut by the failure: it is not a record, the error is.
         let keep = head.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
@@ -322,8 +419,20 @@ fn read_stream(
             .take_while(|b| b.is_ascii_whitespace())
             .count();
     let first = head[body_start];
-    let head_len = head.len();
-    let lines_in_head = complete_lines(&head[bom..], truncated.is_some() || head_len < HEAD_BYTES);
+    let mut at_eof = truncated.is_some() || head.len() < HEAD_BYTES;
+    // The first line decides between NDJSON and a document: read it whole, however long
+    // (a line format's record may be far longer than the head).
+    if !at_eof && !head[body_start..].contains(&b'\n') {
+        match reader.read_until(b'\n', &mut head) {
+            Ok(_) if head.ends_with(b"\n") => {}
+            Ok(_) => at_eof = true,
+            Err(e) => {
+                truncated = Some(read_error_reason(&e));
+                at_eof = true;
+            }
+        }
+    }
+    let lines_in_head = complete_lines(&head[bom..], at_eof);
     let is_archive = lines_in_head
         .first()
         .is_some_and(|l| l.starts_with(b"window.YTD."));
@@ -585,15 +694,9 @@ fn read_document(
     if let Err(e) = stream.read_to_end(&mut all) {
         truncated = Some(read_error_reason(&e));
     }
-    let doc: Value = match serde_json::from_slice(&all) {
-        Ok(v) => v,
-        Err(e) => {
-            let reason = match truncated {
-                Some(t) => t,
-                None => format!("invalid JSON document: {e}"),
-            };
-            return Outcome::Failed(None, e.line() as u64, PositionKind::Line, reason);
-        }
+    let (doc, damage) = match parse_or_salvage(&all, 0, truncated.take()) {
+        Ok(parsed) => parsed,
+        Err((position, kind, reason)) => return Outcome::Failed(None, position, kind, reason),
     };
     drop(all);
     let Some(fmt) = doc_formats().into_iter().find(|f| f.sniff(&doc)) else {
@@ -612,7 +715,47 @@ fn read_document(
         counter,
         emit,
     );
-    finish(fmt.name(), truncated, 0, PositionKind::Byte)
+    match damage {
+        Some((position, reason)) => {
+            Outcome::Failed(Some(fmt.name()), position, PositionKind::Byte, reason)
+        }
+        None => Outcome::Format(fmt.name()),
+    }
+}
+
+/// Where a damaged document broke (byte offset in the file) and why.
+type Damage = Option<(u64, String)>;
+
+/// Parse a whole JSON document; when that fails, keep the complete records before the
+/// damage (see [`salvage`]). `offset` is where `json` starts in the file, so positions
+/// are file bytes. The error is a file-level reject: nothing could be kept.
+#[allow(clippy::type_complexity)]
+fn parse_or_salvage(
+    json: &[u8],
+    offset: usize,
+    truncated: Option<String>,
+) -> Result<(Value, Damage), (u64, PositionKind, String)> {
+    let err = match serde_json::from_slice::<Value>(json) {
+        Ok(v) => return Ok((v, truncated.map(|t| (json.len() as u64, t)))),
+        Err(e) => e,
+    };
+    let cause = truncated.unwrap_or_else(|| format!("invalid JSON document: {err}"));
+    match salvage::salvage(json) {
+        Some(s) => {
+            let at = (offset + s.broke_at) as u64;
+            Ok((
+                s.doc,
+                Some((
+                    at,
+                    format!(
+                        "{cause}; the document breaks at byte {at}: the {} complete records before it were kept",
+                        s.kept
+                    ),
+                )),
+            ))
+        }
+        None => Err((err.line() as u64, PositionKind::Line, cause)),
+    }
 }
 
 fn emit_document(
@@ -661,11 +804,11 @@ fn read_twitter_archive(
     if !twitter_archive::holds_posts(&ytd) {
         return Outcome::Skipped(name, format!("archive part '{ytd}' holds no posts"));
     }
-    let doc: Value = match serde_json::from_slice(json) {
-        Ok(v) => v,
-        Err(e) => {
-            let reason = truncated.unwrap_or_else(|| format!("invalid JSON in X archive: {e}"));
-            return Outcome::Failed(Some(name), e.line() as u64, PositionKind::Line, reason);
+    let offset = all.len() - json.len();
+    let (doc, damage) = match parse_or_salvage(json, offset, truncated.take()) {
+        Ok(parsed) => parsed,
+        Err((position, kind, reason)) => {
+            return Outcome::Failed(Some(name), position, kind, reason)
         }
     };
     drop(all);
@@ -676,7 +819,12 @@ fn read_twitter_archive(
         counter,
         emit,
     );
-    finish(name, truncated, 0, PositionKind::Byte)
+    match damage {
+        Some((position, reason)) => {
+            Outcome::Failed(Some(name), position, PositionKind::Byte, reason)
+        }
+        None => Outcome::Format(name),
+    }
 }
 
 /// Helpers the readers share for pulling typed fields out of JSON.

@@ -1,0 +1,328 @@
+//! The pipeline: sources → posts → analysis → metrics → sinks, one file per stage.
+//!
+//! - [`read`]: every input streamed (files in parallel, records in parallel batches),
+//!   each draft normalised ([`normalise`]: direction, account, pseudonyms);
+//! - [`spill`]: posts encoded into one spill file per UTC day;
+//! - [`dedup`]: per day, one copy of every (platform, post_id);
+//! - [`analyse`]: per day, sentiment and listening, the `posts` partition, and the day
+//!   folded into the metric accumulators;
+//! - [`publish`]: the other tables, the run summary and the manifest, staged and then
+//!   published.
+//!
+//! Memory stays bounded by one day of posts per worker. A post's creation instant never
+//! changes between exports, so every copy of a post lands in the same day.
+
+pub mod analyse;
+pub mod dedup;
+pub mod normalise;
+pub mod publish;
+pub mod read;
+pub mod spill;
+pub mod stages;
+
+pub use crate::model::RunReport;
+pub use dedup::{better_copy, dedup};
+pub use normalise::{normalise, Accounts};
+pub use stages::Stages;
+
+use crate::analysis::emerging::{self, DayTerms, Emerging};
+use crate::analysis::Analyzer;
+use crate::config::Config;
+use crate::metrics::{self, Accumulators};
+use crate::model::{FileReport, Post, Reject};
+use crate::privacy::{KeySource, Pseudonymiser};
+use crate::sinks::{self, publish::Staging};
+use crate::sources::{self, Discovered};
+use crate::text::utc_day;
+use analyse::{accumulate, day_terms, timezone, DayPass};
+use rayon::prelude::*;
+use stages::{PARSE, SPILL};
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+use std::time::Instant;
+
+/// The tables a run publishes, in publication order (manifest last).
+pub const TABLES: &[&str] = &[
+    "posts",
+    "rejects",
+    "escalations",
+    "emerging_terms",
+    "daily_volume",
+    "daily_sentiment",
+    "engagement",
+    "responsiveness",
+    "unanswered",
+    "topic_daily",
+    "cost_benefit",
+    "run_summary",
+];
+pub const MANIFEST: &str = "_run.json";
+
+/// The version of the output contract (tables, columns, manifest), recorded in
+/// `_run.json`. Raised with every change a reader would notice (see CHANGELOG.md).
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// Options of one invocation that are not part of the pipeline config.
+#[derive(Clone, Debug, Default)]
+pub struct RunOptions {
+    pub quiet: bool,
+}
+
+/// Run the whole pipeline for a config. Returns the manifest; the caller decides the
+/// exit code from [`RunReport::too_many_rejects`].
+pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, String> {
+    if cfg.run.threads > 0 {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(cfg.run.threads)
+            .build()
+            .map_err(|e| format!("thread pool: {e}"))?;
+        pool.install(|| run_inner(cfg, opts))
+    } else {
+        run_inner(cfg, opts)
+    }
+}
+
+fn run_id() -> (String, String) {
+    let now = chrono::Utc::now();
+    (
+        format!(
+            "{}-{}",
+            now.format("%Y%m%dT%H%M%S%.6fZ"),
+            std::process::id()
+        ),
+        now.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+    )
+}
+
+fn run_inner(cfg: &Config, opts: &RunOptions) -> Result<RunReport, String> {
+    let t0 = Instant::now();
+    let (run_id, started_at) = run_id();
+    let out = cfg.output.dir.clone();
+    // Inputs first: a run with nothing to read leaves no trace (not even a key).
+    let found = sources::discover(&cfg.input.paths, std::slice::from_ref(&out));
+    if found.files.is_empty() {
+        return Err(no_inputs(&found));
+    }
+    std::fs::create_dir_all(&out)
+        .map_err(|e| format!("cannot create output dir {}: {e}", out.display()))?;
+    let (pseudo, key_source) = Pseudonymiser::from_config(&cfg.privacy, &out.join(".socialpulse"))?;
+    if let KeySource::Generated(path) = &key_source {
+        if !opts.quiet {
+            eprintln!(
+                "note: no ${} set; pseudonyms use the generated key in {path} (set the variable to share one key across outputs)",
+                cfg.privacy.key_env
+            );
+        }
+    }
+    let staging = Staging::create(&out, &run_id)?;
+    let stages = Stages::new();
+    let mut report = match run_staged(cfg, opts, &found, &staging, &pseudo, &stages) {
+        Ok(r) => r,
+        Err(e) => {
+            staging.abandon();
+            return Err(e);
+        }
+    };
+    report.schema_version = SCHEMA_VERSION;
+    report.version = env!("CARGO_PKG_VERSION").to_string();
+    report.run_id = run_id;
+    report.started_at = started_at;
+    report.config_hash = cfg.hash();
+    report.pseudonym_key = match key_source {
+        KeySource::Env(v) => format!("env:{v}"),
+        KeySource::File(f) => format!("file:{f}"),
+        KeySource::Generated(f) => format!("generated:{f}"),
+    };
+    report.max_reject_ratio = cfg.run.max_reject_ratio;
+    report.output = out.display().to_string();
+    report.stage_cpu_ms = stages.report();
+    let elapsed = t0.elapsed().as_millis() as u64;
+    report.durations_ms.insert("total".into(), elapsed);
+    publish::publish(staging, cfg, &out, &report, elapsed)?;
+    Ok(report)
+}
+
+/// Pass 1 (read, normalise, spill by day), pass 2 (per day: dedup, analyse, write the
+/// partition, fold the metrics), then the other tables, all into `staging`.
+fn run_staged(
+    cfg: &Config,
+    opts: &RunOptions,
+    found: &Discovered,
+    staging: &Staging,
+    pseudo: &Pseudonymiser,
+    stages: &Stages,
+) -> Result<RunReport, String> {
+    let mut durations = BTreeMap::new();
+    let accounts = Accounts::from_config(cfg);
+    let spill_dir = staging.dir.join(".spill");
+    std::fs::create_dir_all(&spill_dir)
+        .map_err(|e| format!("cannot create {}: {e}", spill_dir.display()))?;
+
+    // Pass 1: read every file, normalise, spill by day; index the responses.
+    let t = Instant::now();
+    let spill = Mutex::new(spill::Spill::new(spill_dir.clone()));
+    let responses: Mutex<Vec<(u64, i64)>> = Mutex::new(Vec::new());
+    let (inputs, rejects) =
+        read::read_inputs(cfg, opts, found, &accounts, pseudo, stages, &|posts| {
+            // Runs inside a file's parse timer: move the spill's share to its own stage.
+            let t = Instant::now();
+            let mut found = Vec::new();
+            for p in &posts {
+                metrics::responsiveness::response_targets(p, |k, t| found.push((k, t)));
+            }
+            if let Ok(mut r) = responses.lock() {
+                r.extend(found);
+            }
+            let groups = spill::encode_by_day(posts);
+            if let Ok(mut s) = spill.lock() {
+                for (day, bytes) in groups {
+                    s.append(day, &bytes);
+                }
+            }
+            stages.add(SPILL, t.elapsed());
+            stages.sub(PARSE, t.elapsed());
+        });
+    let days = spill
+        .into_inner()
+        .map_err(|_| "spill lock poisoned")?
+        .close()?;
+    durations.insert("read".into(), t.elapsed().as_millis() as u64);
+    let responses = metrics::responsiveness::ResponseIndex::new(
+        responses
+            .into_inner()
+            .map_err(|_| "response index lock poisoned")?,
+    );
+
+    // Pass 2: per day, deduplicate, analyse, write the partition.
+    let t = Instant::now();
+    let analyzer = Analyzer::new(cfg)?;
+    let posts_dir = staging.table_dir("posts");
+    std::fs::create_dir_all(&posts_dir)
+        .map_err(|e| format!("cannot create {}: {e}", posts_dir.display()))?;
+    let pass = DayPass {
+        cfg,
+        analyzer: &analyzer,
+        responses: &responses,
+        spill_dir: &spill_dir,
+        posts_dir: &posts_dir,
+        stages,
+        tz: timezone(cfg)?,
+    };
+    let totals = pass.run(&days);
+    let _ = std::fs::remove_dir_all(&spill_dir);
+    durations.insert("dedup_analyse_write".into(), t.elapsed().as_millis() as u64);
+
+    // The other tables.
+    let t = Instant::now();
+    let mut report = publish::write_tables(staging, cfg, totals?, &rejects, stages)?;
+    durations.insert("write_tables".into(), t.elapsed().as_millis() as u64);
+    report.durations_ms = durations;
+    report.inputs = inputs;
+    Ok(report)
+}
+
+/// The error of a run with nothing to read, naming what was wrong with each path.
+fn no_inputs(found: &Discovered) -> String {
+    let problems: Vec<String> = found
+        .reports
+        .iter()
+        .map(|r| {
+            let why = r.error.as_deref().or(r.skipped.as_deref()).unwrap_or("");
+            format!("{}: {why}", r.path)
+        })
+        .collect();
+    if problems.is_empty() {
+        "no input files found".to_string()
+    } else {
+        format!("no input files found ({})", problems.join("; "))
+    }
+}
+
+/// Everything a run computes, held in memory (for tests, benchmarks and bindings on
+/// small inputs; [`run`] streams instead).
+pub struct Collected {
+    pub posts: Vec<Post>,
+    pub rejects: Vec<Reject>,
+    pub inputs: Vec<FileReport>,
+    /// Escalated posts in queue order.
+    pub escalations: Vec<Post>,
+    pub emerging: Vec<Emerging>,
+    pub metrics: Accumulators,
+}
+
+/// Deduplicated posts before analysis, with what reading them gave.
+pub struct ReadPosts {
+    pub posts: Vec<Post>,
+    pub rejects: Vec<Reject>,
+    pub inputs: Vec<FileReport>,
+}
+
+/// Read, normalise and deduplicate in memory, without analysis (benchmarks time the
+/// analysis steps on these posts).
+pub fn read_posts(cfg: &Config, pseudo: &Pseudonymiser) -> Result<ReadPosts, String> {
+    let found = sources::discover(&cfg.input.paths, &[]);
+    if found.files.is_empty() {
+        return Err(no_inputs(&found));
+    }
+    let accounts = Accounts::from_config(cfg);
+    let all: Mutex<Vec<Post>> = Mutex::new(Vec::new());
+    let opts = RunOptions { quiet: true };
+    let stages = Stages::new();
+    let (inputs, rejects) = read::read_inputs(
+        cfg,
+        &opts,
+        &found,
+        &accounts,
+        pseudo,
+        &stages,
+        &|mut posts| {
+            if let Ok(mut a) = all.lock() {
+                a.append(&mut posts);
+            }
+        },
+    );
+    let posts = dedup(all.into_inner().map_err(|_| "posts lock poisoned")?);
+    Ok(ReadPosts {
+        posts,
+        rejects,
+        inputs,
+    })
+}
+
+/// Read, normalise, deduplicate and analyse in memory with a given pseudonymiser.
+pub fn collect(cfg: &Config, pseudo: &Pseudonymiser) -> Result<Collected, String> {
+    let ReadPosts {
+        mut posts,
+        rejects,
+        inputs,
+    } = read_posts(cfg, pseudo)?;
+    let analyzer = Analyzer::new(cfg)?;
+    posts.par_iter_mut().for_each(|p| analyzer.analyse(p));
+    let mut escalations: Vec<Post> = posts
+        .iter()
+        .filter(|p| p.listening.escalate)
+        .cloned()
+        .collect();
+    sinks::escalations::sort(&mut escalations);
+    let mut by_day: BTreeMap<i64, Vec<Post>> = BTreeMap::new();
+    for p in &posts {
+        by_day
+            .entry(utc_day(p.created_at))
+            .or_default()
+            .push(p.clone());
+    }
+    let terms: Vec<(i64, DayTerms)> = by_day
+        .into_iter()
+        .map(|(d, ps)| (d, day_terms(&ps)))
+        .collect();
+    let emerging = emerging::emerging(&terms, &cfg.emerging);
+    let metrics = accumulate(&posts, timezone(cfg)?);
+    Ok(Collected {
+        posts,
+        rejects,
+        inputs,
+        escalations,
+        emerging,
+        metrics,
+    })
+}

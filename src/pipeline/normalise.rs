@@ -1,0 +1,134 @@
+//! Normalisation: direction, account attribution and pseudonyms of the public.
+
+use crate::config::Config;
+use crate::model::{Direction, Draft, Post};
+use crate::privacy::{self, Pseudonymiser};
+use rustc_hash::FxHashMap;
+
+/// Who the organisation is: own accounts per platform, for direction and attribution.
+pub struct Accounts {
+    /// (platform or "", lower-cased handle or id) -> display handle.
+    own: FxHashMap<(String, String), String>,
+    /// platform -> default account for inbound posts that address no own account.
+    defaults: FxHashMap<String, String>,
+}
+
+impl Accounts {
+    pub fn from_config(cfg: &Config) -> Accounts {
+        let mut own = FxHashMap::default();
+        let mut defaults = FxHashMap::default();
+        for a in &cfg.accounts {
+            let handle = a.handle.trim_start_matches('@').to_string();
+            let platform = a.platform.to_lowercase();
+            own.insert((platform.clone(), handle.to_lowercase()), handle.clone());
+            if let Some(id) = &a.id {
+                own.insert((platform.clone(), id.to_lowercase()), handle.clone());
+            }
+            if a.default || !defaults.contains_key(&platform) {
+                if a.default {
+                    defaults.insert(platform.clone(), handle.clone());
+                } else {
+                    defaults.entry(platform.clone()).or_insert(handle.clone());
+                }
+            }
+        }
+        Accounts { own, defaults }
+    }
+
+    /// The own account's display handle if `who` (handle or id) is one of ours.
+    pub fn own(&self, platform: &str, who: &str) -> Option<&str> {
+        let key = who.trim_start_matches('@').to_lowercase();
+        self.own
+            .get(&(platform.to_string(), key.clone()))
+            .or_else(|| self.own.get(&(String::new(), key)))
+            .map(String::as_str)
+    }
+
+    fn default_for(&self, platform: &str) -> Option<&str> {
+        self.defaults
+            .get(platform)
+            .or_else(|| self.defaults.get(""))
+            .map(String::as_str)
+    }
+}
+
+/// Decide direction and account, then pseudonymise the public (see docs/privacy.md).
+pub fn normalise(d: Draft, accounts: &Accounts, pseudo: &Pseudonymiser) -> Post {
+    let mut p = d.post;
+    let own_author = p
+        .author_handle
+        .as_deref()
+        .and_then(|h| accounts.own(&p.platform, h))
+        .or_else(|| {
+            p.author_id
+                .as_deref()
+                .and_then(|i| accounts.own(&p.platform, i))
+        })
+        .map(str::to_string);
+    let outbound = d.by_owner || own_author.is_some();
+    p.direction = if outbound {
+        Direction::Outbound
+    } else {
+        Direction::Inbound
+    };
+    if outbound {
+        p.account = own_author
+            .or_else(|| p.author_handle.clone())
+            .or_else(|| accounts.default_for(&p.platform).map(str::to_string));
+        if p.author_handle.is_none() {
+            p.author_handle = p.account.clone();
+        }
+        if p.author_id.is_none() {
+            p.author_id = p.author_handle.clone();
+        }
+    } else {
+        p.account = d
+            .addressed_to
+            .iter()
+            .find_map(|h| accounts.own(&p.platform, h))
+            .or_else(|| accounts.default_for(&p.platform))
+            .map(str::to_string);
+        if !pseudo.keeps_raw() {
+            // The working link stays for the operational tables; `url` names no one.
+            let raw: Vec<&str> = [p.author_handle.as_deref(), p.author_id.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect();
+            let safe = privacy::public_link(&p.platform, &p.post_id, p.url.as_deref(), &raw);
+            if safe != p.url {
+                p.link = std::mem::replace(&mut p.url, safe);
+            }
+        }
+        p.author_id = p
+            .author_id
+            .as_deref()
+            .map(|a| pseudo.pseudonym(&p.platform, a));
+        p.author_handle = p
+            .author_handle
+            .as_deref()
+            .map(|a| pseudo.pseudonym(&p.platform, a));
+    }
+    // Mentions of members of the public are identities too, in the list and in the text.
+    for m in &mut p.mentions {
+        if accounts.own(&p.platform, m).is_none() {
+            *m = pseudo.pseudonym(&p.platform, m);
+        }
+    }
+    let own = |h: &str| accounts.own(&p.platform, h).is_some();
+    if let Some(t) = privacy::mentions_in_text(&p.text, &p.platform, pseudo, own) {
+        p.text = t;
+    }
+    // Ids that embed an identity (Bluesky AT URIs carry the author's DID).
+    let own_did = |did: &str| accounts.own(&p.platform, did).is_some();
+    let ids = [
+        Some(&mut p.post_id),
+        p.reply_to_id.as_mut(),
+        p.conversation_id.as_mut(),
+    ];
+    for id in ids.into_iter().flatten() {
+        if let Some(safe) = privacy::at_uri(pseudo, id, own_did) {
+            *id = safe;
+        }
+    }
+    p
+}

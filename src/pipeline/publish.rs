@@ -1,0 +1,164 @@
+//! The end of a run: every table but `posts` (written day by day in pass 2) is built
+//! from the finished accumulators into the staging directory, then the run summary and
+//! the manifest, then the staged set is published.
+
+use super::analyse::{timezone, Totals};
+use super::stages::{Stages, REJECTS, WRITE_TABLES};
+use super::{MANIFEST, TABLES};
+use crate::analysis::emerging;
+use crate::config::Config;
+use crate::metrics::{self, Accumulators};
+use crate::model::{Reject, RunReport};
+use crate::sinks::{self, parquet::ParquetFile, publish::Staging};
+use arrow::datatypes::SchemaRef;
+use std::path::Path;
+
+/// Write `escalations`, `emerging_terms`, the metric tables and `rejects` from pass 2's
+/// totals; fills in the report's counts.
+pub fn write_tables(
+    staging: &Staging,
+    cfg: &Config,
+    totals: Totals,
+    rejects: &[Reject],
+    stages: &Stages,
+) -> Result<RunReport, String> {
+    let Totals {
+        mut report,
+        escalated,
+        mut terms,
+        mut metrics,
+    } = totals;
+    metrics.finish();
+    report.partitions.sort();
+    terms.sort_by_key(|t| t.0);
+    report.duplicates_removed = report.posts_read - report.posts_written;
+    // Written a row group at a time; the day batches are dropped once written.
+    let mut file = ParquetFile::create(
+        &staging.table_dir("escalations").join("part-00000.parquet"),
+        sinks::escalations::schema(),
+        cfg.output.row_group_size,
+    )?;
+    report.escalations =
+        sinks::escalations::queue_chunks(&{ escalated }, cfg.output.row_group_size, |b| {
+            file.write(&b)
+        })? as u64;
+    file.close()?;
+    let emerging = emerging::emerging(&terms, &cfg.emerging);
+    sinks::parquet::write_batches(
+        &staging
+            .table_dir("emerging_terms")
+            .join("part-00000.parquet"),
+        sinks::emerging::schema(),
+        &[sinks::emerging::batch(&emerging)?],
+        cfg.output.row_group_size,
+    )?;
+    stages.time(WRITE_TABLES, || write_metrics(staging, cfg, &metrics))?;
+    // Rejects are already in a stable order.
+    stages.time(REJECTS, || {
+        sinks::parquet::write_batches(
+            &staging.table_dir("rejects").join("part-00000.parquet"),
+            sinks::rejects::schema(),
+            &[sinks::rejects::batch(rejects)?],
+            cfg.output.row_group_size,
+        )
+    })?;
+    report.rejects = rejects.len() as u64;
+    let seen = report.posts_read + report.rejects;
+    report.reject_ratio = if seen == 0 {
+        0.0
+    } else {
+        report.rejects as f64 / seen as f64
+    };
+    Ok(report)
+}
+
+/// The metric tables, built and written one at a time; `unanswered`, a large run's
+/// biggest, in chunks.
+fn write_metrics(staging: &Staging, cfg: &Config, m: &Accumulators) -> Result<(), String> {
+    use metrics::{cost_benefit, daily_sentiment, daily_volume, engagement};
+    use metrics::{responsiveness, topic_daily};
+    let (baseline, min_count) = (
+        i64::from(cfg.metrics.spike_baseline_days),
+        cfg.metrics.spike_min_count,
+    );
+    let tz = timezone(cfg)?;
+    let chunk = cfg.output.row_group_size;
+    type Build<'a> = Box<dyn Fn(&mut ParquetFile) -> Result<(), String> + 'a>;
+    let tables: Vec<(&str, SchemaRef, Build)> = vec![
+        (
+            "daily_volume",
+            daily_volume::schema(),
+            Box::new(|f| f.write(&daily_volume::batch(&m.volume)?)),
+        ),
+        (
+            "daily_sentiment",
+            daily_sentiment::schema(),
+            Box::new(|f| f.write(&daily_sentiment::batch(&m.sentiment)?)),
+        ),
+        (
+            "topic_daily",
+            topic_daily::schema(),
+            Box::new(|f| f.write(&topic_daily::batch(&m.topics, baseline, min_count)?)),
+        ),
+        (
+            "cost_benefit",
+            cost_benefit::schema(),
+            Box::new(|f| f.write(&cost_benefit::batch(m, &cfg.cost, tz)?)),
+        ),
+        (
+            "engagement",
+            engagement::schema(),
+            Box::new(|f| f.write(&engagement::batch(&m.engagement, &cfg.followers)?)),
+        ),
+        (
+            "responsiveness",
+            responsiveness::schema(),
+            Box::new(|f| f.write(&responsiveness::batch(&m.responsiveness, tz)?)),
+        ),
+        (
+            "unanswered",
+            responsiveness::unanswered_schema(),
+            Box::new(|f| {
+                responsiveness::unanswered_chunks(&m.responsiveness, chunk, |b| f.write(&b))
+            }),
+        ),
+    ];
+    for (name, schema, build) in tables {
+        let path = staging.table_dir(name).join("part-00000.parquet");
+        let mut file = ParquetFile::create(&path, schema, chunk)?;
+        build(&mut file)?;
+        file.close()?;
+    }
+    Ok(())
+}
+
+/// Append this run's `run_summary` row (carrying earlier runs' rows over), write the
+/// manifest, and publish the staged set.
+pub fn publish(
+    staging: Staging,
+    cfg: &Config,
+    out: &Path,
+    report: &RunReport,
+    elapsed_ms: u64,
+) -> Result<(), String> {
+    let started_micros = chrono::DateTime::parse_from_rfc3339(&report.started_at)
+        .map(|d| d.timestamp_micros())
+        .unwrap_or(0);
+    let summary_dir = staging.table_dir("run_summary");
+    sinks::run_summary::carry_over(&out.join("run_summary"), &summary_dir)?;
+    sinks::parquet::write_batches(
+        &summary_dir.join(format!("part-{}.parquet", report.run_id)),
+        sinks::run_summary::schema(),
+        &[sinks::run_summary::batch(
+            report,
+            started_micros,
+            elapsed_ms,
+        )?],
+        cfg.output.row_group_size,
+    )?;
+    let manifest = serde_json::to_string_pretty(report).map_err(|e| format!("manifest: {e}"))?;
+    std::fs::write(staging.dir.join(MANIFEST), manifest).map_err(|e| format!("manifest: {e}"))?;
+    let mut entries: Vec<&str> = TABLES.to_vec();
+    entries.push(MANIFEST);
+    staging.publish(&entries)
+}

@@ -1,0 +1,432 @@
+//! Input trees and files a hostile or careless user hands over: missing paths, unreadable
+//! folders, link cycles, the output inside the input, cut documents, huge lines, ragged
+//! CSV, interrupted and killed runs. None of them may abort, hang or lose data silently.
+
+mod common;
+
+use common::*;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use socialpulse::config::Config;
+use socialpulse::model::RunReport;
+use socialpulse::pipeline::{self, RunOptions};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn copy_fixture(rel: &str, to: &Path) -> PathBuf {
+    std::fs::create_dir_all(to).expect("mkdir");
+    let src = root().join("fixtures").join(rel);
+    let dst = to.join(src.file_name().expect("name"));
+    std::fs::copy(&src, &dst).expect("copy fixture");
+    dst
+}
+
+/// The example config (accounts, mappings, taxonomy) over `inputs`, into `out`.
+fn config(inputs: &[PathBuf], out: &Path) -> Config {
+    let mut cfg = config_for(inputs);
+    cfg.output.dir = out.to_path_buf();
+    cfg.run.max_reject_ratio = 1.0;
+    cfg.run.progress = false;
+    cfg.privacy.key_env = "SOCIALPULSE_HOSTILE_TEST_KEY".into();
+    cfg
+}
+
+fn run(cfg: &Config) -> RunReport {
+    pipeline::run(cfg, &RunOptions { quiet: true }).expect("run")
+}
+
+/// `rejects` as (source_file, position, position_kind, reason).
+fn rejects(out: &Path) -> Vec<(String, i64, String, String)> {
+    use arrow::array::{Array, Int64Array, StringArray};
+    let file = std::fs::File::open(out.join("rejects/part-00000.parquet")).expect("rejects");
+    let mut rows = Vec::new();
+    for b in ParquetRecordBatchReaderBuilder::try_new(file)
+        .expect("parquet")
+        .build()
+        .expect("reader")
+    {
+        let b = b.expect("batch");
+        let s = |n: &str| {
+            b.column_by_name(n)
+                .and_then(|c| c.as_any().downcast_ref::<StringArray>().cloned())
+                .expect("utf8 column")
+        };
+        let pos = b
+            .column_by_name("position")
+            .and_then(|c| c.as_any().downcast_ref::<Int64Array>().cloned())
+            .expect("position");
+        let (f, k, r) = (s("source_file"), s("position_kind"), s("reason"));
+        for i in 0..b.num_rows() {
+            rows.push((
+                f.value(i).to_string(),
+                pos.value(i),
+                k.value(i).to_string(),
+                r.value(i).to_string(),
+            ));
+        }
+    }
+    rows
+}
+
+#[test]
+fn a_missing_path_is_a_reject_and_the_run_goes_on() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let good = copy_fixture("reddit/RS_northline.ndjson", &dir.path().join("in"));
+    let missing = dir.path().join("no-such-export");
+    let out = dir.path().join("out");
+    let report = run(&config(&[good.clone(), missing.clone()], &out));
+    let read_alone = collect_paths(&[good]).posts.len() as u64;
+    assert!(read_alone > 0);
+    assert_eq!(report.posts_written, read_alone);
+    assert_eq!(report.rejects, 1);
+    let entry = report
+        .inputs
+        .iter()
+        .find(|i| i.path == missing.display().to_string())
+        .expect("the missing path is in the manifest");
+    assert_eq!(entry.error.as_deref(), Some("input path does not exist"));
+    assert_eq!(
+        rejects(&out),
+        [(
+            missing.display().to_string(),
+            0,
+            "file".to_string(),
+            "input path does not exist".to_string()
+        )]
+    );
+}
+
+#[test]
+fn no_input_at_all_fails_and_leaves_no_trace() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    let cfg = config(&[dir.path().join("gone.json")], &out);
+    let err = pipeline::run(&cfg, &RunOptions { quiet: true }).expect_err("nothing to read");
+    assert!(
+        err.starts_with("no input files found (")
+            && err.contains("gone.json: input path does not exist"),
+        "{err}"
+    );
+    assert!(!out.exists(), "a failed run created {}", out.display());
+}
+
+#[test]
+fn link_cycles_are_followed_once_and_reported() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("in");
+    copy_fixture("reddit/RS_northline.ndjson", &input);
+    copy_fixture("mastodon/statuses.json", &input.join("sub"));
+    std::os::unix::fs::symlink(".", input.join("loop")).expect("link");
+    std::os::unix::fs::symlink("../..", input.join("sub/up")).expect("link");
+    let out = dir.path().join("elsewhere/out");
+    let cfg = config(std::slice::from_ref(&input), &out);
+    let want = collect_paths(&[
+        input.join("RS_northline.ndjson"),
+        input.join("sub/statuses.json"),
+    ]);
+    let report = run(&cfg);
+    assert_eq!(report.posts_read, want.posts.len() as u64);
+    assert_eq!(report.duplicates_removed, 0);
+    assert_eq!(report.rejects, 0);
+    let skipped: Vec<(String, String)> = report
+        .inputs
+        .iter()
+        .filter_map(|i| Some((i.path.clone(), i.skipped.clone()?)))
+        .collect();
+    let cycle = "directory already visited through another path (link cycle or duplicate)";
+    // ../.. from in/sub is the temporary root, whose `in` was visited already.
+    assert_eq!(
+        skipped,
+        [
+            (input.join("loop").display().to_string(), cycle.to_string()),
+            (
+                input.join("sub/up/in").display().to_string(),
+                cycle.to_string()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn the_output_inside_the_input_is_never_read() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("exports");
+    copy_fixture("reddit/RS_northline.ndjson", &input);
+    let out = input.join("socialpulse-out");
+    let cfg = config(std::slice::from_ref(&input), &out);
+    let first = run(&cfg);
+    let second = run(&cfg);
+    assert_eq!(second.rejects, 0);
+    assert_eq!(second.posts_read, first.posts_read);
+    let read: Vec<&str> = second
+        .inputs
+        .iter()
+        .filter(|i| i.skipped.is_none())
+        .map(|i| i.path.as_str())
+        .collect();
+    assert_eq!(
+        read,
+        [input.join("RS_northline.ndjson").display().to_string()]
+    );
+}
+
+/// Root reads any folder, so the unreadable one is read by an unprivileged user.
+#[test]
+fn an_unreadable_folder_is_a_reject_for_that_folder() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("in");
+    copy_fixture("reddit/RS_northline.ndjson", &input);
+    copy_fixture("mastodon/statuses.json", &input.join("locked"));
+    let out = dir.path().join("out");
+    std::fs::create_dir_all(&out).expect("out");
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path, m: u32| {
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).expect("chmod")
+    };
+    mode(dir.path(), 0o755);
+    mode(&out, 0o777);
+    mode(&input.join("locked"), 0o000);
+    let cfg_path = dir.path().join("pipeline.toml");
+    std::fs::write(
+        &cfg_path,
+        format!(
+            "[input]\npaths = [{:?}]\n[output]\ndir = {:?}\n[run]\nmax_reject_ratio = 1.0\nprogress = false\n",
+            input.display().to_string(),
+            out.display().to_string()
+        ),
+    )
+    .expect("config");
+    let is_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+    let mut cmd = if is_root {
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(env!("CARGO_BIN_EXE_socialpulse"));
+        c
+    } else {
+        Command::new(env!("CARGO_BIN_EXE_socialpulse"))
+    };
+    let status = cmd
+        .args(["run", "-q"])
+        .arg(&cfg_path)
+        .env("SOCIALPULSE_KEY", "k")
+        .status()
+        .expect("run as an unprivileged user");
+    mode(&input.join("locked"), 0o755);
+    assert_eq!(status.code(), Some(0));
+    assert_eq!(
+        rejects(&out),
+        [(
+            input.join("locked").display().to_string(),
+            0,
+            "file".to_string(),
+            "cannot read input path: permission denied".to_string()
+        )]
+    );
+}
+
+/// Cut a document inside its record `k` (0-based; records start at `marker`): the
+/// records before it must be what a full read gives for them.
+fn cut_inside_record(fixture: &str, marker: &str, k: usize, expected_posts: usize) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let src = root().join("fixtures").join(fixture);
+    let full = std::fs::read(&src).expect("fixture");
+    let text = std::str::from_utf8(&full).expect("utf8");
+    let start = text
+        .match_indices(marker)
+        .nth(k)
+        .map(|(i, _)| i + marker.len() - 1)
+        .expect("record k");
+    let cut_dir = dir.path().join(Path::new(fixture).parent().expect("dir"));
+    std::fs::create_dir_all(&cut_dir).expect("mkdir");
+    let cut_file = cut_dir.join(src.file_name().expect("name"));
+    std::fs::write(&cut_file, &full[..start + 10]).expect("write");
+    let whole = collect_paths(&[src]);
+    let mut want: Vec<String> = whole
+        .posts
+        .iter()
+        .filter(|p| (p.source_position as usize) < k)
+        .map(|p| p.post_id.clone())
+        .collect();
+    let got = collect_paths(&[cut_file]);
+    let mut ids: Vec<String> = got.posts.iter().map(|p| p.post_id.clone()).collect();
+    want.sort();
+    ids.sort();
+    assert_eq!(ids.len(), expected_posts, "{fixture}");
+    assert_eq!(ids, want, "{fixture}");
+    assert_eq!(got.rejects.len(), 1, "{fixture}: {:?}", got.rejects);
+    let r = &got.rejects[0];
+    assert_eq!(r.position_kind.as_str(), "byte");
+    assert!(
+        r.reason
+            .ends_with(&format!("the {k} complete records before it were kept")),
+        "{}",
+        r.reason
+    );
+}
+
+#[test]
+fn a_cut_x_archive_keeps_its_complete_tweets() {
+    cut_inside_record("twitter-archive/data/tweets.js", "\n  {", 2, 2);
+}
+
+#[test]
+fn a_cut_meta_comments_file_keeps_its_complete_comments() {
+    cut_inside_record("facebook/comments.json", "\n    {", 1, 1);
+}
+
+#[test]
+fn ndjson_lines_longer_than_the_sniffing_head_read() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let first = std::fs::read_to_string(root().join("fixtures/reddit/RS_northline.ndjson"))
+        .expect("fixture");
+    let mut record: serde_json::Value =
+        serde_json::from_str(first.lines().next().expect("a line")).expect("json");
+    let padding = "x".repeat(300 * 1024);
+    let mut lines = String::new();
+    for i in 0..4 {
+        record["id"] = format!("big{i}").into();
+        record["padding"] = padding.clone().into();
+        lines.push_str(&record.to_string());
+        lines.push('\n');
+    }
+    std::fs::write(dir.path().join("RS_big.ndjson"), lines).expect("write");
+    let c = collect_paths(&[dir.path().to_path_buf()]);
+    let mut ids: Vec<&str> = c.posts.iter().map(|p| p.post_id.as_str()).collect();
+    ids.sort();
+    assert_eq!(ids, ["t3_big0", "t3_big1", "t3_big2", "t3_big3"]);
+    assert!(c.rejects.is_empty(), "{:?}", c.rejects);
+}
+
+#[test]
+fn ragged_csv_rows_and_open_quotes_are_rejects() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fixture =
+        std::fs::read_to_string(root().join("fixtures/listening/sprout_inbox_export.csv"))
+            .expect("fixture");
+    let header = fixture.lines().next().expect("header");
+    let good = |id: &str| {
+        format!("{id},Instagram,11/03/2026 06:45,northlinetransit,someone,Fine service today,Comment,1,0,,,en")
+    };
+    let csv = [
+        header.to_string(),
+        good("ok_1"),                                         // line 2
+        "short_1,Instagram,11/03/2026 06:45,x,y".to_string(), // line 3: 5 fields
+        format!("{},extra,fields", good("long_1")),           // line 4: 14 fields
+        "open_1,Instagram,11/03/2026 06:45,n,someone,\"The quote never closes,Comment,1,0,,,en"
+            .to_string(), // line 5
+        good("swallowed_1"),                                  // line 6
+        good("swallowed_2"),                                  // line 7
+    ]
+    .join("\n")
+        + "\n";
+    std::fs::write(dir.path().join("inbox.csv"), csv).expect("write");
+    let c = collect_paths(&[dir.path().to_path_buf()]);
+    let ids: Vec<&str> = c.posts.iter().map(|p| p.post_id.as_str()).collect();
+    assert_eq!(ids, ["ok_1"]);
+    let got: Vec<(u64, &str)> = c
+        .rejects
+        .iter()
+        .map(|r| (r.position, r.reason.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (3, "the row has 5 fields, the header 12"),
+            (4, "the row has 14 fields, the header 12"),
+            (
+                5,
+                "unterminated quote? the row that begins on line 5 runs to line 7 and has 6 fields, the header 12"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn leftovers_of_killed_runs_are_cleaned_by_the_next_run() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let good = copy_fixture("reddit/RS_northline.ndjson", &dir.path().join("in"));
+    let out = dir.path().join("out");
+    // Process ids never exceed 2^22 on Linux: these runs are certainly gone.
+    let dead = ["20260101T000000.000000Z-99999999"];
+    for d in dead {
+        for kind in [".staging-", ".replaced-"] {
+            std::fs::create_dir_all(out.join(format!("{kind}{d}")).join("posts"))
+                .expect("leftover");
+        }
+    }
+    // A live run's staging (this process) is never touched.
+    let live = out.join(format!(
+        ".staging-20260101T000000.000000Z-{}",
+        std::process::id()
+    ));
+    std::fs::create_dir_all(&live).expect("live");
+    run(&config(&[good], &out));
+    let mut left: Vec<String> = std::fs::read_dir(&out)
+        .expect("out")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| n.starts_with(".staging-") || n.starts_with(".replaced-"))
+        .collect();
+    left.sort();
+    assert_eq!(
+        left,
+        [live
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .to_string()]
+    );
+}
+
+/// SIGTERM and SIGINT mid-run: the staging directory goes, the published output stays.
+#[test]
+fn an_interrupted_run_removes_its_staging() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let corpus = dir.path().join("corpus");
+    let gen = Command::new(env!("CARGO_BIN_EXE_socialpulse"))
+        .args([
+            "generate", "--posts", "300000", "--format", "ndjson", "--out",
+        ])
+        .arg(&corpus)
+        .output()
+        .expect("generate");
+    assert!(gen.status.success());
+    for signal in ["TERM", "INT"] {
+        let out = dir.path().join(format!("out-{signal}"));
+        let mut child = Command::new(env!("CARGO_BIN_EXE_socialpulse"))
+            .args(["run", "-q", "--threads", "1"])
+            .arg(corpus.join("pipeline.toml"))
+            .env("SOCIALPULSE_KEY", "k")
+            .args(["--out"])
+            .arg(&out)
+            .stderr(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("run");
+        let t = Instant::now();
+        let staging = || {
+            std::fs::read_dir(&out).ok().is_some_and(|rd| {
+                rd.filter_map(|e| e.ok())
+                    .any(|e| e.file_name().to_string_lossy().starts_with(".staging-"))
+            })
+        };
+        while !staging() && t.elapsed() < Duration::from_secs(60) {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert!(staging(), "the run never staged");
+        std::thread::sleep(Duration::from_millis(300));
+        let killed = Command::new("kill")
+            .arg(format!("-{signal}"))
+            .arg(child.id().to_string())
+            .status()
+            .expect("kill");
+        assert!(killed.success());
+        let status = child.wait().expect("wait");
+        assert_eq!(status.code(), Some(130), "SIG{signal}");
+        assert!(!staging(), "SIG{signal} left the staging directory");
+        assert!(!out.join("posts").exists(), "nothing was published");
+    }
+}

@@ -1,0 +1,130 @@
+//! Privacy by default, end to end: for every input format a generated corpus is run with
+//! no privacy option set, and every string and list column of every published table, and
+//! `_run.json`, is scanned for the raw handles and ids of the members of the public in
+//! it. Only the documented operational columns (`escalations.url`, `unanswered.url`) may
+//! hold them; with `privacy.keep_public_identities = true` they come back.
+
+use arrow::array::{Array, ListArray, StringArray};
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use regex::Regex;
+use socialpulse::config::Config;
+use socialpulse::corpus::{self, Compression, Spec, FORMATS};
+use socialpulse::pipeline::{self, RunOptions, TABLES};
+use std::path::{Path, PathBuf};
+
+/// Columns staff answer from (docs/privacy.md): they keep the working link.
+const OPERATIONAL: &[(&str, &str)] = &[("escalations", "url"), ("unanswered", "url")];
+
+/// The generator's public identities: handles `rider<N>` (`Rider <N>` on Facebook,
+/// `rider<N>.bsky.social` on Bluesky), Bluesky DIDs `did:plc:rider<N>`, and the numeric
+/// user ids of X (3,000,000,000 + N) and Mastodon (109,000,000,000,001,000 + N; own
+/// accounts are 109,000,000,000,000,000 + their index).
+fn public_identity() -> Regex {
+    Regex::new(r"(?i)rider ?[0-9]+|\b3000[0-9]{6}\b|\b10900000000000[1-9][0-9]{3}\b")
+        .expect("pattern")
+}
+
+fn parquet_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in rd.filter_map(|e| e.ok()) {
+        let p = e.path();
+        if p.is_dir() {
+            parquet_files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "parquet") {
+            out.push(p);
+        }
+    }
+}
+
+/// Every string value of a table, with its column: (column, value).
+fn strings_of(table_dir: &Path) -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    parquet_files(table_dir, &mut files);
+    let mut out = Vec::new();
+    for f in files {
+        let reader =
+            ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(&f).expect("open"))
+                .expect("parquet")
+                .build()
+                .expect("reader");
+        for batch in reader {
+            let batch = batch.expect("batch");
+            for (field, col) in batch.schema().fields().iter().zip(batch.columns()) {
+                let name = field.name().to_string();
+                let mut push = |a: &dyn Array| {
+                    if let Some(s) = a.as_any().downcast_ref::<StringArray>() {
+                        for v in s.iter().flatten() {
+                            out.push((name.clone(), v.to_string()));
+                        }
+                    }
+                };
+                push(col.as_ref());
+                if let Some(l) = col.as_any().downcast_ref::<ListArray>() {
+                    push(l.values().as_ref());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// (table, column, value) of every raw public identity found in the output.
+fn leaks(out: &Path) -> Vec<(String, String, String)> {
+    let re = public_identity();
+    let mut found = Vec::new();
+    for t in TABLES {
+        for (col, v) in strings_of(&out.join(t)) {
+            if re.is_match(&v) && !OPERATIONAL.contains(&(t, col.as_str())) {
+                found.push((t.to_string(), col, v));
+            }
+        }
+    }
+    let manifest = std::fs::read_to_string(out.join("_run.json")).expect("manifest");
+    for m in re.find_iter(&manifest) {
+        found.push(("_run.json".into(), String::new(), m.as_str().to_string()));
+    }
+    found
+}
+
+fn run_format(format: corpus::Format, keep: bool) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec = Spec {
+        posts: 1_500,
+        format,
+        posts_per_file: 500,
+        compression: Compression::None,
+        ..Spec::default()
+    };
+    let summary = corpus::generate(&spec, dir.path()).expect("generate");
+    let mut cfg = Config::load(&summary.config).expect("config");
+    let out = dir.path().join("out");
+    cfg.output.dir = out.clone();
+    cfg.run.progress = false;
+    cfg.run.max_reject_ratio = 1.0;
+    cfg.privacy.key_env = "SOCIALPULSE_PRIVACY_TEST_KEY_UNSET".into();
+    cfg.privacy.keep_public_identities = keep;
+    pipeline::run(&cfg, &RunOptions { quiet: true }).expect("run");
+    (dir, out)
+}
+
+#[test]
+fn no_public_identity_outside_the_operational_columns() {
+    for &(name, format) in FORMATS {
+        let (_dir, out) = run_format(format, false);
+        let found = leaks(&out);
+        assert!(
+            found.is_empty(),
+            "{name}: {} raw identities, e.g. {:?}",
+            found.len(),
+            &found[..found.len().min(5)]
+        );
+        // The generated traffic is mostly the public's: the scan has something to find.
+        let (_dir, kept) = run_format(format, true);
+        assert!(
+            !leaks(&kept).is_empty(),
+            "{name}: keep_public_identities brings the raw identities back"
+        );
+    }
+}
