@@ -163,6 +163,10 @@ fn main() -> ExitCode {
                     }
                     ExitCode::SUCCESS
                 }
+                Err(pipeline::RunError::Locked(e)) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(4)
+                }
                 Err(e) => {
                     eprintln!("error: {e}");
                     ExitCode::FAILURE

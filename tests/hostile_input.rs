@@ -101,7 +101,9 @@ fn no_input_at_all_fails_and_leaves_no_trace() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("out");
     let cfg = config(&[dir.path().join("gone.json")], &out);
-    let err = pipeline::run(&cfg, &RunOptions { quiet: true }).expect_err("nothing to read");
+    let err = pipeline::run(&cfg, &RunOptions { quiet: true })
+        .expect_err("nothing to read")
+        .to_string();
     assert!(
         err.starts_with("no input files found (")
             && err.contains("gone.json: input path does not exist"),

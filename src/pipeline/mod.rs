@@ -62,6 +62,73 @@ pub const MANIFEST: &str = "_run.json";
 /// `_run.json`. Raised with every change a reader would notice (see CHANGELOG.md).
 pub const SCHEMA_VERSION: u32 = 2;
 
+/// Why a run did not publish.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RunError {
+    /// Another run holds the output directory (the message names it).
+    Locked(String),
+    /// Anything else: no input, unwritable output, a failed write.
+    Failed(String),
+}
+
+impl std::fmt::Display for RunError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RunError::Locked(m) | RunError::Failed(m) => f.write_str(m),
+        }
+    }
+}
+
+impl std::error::Error for RunError {}
+
+impl From<String> for RunError {
+    fn from(m: String) -> RunError {
+        RunError::Failed(m)
+    }
+}
+
+/// Holds `OUT/.socialpulse/run.lock` for the whole run: one run at a time per output.
+/// The lock is the kernel's (`flock`), so a killed run cannot leave it stuck.
+struct OutputLock {
+    _file: std::fs::File,
+}
+
+impl OutputLock {
+    fn acquire(out: &std::path::Path) -> Result<OutputLock, RunError> {
+        let state = out.join(".socialpulse");
+        std::fs::create_dir_all(&state)
+            .map_err(|e| format!("cannot create {}: {e}", state.display()))?;
+        let path = state.join("run.lock");
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .read(true)
+            .write(true)
+            .open(&path)
+            .map_err(|e| format!("cannot open lock {}: {e}", path.display()))?;
+        match file.try_lock() {
+            Ok(()) => {
+                use std::io::{Seek, Write};
+                let _ = file.set_len(0);
+                let _ = file.seek(std::io::SeekFrom::Start(0));
+                let _ = write!(file, "{}", std::process::id());
+                Ok(OutputLock { _file: file })
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                let holder = std::fs::read_to_string(&path).unwrap_or_default();
+                Err(RunError::Locked(format!(
+                    "another run (pid {}) is writing {}; try again when it has finished",
+                    holder.trim(),
+                    out.display()
+                )))
+            }
+            Err(std::fs::TryLockError::Error(e)) => {
+                Err(format!("cannot lock {}: {e}", path.display()).into())
+            }
+        }
+    }
+}
+
 /// Options of one invocation that are not part of the pipeline config.
 #[derive(Clone, Debug, Default)]
 pub struct RunOptions {
@@ -70,12 +137,12 @@ pub struct RunOptions {
 
 /// Run the whole pipeline for a config. Returns the manifest; the caller decides the
 /// exit code from [`RunReport::too_many_rejects`].
-pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, String> {
+pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, RunError> {
     if cfg.run.threads > 0 {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(cfg.run.threads)
             .build()
-            .map_err(|e| format!("thread pool: {e}"))?;
+            .map_err(|e| RunError::Failed(format!("thread pool: {e}")))?;
         pool.install(|| run_inner(cfg, opts))
     } else {
         run_inner(cfg, opts)
@@ -94,17 +161,18 @@ fn run_id() -> (String, String) {
     )
 }
 
-fn run_inner(cfg: &Config, opts: &RunOptions) -> Result<RunReport, String> {
+fn run_inner(cfg: &Config, opts: &RunOptions) -> Result<RunReport, RunError> {
     let t0 = Instant::now();
     let (run_id, started_at) = run_id();
     let out = cfg.output.dir.clone();
     // Inputs first: a run with nothing to read leaves no trace (not even a key).
     let found = sources::discover(&cfg.input.paths, std::slice::from_ref(&out));
     if found.files.is_empty() {
-        return Err(no_inputs(&found));
+        return Err(no_inputs(&found).into());
     }
     std::fs::create_dir_all(&out)
         .map_err(|e| format!("cannot create output dir {}: {e}", out.display()))?;
+    let _lock = OutputLock::acquire(&out)?;
     let (pseudo, key_source) = Pseudonymiser::from_config(&cfg.privacy, &out.join(".socialpulse"))?;
     if let KeySource::Generated(path) = &key_source {
         if !opts.quiet {
@@ -120,7 +188,7 @@ fn run_inner(cfg: &Config, opts: &RunOptions) -> Result<RunReport, String> {
         Ok(r) => r,
         Err(e) => {
             staging.abandon();
-            return Err(e);
+            return Err(e.into());
         }
     };
     report.schema_version = SCHEMA_VERSION;

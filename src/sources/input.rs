@@ -33,7 +33,10 @@ pub struct RawStats {
     pub blake3: String,
 }
 
-pub type SharedHasher = Arc<std::sync::Mutex<Option<HashingReader<File>>>>;
+/// The raw input: a file, or bytes held in memory (fuzzing, bindings).
+pub type RawInput = Box<dyn Read + Send>;
+
+pub type SharedHasher = Arc<std::sync::Mutex<Option<HashingReader<RawInput>>>>;
 
 /// Compression detected from magic bytes, never from the file name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -109,9 +112,13 @@ impl RawHandle {
 }
 
 pub fn open(path: &Path, progress: Option<Arc<AtomicU64>>) -> io::Result<Opened> {
-    let file = File::open(path)?;
+    open_reader(Box::new(File::open(path)?), progress)
+}
+
+/// Open any raw byte source: compression by magic bytes, hashing, buffering.
+pub fn open_reader(inner: RawInput, progress: Option<Arc<AtomicU64>>) -> io::Result<Opened> {
     let shared: SharedHasher = Arc::new(std::sync::Mutex::new(Some(HashingReader {
-        inner: file,
+        inner,
         hasher: blake3::Hasher::new(),
         bytes: 0,
         progress,

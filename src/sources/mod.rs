@@ -294,6 +294,27 @@ pub fn read_file(
     progress: Option<Arc<AtomicU64>>,
     emit: &(dyn Fn(Batch) + Sync),
 ) -> FileReport {
+    read_input(path, input::open(path, progress.clone()), cfg, emit)
+}
+
+/// Read bytes held in memory as if they were the file `path` (which need not exist):
+/// the same detection and readers as [`read_file`]. For fuzzing and bindings.
+pub fn read_bytes(
+    bytes: Vec<u8>,
+    path: &Path,
+    cfg: &Config,
+    emit: &(dyn Fn(Batch) + Sync),
+) -> FileReport {
+    let opened = input::open_reader(Box::new(std::io::Cursor::new(bytes)), None);
+    read_input(path, opened, cfg, emit)
+}
+
+fn read_input(
+    path: &Path,
+    opened: std::io::Result<input::Opened>,
+    cfg: &Config,
+    emit: &(dyn Fn(Batch) + Sync),
+) -> FileReport {
     let file = path.display().to_string();
     let ctx = Ctx {
         cfg,
@@ -304,7 +325,7 @@ pub fn read_file(
         path: file.clone(),
         ..FileReport::default()
     };
-    let opened = match input::open(path, progress) {
+    let opened = match opened {
         Ok(o) => o,
         Err(e) => {
             let reason = format!("cannot open file: {e}");

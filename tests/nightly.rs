@@ -1,0 +1,108 @@
+//! Running into the same output again and again, as a nightly job does: one run at a
+//! time, and a killed run leaves nothing that blocks or confuses the next one.
+
+mod common;
+
+use common::*;
+use socialpulse::pipeline::{self, RunError, RunOptions};
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn small_config(dir: &Path) -> socialpulse::config::Config {
+    let input = dir.join("in");
+    std::fs::create_dir_all(&input).expect("mkdir");
+    std::fs::copy(
+        root().join("fixtures/reddit/RS_northline.ndjson"),
+        input.join("RS_northline.ndjson"),
+    )
+    .expect("copy");
+    let mut cfg = config_for(&[input]);
+    cfg.output.dir = dir.join("out");
+    cfg.run.progress = false;
+    cfg.privacy.key_env = "SOCIALPULSE_NIGHTLY_TEST_KEY_UNSET".into();
+    cfg
+}
+
+#[test]
+fn a_second_run_into_a_held_output_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cfg = small_config(dir.path());
+    // Hold the lock as a concurrent run would.
+    let state = cfg.output.dir.join(".socialpulse");
+    std::fs::create_dir_all(&state).expect("state");
+    let held = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(state.join("run.lock"))
+        .expect("lock file");
+    held.try_lock().expect("lock");
+    std::fs::write(state.join("run.lock"), "4242").expect("pid");
+    let err = pipeline::run(&cfg, &RunOptions { quiet: true }).expect_err("refused");
+    assert_eq!(
+        err,
+        RunError::Locked(format!(
+            "another run (pid 4242) is writing {}; try again when it has finished",
+            cfg.output.dir.display()
+        ))
+    );
+    assert!(!cfg.output.dir.join("posts").exists());
+    drop(held);
+    let report = pipeline::run(&cfg, &RunOptions { quiet: true }).expect("runs once free");
+    assert!(report.posts_written > 0);
+}
+
+/// `kill -9` mid-run: the lock goes with the process, the published set stays, and the
+/// next run cleans the staging directory up and publishes.
+#[test]
+fn a_killed_run_blocks_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let corpus = dir.path().join("corpus");
+    let gen = Command::new(env!("CARGO_BIN_EXE_socialpulse"))
+        .args([
+            "generate", "--posts", "200000", "--format", "ndjson", "--out",
+        ])
+        .arg(&corpus)
+        .output()
+        .expect("generate");
+    assert!(gen.status.success());
+    let out = dir.path().join("out");
+    let run = || {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_socialpulse"));
+        c.args(["run", "-q", "--threads", "1"])
+            .arg(corpus.join("pipeline.toml"))
+            .arg("--out")
+            .arg(&out)
+            .env("SOCIALPULSE_KEY", "k")
+            .stderr(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null());
+        c
+    };
+    let first = run().status().expect("first run");
+    assert_eq!(first.code(), Some(0));
+    let published = std::fs::read(out.join("_run.json")).expect("manifest");
+    let mut child = run().spawn().expect("second run");
+    let staging = || {
+        std::fs::read_dir(&out).ok().is_some_and(|rd| {
+            rd.filter_map(|e| e.ok())
+                .any(|e| e.file_name().to_string_lossy().starts_with(".staging-"))
+        })
+    };
+    let t = Instant::now();
+    while !staging() && t.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    child.kill().expect("kill -9");
+    child.wait().expect("wait");
+    assert!(staging(), "the killed run left its staging directory");
+    assert_eq!(
+        std::fs::read(out.join("_run.json")).expect("manifest"),
+        published,
+        "the published set is untouched"
+    );
+    let third = run().status().expect("third run");
+    assert_eq!(third.code(), Some(0), "not blocked by the killed run");
+    assert!(!staging(), "the killed run's staging was removed");
+}
