@@ -265,6 +265,8 @@ pub struct FileReport {
     pub records: u64,
     pub posts: u64,
     pub rejects: u64,
+    /// Records recognised as holding no post (e.g. stream control messages).
+    pub skipped_records: u64,
     /// Set when the file was recognised but holds no posts (e.g. `account.js`).
     pub skipped: Option<String>,
     /// Set when the file could not be read to its end.

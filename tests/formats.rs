@@ -7,16 +7,27 @@ use socialpulse::model::{Direction, Kind};
 #[test]
 fn x_account_archive() {
     let c = fixtures(&["twitter-archive"]);
-    assert_eq!(c.posts.len(), 4);
-    assert!(c.rejects.is_empty());
-    // account.js and like.js are recognised and skipped, not rejected.
+    assert_eq!(c.posts.len(), 5);
+    assert!(c.rejects.is_empty(), "{:?}", c.rejects);
+    // account.js, like.js and note-tweet.js are recognised and skipped, not rejected.
     let skipped: Vec<_> = c
         .inputs
         .iter()
         .filter(|i| i.skipped.is_some())
         .map(|i| i.path.rsplit('/').next().unwrap_or(""))
         .collect();
-    assert_eq!(skipped, vec!["account.js", "like.js"]);
+    assert_eq!(skipped, vec!["account.js", "like.js", "note-tweet.js"]);
+    // A long post: tweets.js holds its first 274 characters, `…` and a t.co link;
+    // note-tweet.js, created the same second, the whole text.
+    let long = find(&c, "1854600000000000006");
+    assert_eq!(
+        long.text,
+        "Timetable change from Monday 16 November: the 25 and 27 will run every 10 minutes at peak, \
+the Night Owl extends to Kingsland, and the Red Line adds two late trains on Fridays and Saturdays. \
+Route 9 will no longer stop at Quay St while the bridge works continue; use the temporary stop on Albert St. \
+Full details and printable timetables are on our website."
+    );
+    assert_eq!(long.counts.likes, Some(9));
 
     let alert = find(&c, "1853100000000000001");
     assert_eq!(alert.platform, "twitter");
@@ -144,8 +155,8 @@ fn twitter_api_v2_pages_and_flattened_lines() {
 #[test]
 fn overlapping_exports_deduplicate_deterministically() {
     let c = fixtures(&["twitter-archive", "twitter-api"]);
-    // 4 archive + 4 pages + 2 flattened + 3 mentions, minus 2 duplicates.
-    assert_eq!(c.posts.len(), 11);
+    // 5 archive + 4 pages + 2 flattened + 3 mentions, minus 2 duplicates.
+    assert_eq!(c.posts.len(), 12);
     // Jane's tweet: the flattened copy has the same counters known and more engagement.
     assert_eq!(find(&c, "1853200000000000002").counts.likes, Some(9));
     // Our reply: the API copy knows more counters (views) than the archive copy.
@@ -442,4 +453,152 @@ fn sentiment_is_wired_into_posts() {
         (want.neg, want.neu, want.pos, want.compound)
     );
     assert_eq!(p.sentiment_label.as_deref(), Some("positive"));
+}
+
+/// Twitter API v1.1: a REST timeline in extended mode, a `search/tweets` response in
+/// compatibility mode, and a streaming capture with control messages and a cut line.
+#[test]
+fn twitter_api_v1_rest_search_and_stream() {
+    let c = fixtures(&["twitter-v1/user_timeline.json"]);
+    assert!(c.rejects.is_empty(), "{:?}", c.rejects);
+    let ids: Vec<(&str, u64)> = {
+        let mut v: Vec<_> = c
+            .posts
+            .iter()
+            .map(|p| (p.post_id.as_str(), p.source_position))
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(
+        ids,
+        [
+            ("1861000000000000001", 0),
+            ("1861000000000000002", 1),
+            ("1861000000000000003", 2),
+            ("1861000000000000004", 3)
+        ]
+    );
+    let alert = find(&c, "1861000000000000001");
+    assert_eq!(
+        (alert.kind, alert.direction, alert.account.as_deref()),
+        (
+            Kind::Original,
+            Direction::Outbound,
+            Some("NorthlineTransit")
+        )
+    );
+    assert_eq!(alert.created_at, ts("2026-11-07T09:00:00Z"));
+    assert_eq!(
+        alert.text,
+        "Night buses run every 20 minutes this weekend. #NorthlineAlerts https://t.co/nl1"
+    );
+    assert_eq!(alert.hashtags, strings(&["NorthlineAlerts"]));
+    assert_eq!(alert.urls, strings(&["https://northline.example/night"]));
+    let k = &alert.counts;
+    assert_eq!(
+        (k.likes, k.reposts, k.replies, k.quotes, k.views),
+        (Some(11), Some(4), None, None, None)
+    );
+    assert_eq!(
+        alert.url.as_deref(),
+        Some("https://x.com/NorthlineTransit/status/1861000000000000001")
+    );
+    assert_eq!(alert.lang.as_deref(), Some("en"));
+    // display_text_range drops the leading @-reply.
+    let reply = find(&c, "1861000000000000002");
+    assert_eq!(reply.kind, Kind::Reply);
+    assert_eq!(reply.reply_to_id.as_deref(), Some("1861000000000000103"));
+    assert_eq!(
+        reply.text,
+        "Sorry about the wait, the 25 was held at Central by a signal fault."
+    );
+    assert_eq!(
+        reply.mentions,
+        [pseudo().pseudonym("twitter", "kea_commuter")]
+    );
+    // A retweet carries the retweeted status's full text, not the truncated one.
+    let rt = find(&c, "1861000000000000003");
+    assert_eq!(rt.kind, Kind::Repost);
+    assert_eq!(
+        rt.text,
+        format!(
+            "RT @{}: Harbour Bridge closes to traffic on Sunday from 6am; Northline buses detour via Quay St. Plan ahead!",
+            pseudo().pseudonym("twitter", "HarbourCouncil")
+        )
+    );
+    let quote = find(&c, "1861000000000000004");
+    assert_eq!(quote.kind, Kind::Quote);
+    assert_eq!(
+        quote.text,
+        "Good news for riders: the lift at Central is fixed."
+    );
+    assert_eq!(
+        quote.urls,
+        strings(&["https://twitter.com/HarbourCouncil/status/1861000000000000202"])
+    );
+
+    let s = fixtures(&["twitter-v1/search_tweets.json"]);
+    assert!(s.rejects.is_empty(), "{:?}", s.rejects);
+    assert_eq!(s.posts.len(), 2);
+    let kea = find(&s, "1861000000000000103");
+    assert_eq!(
+        (kea.kind, kea.direction, kea.account.as_deref()),
+        (Kind::Original, Direction::Inbound, Some("NorthlineTransit"))
+    );
+    assert_eq!(
+        kea.author_id,
+        Some(pseudo().pseudonym("twitter", "2300000000000000007"))
+    );
+    assert_eq!(
+        kea.author_handle,
+        Some(pseudo().pseudonym("twitter", "kea_commuter"))
+    );
+    assert_eq!(
+        kea.text,
+        "@NorthlineTransit is the 25 running today? Stop 4410 shows nothing"
+    );
+    assert_eq!(
+        kea.url.as_deref(),
+        Some("https://x.com/i/status/1861000000000000103")
+    );
+    assert!(kea.listening.is_question);
+    let es = find(&s, "1861000000000000104");
+    assert_eq!(es.lang.as_deref(), Some("es"));
+    assert_eq!(es.sentiment_skipped.as_deref(), Some("lang:es"));
+
+    let st = fixtures(&["twitter-v1/stream-2026-11-08.jsonl"]);
+    assert_eq!(st.posts.len(), 2);
+    let long = find(&st, "1861000000000000105");
+    assert_eq!(
+        long.text,
+        "third morning in a row the 7:40 from Kingsland has not turned up and nobody at the depot answers the phone. I have been late to work all week and the app still shows it as on time. Please fix this, it is unacceptable."
+    );
+    assert_eq!(
+        (long.counts.replies, long.counts.quotes),
+        (Some(0), Some(0))
+    );
+    assert!(long.listening.is_complaint);
+    assert_eq!(long.source_position, 1);
+    let thanks = find(&st, "1861000000000000106");
+    assert_eq!(
+        thanks.text,
+        "Thanks @NorthlineTransit, the replacement bus was quick today 👍"
+    );
+    assert_eq!(thanks.source_position, 4);
+    // Control messages (delete, limit, warning) are neither posts nor rejects.
+    assert_eq!(st.rejects.len(), 1, "{:?}", st.rejects);
+    assert_eq!(st.rejects[0].position, 5);
+    assert!(st.rejects[0].reason.starts_with("invalid JSON"));
+    let report = &st.inputs[0];
+    assert_eq!(
+        (
+            report.format.as_str(),
+            report.posts,
+            report.rejects,
+            report.skipped_records,
+            report.records
+        ),
+        ("twitter-v1", 2, 1, 3, 6)
+    );
 }

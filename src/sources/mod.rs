@@ -15,6 +15,7 @@ pub mod meta;
 pub mod reddit;
 pub mod salvage;
 pub mod twitter_archive;
+pub mod twitter_v1;
 pub mod twitter_v2;
 
 use crate::config::{Config, MappingConfig};
@@ -86,6 +87,7 @@ pub trait DocFormat: Sync {
 pub fn line_formats() -> Vec<&'static dyn LineFormat> {
     vec![
         &twitter_v2::TwitterV2Lines,
+        &twitter_v1::TwitterV1Lines,
         &reddit::Reddit,
         &bluesky::BlueskyLines,
         &mastodon::MastodonStatusLines,
@@ -100,6 +102,7 @@ pub fn doc_formats() -> Vec<&'static dyn DocFormat> {
         &mastodon::MastodonStatusArray,
         &bluesky::BlueskyFeed,
         &twitter_v2::TwitterV2Page,
+        &twitter_v1::TwitterV1Array,
         &meta::MetaPosts,
         &meta::MetaComments,
     ]
@@ -352,7 +355,8 @@ fn read_input(
     report.blake3 = raw.blake3;
     report.posts = counter.posts;
     report.rejects = counter.rejects;
-    report.records = counter.posts_records + counter.rejects;
+    report.records = counter.posts_records + counter.rejects + counter.skipped;
+    report.skipped_records = counter.skipped;
     match outcome {
         Outcome::Format(f) => report.format = f.to_string(),
         Outcome::Skipped(f, why) => {
@@ -379,6 +383,8 @@ struct Counter {
     /// Records that yielded posts (an API page line yields many posts).
     posts_records: u64,
     rejects: u64,
+    /// Records recognised as holding no post (stream control messages).
+    skipped: u64,
 }
 
 enum Outcome {
@@ -623,6 +629,7 @@ fn read_lines(
         counter.posts_records += counts.posts_records;
         counter.posts += counts.posts;
         counter.rejects += counts.rejects;
+        counter.skipped += counts.skipped;
         if next.spans.is_empty() && reader.eof {
             break;
         }
@@ -659,6 +666,8 @@ fn parse_and_emit(
     for (mut ds, mut rejs) in results {
         if !ds.is_empty() {
             counts.posts_records += 1;
+        } else if rejs.is_empty() {
+            counts.skipped += 1;
         }
         counts.posts += ds.len() as u64;
         batch.drafts.append(&mut ds);
@@ -823,7 +832,7 @@ fn read_twitter_archive(
         );
     };
     if !twitter_archive::holds_posts(&ytd) {
-        return Outcome::Skipped(name, format!("archive part '{ytd}' holds no posts"));
+        return Outcome::Skipped(name, twitter_archive::skip_reason(&ytd));
     }
     let offset = all.len() - json.len();
     let (doc, damage) = match parse_or_salvage(json, offset, truncated.take()) {

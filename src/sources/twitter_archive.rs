@@ -1,6 +1,12 @@
 //! X/Twitter account archive: `data/tweets.js`, `tweets-partN.js`
 //! (`window.YTD.tweets.part0 = [{"tweet": {...}}]`). Every tweet in it was written
 //! by the archive owner, whose handle comes from the sibling `account.js`.
+//!
+//! Posts over 280 characters ("notes") keep only a truncated text in `tweets.js`; their
+//! full text is in the sibling `note-tweet.js` (`window.YTD.note_tweet.part0 =
+//! [{"noteTweet": {"noteTweetId", "createdAt", "core": {"text", ...}}}]`), which carries no
+//! tweet id. A note belongs to the tweet created in the same second whose text, without
+//! its trailing `…` and t.co links, starts the note's text (see [`note_for`]).
 
 use super::json::{array_at, id_at, int_at, str_at, string_at};
 use super::Ctx;
@@ -21,10 +27,84 @@ pub fn split_prefix(all: &[u8]) -> Option<(String, &[u8])> {
 
 /// Archive parts that hold the owner's posts (others: likes, followers, DMs...).
 pub fn holds_posts(ytd_name: &str) -> bool {
-    matches!(
-        ytd_name,
-        "tweets" | "tweet" | "community_tweet" | "note_tweet"
-    )
+    matches!(ytd_name, "tweets" | "tweet" | "community_tweet")
+}
+
+/// Why an archive part that holds no posts of its own is skipped.
+pub fn skip_reason(ytd_name: &str) -> String {
+    if ytd_name == "note_tweet" {
+        "archive part 'note_tweet' holds the full text of long posts, merged into the posts of tweets.js".into()
+    } else {
+        format!("archive part '{ytd_name}' holds no posts")
+    }
+}
+
+/// Full texts of the archive's long posts, by creation second (UTC, microseconds).
+type Notes = std::collections::HashMap<i64, Vec<String>>;
+
+/// The notes of `note-tweet.js` beside the tweets file, if there is one.
+fn archive_notes(ctx: &Ctx) -> Notes {
+    let mut notes = Notes::new();
+    let Some(dir) = ctx.path.parent() else {
+        return notes;
+    };
+    let Ok(bytes) = std::fs::read(dir.join("note-tweet.js")) else {
+        return notes;
+    };
+    let Some((_, json)) = split_prefix(&bytes) else {
+        return notes;
+    };
+    let Ok(Value::Array(items)) = serde_json::from_slice::<Value>(json) else {
+        return notes;
+    };
+    for item in &items {
+        let n = item.get("noteTweet").unwrap_or(item);
+        let (Some(created), Some(text)) = (
+            str_at(n, &["createdAt"]).and_then(crate::text::parse_iso8601),
+            str_at(n, &["core", "text"]),
+        ) else {
+            continue;
+        };
+        notes
+            .entry(created - created.rem_euclid(1_000_000))
+            .or_default()
+            .push(decode_entities(text));
+    }
+    notes
+}
+
+/// The text a truncated long post shows: without the trailing t.co links and `…`.
+fn shown_prefix(text: &str) -> &str {
+    let mut t = text.trim_end();
+    loop {
+        let before = t;
+        if let Some(i) = t.rfind("https://t.co/") {
+            if !t[i..].contains(char::is_whitespace) {
+                t = t[..i].trim_end();
+            }
+        }
+        t = t.trim_end_matches('…').trim_end();
+        if t == before {
+            return t;
+        }
+    }
+}
+
+/// The note holding the full text of a tweet: created in the same second, and starting
+/// with what the tweet shows (whitespace runs compared as one space). The longest such
+/// prefix wins; no match keeps the tweet's own text.
+pub fn note_for<'a>(notes: &'a Notes, created_at: i64, text: &str) -> Option<&'a str> {
+    let squash = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let shown = squash(shown_prefix(text));
+    if shown.is_empty() {
+        return None;
+    }
+    notes
+        .get(&(created_at - created_at.rem_euclid(1_000_000)))?
+        .iter()
+        .filter(|n| n.chars().count() > shown.chars().count() && squash(n).starts_with(&shown))
+        .max_by_key(|n| n.len())
+        .map(String::as_str)
 }
 
 /// Owner (username, account id) from `account.js` beside the tweets file.
@@ -50,6 +130,7 @@ fn archive_owner(ctx: &Ctx) -> (Option<String>, Option<String>) {
 
 pub fn parse(doc: Value, ctx: &Ctx, out: &mut Vec<Draft>, rejects: &mut Vec<Reject>) {
     let (owner, owner_id) = archive_owner(ctx);
+    let notes = archive_notes(ctx);
     let Value::Array(items) = doc else {
         rejects.push(Reject {
             source_file: ctx.file.to_string(),
@@ -63,7 +144,7 @@ pub fn parse(doc: Value, ctx: &Ctx, out: &mut Vec<Draft>, rejects: &mut Vec<Reje
     };
     for (i, item) in items.iter().enumerate() {
         let t = item.get("tweet").unwrap_or(item);
-        match tweet(t, owner.as_deref(), owner_id.as_deref()) {
+        match tweet(t, owner.as_deref(), owner_id.as_deref(), &notes) {
             Ok(mut d) => {
                 d.post.source_position = i as u64;
                 out.push(d);
@@ -80,7 +161,12 @@ pub fn parse(doc: Value, ctx: &Ctx, out: &mut Vec<Draft>, rejects: &mut Vec<Reje
     }
 }
 
-fn tweet(t: &Value, owner: Option<&str>, owner_id: Option<&str>) -> Result<Draft, String> {
+fn tweet(
+    t: &Value,
+    owner: Option<&str>,
+    owner_id: Option<&str>,
+    notes: &Notes,
+) -> Result<Draft, String> {
     let id = id_at(t, &["id_str"])
         .or_else(|| id_at(t, &["id"]))
         .ok_or("tweet without id_str")?;
@@ -91,6 +177,10 @@ fn tweet(t: &Value, owner: Option<&str>, owner_id: Option<&str>) -> Result<Draft
         .or_else(|| str_at(t, &["text"]))
         .unwrap_or("");
     let text = decode_entities(raw_text);
+    let text = match note_for(notes, created_at, &text) {
+        Some(full) => full.to_string(),
+        None => text,
+    };
     let mut p = Post::new("twitter", id.clone(), created_at, text);
     p.author_handle = owner.map(str::to_string);
     p.author_id = owner_id.map(str::to_string).or(p.author_handle.clone());
@@ -130,4 +220,53 @@ fn tweet(t: &Value, owner: Option<&str>, owner_id: Option<&str>) -> Result<Draft
     }
     d.addressed_to.extend(d.post.mentions.iter().cloned());
     Ok(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn notes(entries: &[(i64, &str)]) -> Notes {
+        let mut n = Notes::new();
+        for (t, text) in entries {
+            n.entry(*t).or_default().push(text.to_string());
+        }
+        n
+    }
+
+    #[test]
+    fn a_note_matches_by_second_and_shown_prefix() {
+        let n = notes(&[
+            (
+                5_000_000,
+                "Buses run late tonight because of the  match, plan ahead and more",
+            ),
+            (
+                5_000_000,
+                "Another long post of the same second that starts differently",
+            ),
+        ]);
+        // Same second (the tweet's microseconds differ), prefix shown with `…` and a link.
+        let tweet = "Buses run late tonight because of the match, plan… https://t.co/abc";
+        assert_eq!(
+            note_for(&n, 5_250_000, tweet),
+            Some("Buses run late tonight because of the  match, plan ahead and more")
+        );
+        // Another second, or a text the note does not start with: no note.
+        assert_eq!(note_for(&n, 6_000_000, tweet), None);
+        assert_eq!(
+            note_for(&n, 5_000_000, "Trains run late… https://t.co/x"),
+            None
+        );
+        // A tweet that is its whole text is not extended by a note that merely repeats it.
+        assert_eq!(
+            note_for(
+                &n,
+                5_000_000,
+                "Another long post of the same second that starts differently"
+            ),
+            None
+        );
+        assert_eq!(note_for(&n, 5_000_000, "https://t.co/only"), None);
+    }
 }
