@@ -602,3 +602,65 @@ fn twitter_api_v1_rest_search_and_stream() {
         ("twitter-v1", 2, 1, 3, 6)
     );
 }
+
+/// Files that hold no posts are one skipped entry each, never a reject per row; single
+/// status objects read like arrays of one.
+#[test]
+fn counts_files_are_skipped_and_single_statuses_read() {
+    let c = fixtures(&["twitter-api/counts-northline.jsonl"]);
+    assert!(
+        c.posts.is_empty() && c.rejects.is_empty(),
+        "{:?}",
+        c.rejects
+    );
+    let r = &c.inputs[0];
+    assert_eq!(
+        (r.format.as_str(), r.skipped.as_deref(), r.records),
+        (
+            "twitter-v2-counts",
+            Some("tweet counts (twarc2 counts): holds no posts"),
+            0
+        )
+    );
+    // The same response saved as one pretty-printed document.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let first = std::fs::read_to_string(root().join("fixtures/twitter-api/counts-northline.jsonl"))
+        .expect("fixture");
+    let doc: serde_json::Value =
+        serde_json::from_str(first.lines().next().expect("line")).expect("json");
+    let pretty = dir.path().join("counts.json");
+    std::fs::write(&pretty, serde_json::to_string_pretty(&doc).expect("json")).expect("write");
+    let c = collect_paths(&[pretty]);
+    assert!(c.posts.is_empty() && c.rejects.is_empty());
+    assert_eq!(
+        c.inputs[0].skipped.as_deref(),
+        Some("tweet counts (twarc2 counts): holds no posts")
+    );
+
+    let m = fixtures(&["mastodon/status_113410000000000021.json"]);
+    assert!(m.rejects.is_empty(), "{:?}", m.rejects);
+    let tui = find(&m, "113410000000000021");
+    assert_eq!(tui.direction, Direction::Inbound);
+    assert_eq!(tui.account.as_deref(), Some("northline"));
+    assert_eq!(tui.text, "@northline when does the Kingsland lift reopen?");
+    assert!(tui.listening.is_question);
+    assert_eq!(tui.counts.likes, Some(2));
+    assert_eq!(m.inputs[0].format, "mastodon-api");
+
+    // An X v1.1 status saved alone (`statuses/show`), pretty-printed.
+    let timeline: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("fixtures/twitter-v1/user_timeline.json"))
+            .expect("fixture"),
+    )
+    .expect("json");
+    let one = dir.path().join("status.json");
+    std::fs::write(
+        &one,
+        serde_json::to_string_pretty(&timeline[1]).expect("json"),
+    )
+    .expect("write");
+    let s = collect_paths(&[one]);
+    assert_eq!(s.posts.len(), 1, "{:?} {:?}", s.inputs, s.rejects);
+    assert_eq!(s.posts[0].post_id, "1861000000000000002");
+    assert_eq!(s.inputs[0].format, "twitter-v1");
+}

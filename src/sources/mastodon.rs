@@ -48,23 +48,24 @@ impl DocFormat for MastodonOutbox {
     }
 }
 
+/// The statuses of a REST array, or a single status object (`GET /api/v1/statuses/:id`).
+fn statuses(doc: &Value) -> &[Value] {
+    match doc {
+        Value::Array(a) => a,
+        Value::Object(_) => std::slice::from_ref(doc),
+        _ => &[],
+    }
+}
+
 impl DocFormat for MastodonStatusArray {
     fn name(&self) -> &'static str {
         API
     }
     fn sniff(&self, doc: &Value) -> bool {
-        doc.as_array()
-            .and_then(|a| a.first())
-            .is_some_and(is_status)
+        statuses(doc).first().is_some_and(is_status)
     }
     fn parse(&self, doc: Value, ctx: &Ctx, out: &mut Vec<Draft>, rejects: &mut Vec<Reject>) {
-        for (i, s) in doc
-            .as_array()
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
-            .iter()
-            .enumerate()
-        {
+        for (i, s) in statuses(&doc).iter().enumerate() {
             match status(s) {
                 Ok(ds) => out.extend(ds.into_iter().map(|mut d| {
                     d.post.source_position = i as u64;

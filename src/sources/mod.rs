@@ -12,6 +12,7 @@ pub mod generic;
 pub mod input;
 pub mod mastodon;
 pub mod meta;
+pub mod no_posts;
 pub mod reddit;
 pub mod salvage;
 pub mod twitter_archive;
@@ -61,6 +62,10 @@ pub trait LineFormat: Sync {
     ) -> Result<Vec<Draft>, String> {
         parse_tree(self, line, variant, ctx, partial)
     }
+    /// A file of this kind holds no posts: the reason it is skipped whole.
+    fn holds_no_posts(&self) -> Option<&'static str> {
+        None
+    }
 }
 
 /// A line read as a `Value` tree and handed to the format's [`LineFormat::parse`].
@@ -81,11 +86,16 @@ pub trait DocFormat: Sync {
     fn sniff(&self, doc: &Value) -> bool;
     /// Parse every record; a bad record becomes a reject, the rest still land.
     fn parse(&self, doc: Value, ctx: &Ctx, out: &mut Vec<Draft>, rejects: &mut Vec<Reject>);
+    /// A file of this kind holds no posts: the reason it is skipped whole.
+    fn holds_no_posts(&self) -> Option<&'static str> {
+        None
+    }
 }
 
 /// The registry of line-oriented formats, most specific first.
 pub fn line_formats() -> Vec<&'static dyn LineFormat> {
     vec![
+        &no_posts::TweetCounts,
         &twitter_v2::TwitterV2Lines,
         &twitter_v1::TwitterV1Lines,
         &reddit::Reddit,
@@ -101,6 +111,7 @@ pub fn doc_formats() -> Vec<&'static dyn DocFormat> {
         &mastodon::MastodonOutbox,
         &mastodon::MastodonStatusArray,
         &bluesky::BlueskyFeed,
+        &no_posts::TweetCounts,
         &twitter_v2::TwitterV2Page,
         &twitter_v1::TwitterV1Array,
         &meta::MetaPosts,
@@ -493,6 +504,9 @@ fn read_stream(
     }
     if is_json {
         return match claimed {
+            Some((fmt, _)) if fmt.holds_no_posts().is_some() => {
+                Outcome::Skipped(fmt.name(), fmt.holds_no_posts().unwrap_or_default().into())
+            }
             Some((fmt, variant)) => read_lines(stream, fmt, variant, ctx, counter, emit, truncated),
             None => read_document(stream, ctx, counter, emit, truncated),
         };
@@ -738,6 +752,9 @@ fn read_document(
                 .into(),
         );
     };
+    if let Some(why) = fmt.holds_no_posts() {
+        return Outcome::Skipped(fmt.name(), why.into());
+    }
     emit_document(
         fmt.name(),
         |d, r| fmt.parse(doc, ctx, d, r),

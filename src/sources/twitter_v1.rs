@@ -95,7 +95,7 @@ impl DocFormat for TwitterV1Array {
     }
 }
 
-/// The statuses of a REST array or a `search/tweets` response.
+/// The statuses of a REST array, a `search/tweets` response, or a single status.
 fn statuses(doc: &Value) -> Option<&[Value]> {
     match doc {
         Value::Array(a) => Some(a),
@@ -103,6 +103,8 @@ fn statuses(doc: &Value) -> Option<&[Value]> {
             .get("statuses")
             .and_then(Value::as_array)
             .map(Vec::as_slice),
+        // A single status (`statuses/show`).
+        Value::Object(_) => Some(std::slice::from_ref(doc)),
         _ => None,
     }
 }
