@@ -664,3 +664,126 @@ fn counts_files_are_skipped_and_single_statuses_read() {
     assert_eq!(s.posts[0].post_id, "1861000000000000002");
     assert_eq!(s.inputs[0].format, "twitter-v1");
 }
+
+/// YouTube Data API v3: a `commentThreads.list` response (top-level comments with their
+/// replies, one without a date) and a `comments.list` response on one line.
+#[test]
+fn youtube_comment_threads_and_comments() {
+    let c = fixtures(&["youtube/commentThreads_nL7kTimetab.json"]);
+    assert_eq!(c.posts.len(), 4);
+    assert_eq!(c.rejects.len(), 1, "{:?}", c.rejects);
+    assert_eq!(
+        (c.rejects[0].position, c.rejects[0].reason.as_str()),
+        (2, "comment without publishedAt")
+    );
+    let q = find(&c, "UgxRiderQuestion01");
+    assert_eq!(q.platform, "youtube");
+    assert_eq!(
+        (q.kind, q.direction, q.account.as_deref()),
+        (Kind::Comment, Direction::Inbound, Some("NorthlineTransit"))
+    );
+    assert_eq!(q.text, "Does the new timetable change the 25 on Sundays?");
+    assert_eq!(q.created_at, ts("2026-11-10T07:30:00Z"));
+    assert_eq!(q.conversation_id.as_deref(), Some("nL7kTimetab"));
+    assert_eq!((q.counts.likes, q.counts.replies), (Some(4), Some(2)));
+    assert_eq!(
+        q.author_id,
+        Some(pseudo().pseudonym("youtube", "UCriderAroha0000000000001"))
+    );
+    assert_eq!(
+        q.author_handle,
+        Some(pseudo().pseudonym("youtube", "aroha-rides"))
+    );
+    // The comment's link names the video and the comment, not the author: it stays.
+    assert_eq!(
+        q.url.as_deref(),
+        Some("https://www.youtube.com/watch?v=nL7kTimetab&lc=UgxRiderQuestion01")
+    );
+    assert!(q.listening.is_question);
+    // The channel's own reply is outbound and answers the question.
+    let a = find(&c, "UgxRiderQuestion01.A1");
+    assert_eq!(
+        (a.kind, a.direction, a.reply_to_id.as_deref()),
+        (Kind::Reply, Direction::Outbound, Some("UgxRiderQuestion01"))
+    );
+    assert_eq!(a.author_handle.as_deref(), Some("NorthlineTransit"));
+    assert_eq!(
+        a.url.as_deref(),
+        Some("https://www.youtube.com/watch?v=nL7kTimetab&lc=UgxRiderQuestion01.A1")
+    );
+    let k = find(&c, "UgzRiderComplaint2");
+    assert!(k.listening.is_complaint);
+
+    let r = fixtures(&["youtube/comments_replies.jsonl"]);
+    assert_eq!(r.posts.len(), 1);
+    assert_eq!(r.inputs[0].format, "youtube");
+    let night = find(&r, "UgxRiderQuestion01.A3");
+    assert_eq!(
+        (
+            night.kind,
+            night.reply_to_id.as_deref(),
+            night.source_position
+        ),
+        (Kind::Reply, Some("UgxRiderQuestion01"), 1)
+    );
+}
+
+/// Telegram Desktop's channel export: text entities joined, UTC from `date_unixtime`
+/// (the `date` field is the exporting machine's local time, here 13 hours ahead),
+/// replies, forwards, reactions; service messages skipped; a message without a date
+/// rejected at its index.
+#[test]
+fn telegram_desktop_channel_export() {
+    let c = fixtures(&["telegram/result.json"]);
+    assert_eq!(c.inputs[0].format, "telegram");
+    let ids: Vec<&str> = c.posts.iter().map(|p| p.post_id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "1780000001/2",
+            "1780000001/3",
+            "1780000001/4",
+            "1780000001/5"
+        ]
+    );
+    assert_eq!(c.rejects.len(), 1, "{:?}", c.rejects);
+    assert_eq!(
+        (c.rejects[0].position, c.rejects[0].reason.as_str()),
+        (6, "message without a readable date_unixtime or date")
+    );
+    let update = find(&c, "1780000001/2");
+    assert_eq!(update.platform, "telegram");
+    assert_eq!(update.created_at, ts("2026-11-09T19:00:00Z"));
+    assert_eq!(
+        update.text,
+        "Service update: Red Line trains run every 10 minutes from Monday. Details: https://northline.example/red"
+    );
+    assert_eq!(
+        (update.kind, update.direction, update.account.as_deref()),
+        (
+            Kind::Original,
+            Direction::Outbound,
+            Some("Northline Transit")
+        )
+    );
+    assert_eq!(update.counts.likes, Some(17));
+    assert_eq!(update.urls, strings(&["https://northline.example/red"]));
+    let q = find(&c, "1780000001/3");
+    assert_eq!(
+        (q.kind, q.direction, q.reply_to_id.as_deref()),
+        (Kind::Reply, Direction::Inbound, Some("1780000001/2"))
+    );
+    assert_eq!(q.account.as_deref(), Some("Northline Transit"));
+    assert_eq!(
+        q.author_id,
+        Some(pseudo().pseudonym("telegram", "user5550001"))
+    );
+    assert!(q.listening.is_question);
+    assert_eq!(q.counts.likes, None);
+    let answer = find(&c, "1780000001/4");
+    assert_eq!(
+        (answer.direction, answer.reply_to_id.as_deref()),
+        (Direction::Outbound, Some("1780000001/3"))
+    );
+    assert_eq!(find(&c, "1780000001/5").kind, Kind::Repost);
+}

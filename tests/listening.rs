@@ -296,15 +296,18 @@ fn escalations_queue_order_on_the_fixtures() {
         })
         .collect();
     // Safety (2) first; then priority 4, the information request (with a due date) before
-    // the accessibility report.
+    // the accessibility reports (no due date), oldest first: the YouTube comment about
+    // the Kingsland lift (10 November) is the later of the two.
     assert_eq!(
         queue,
         vec![
             (Some(2), "safety"),
             (Some(4), "info_request"),
+            (Some(4), "accessibility"),
             (Some(4), "accessibility")
         ]
     );
+    assert_eq!(c.escalations[3].post_id, "UgzRiderComplaint2");
 }
 
 use socialpulse::pipeline::collect;

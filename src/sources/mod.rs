@@ -15,9 +15,11 @@ pub mod meta;
 pub mod no_posts;
 pub mod reddit;
 pub mod salvage;
+pub mod telegram;
 pub mod twitter_archive;
 pub mod twitter_v1;
 pub mod twitter_v2;
+pub mod youtube;
 
 use crate::config::{Config, MappingConfig};
 use crate::model::{excerpt, Draft, PositionKind, Reject};
@@ -98,6 +100,7 @@ pub fn line_formats() -> Vec<&'static dyn LineFormat> {
         &no_posts::TweetCounts,
         &twitter_v2::TwitterV2Lines,
         &twitter_v1::TwitterV1Lines,
+        &youtube::YoutubeLines,
         &reddit::Reddit,
         &bluesky::BlueskyLines,
         &mastodon::MastodonStatusLines,
@@ -114,6 +117,8 @@ pub fn doc_formats() -> Vec<&'static dyn DocFormat> {
         &no_posts::TweetCounts,
         &twitter_v2::TwitterV2Page,
         &twitter_v1::TwitterV1Array,
+        &youtube::YoutubeResponse,
+        &telegram::TelegramExport,
         &meta::MetaPosts,
         &meta::MetaComments,
     ]
