@@ -28,6 +28,10 @@ pub struct Config {
     pub cost: CostConfig,
     /// Follower counts of own accounts, for engagement rate by followers.
     pub followers: Vec<FollowerCount>,
+    /// The config file's directory (absolute), set by [`Config::load`]: relative paths
+    /// in the file are resolved against it, and inputs are recorded relative to it.
+    #[serde(skip)]
+    pub base_dir: Option<PathBuf>,
 }
 
 /// Followers of one own account from a date on (the latest entry on or before a day applies).
@@ -328,8 +332,15 @@ impl Config {
             .map_err(|e| format!("cannot read config {}: {e}", path.display()))?;
         let mut cfg: Config =
             toml::from_str(&text).map_err(|e| format!("invalid config {}: {e}", path.display()))?;
+        // Absolute, so neither how the path was typed nor the working directory changes
+        // what the config means (or its hash, or `source_file`).
         let base = path.parent().unwrap_or(Path::new("."));
-        cfg.resolve_paths(base);
+        let base = match std::env::current_dir() {
+            Ok(cwd) if base.is_relative() => clean_path(&cwd.join(base)),
+            _ => clean_path(base),
+        };
+        cfg.resolve_paths(&base);
+        cfg.base_dir = Some(base);
         for f in cfg.topic_files.clone() {
             cfg.topics.extend(load_topics(&f)?);
         }
@@ -413,10 +424,27 @@ impl Config {
         Ok(())
     }
 
-    /// Stable hash of the effective configuration, recorded in the run manifest.
+    /// Stable hash of the effective configuration, recorded in the run manifest. Paths
+    /// count relative to the config file, so the hash does not depend on where the file
+    /// lives or how its path was typed.
     pub fn hash(&self) -> String {
-        let json = serde_json::to_string(self).unwrap_or_default();
+        let mut canonical = self.clone();
+        if let Some(base) = &self.base_dir {
+            let rel = |p: &mut PathBuf| *p = PathBuf::from(display_path(Some(base), p));
+            canonical.input.paths.iter_mut().for_each(rel);
+            canonical.topic_files.iter_mut().for_each(rel);
+            rel(&mut canonical.output.dir);
+            if let Some(k) = canonical.privacy.key_file.as_mut() {
+                rel(k);
+            }
+        }
+        let json = serde_json::to_string(&canonical).unwrap_or_default();
         blake3::hash(json.as_bytes()).to_hex()[..16].to_string()
+    }
+
+    /// How a path is recorded (`source_file`, `_run.json` inputs): see [`display_path`].
+    pub fn display_path(&self, p: &Path) -> String {
+        display_path(self.base_dir.as_deref(), p)
     }
 }
 
@@ -432,6 +460,33 @@ fn load_topics(path: &Path) -> Result<Vec<TopicConfig>, String> {
     let f: TopicsFile =
         toml::from_str(&text).map_err(|e| format!("invalid topic file {}: {e}", path.display()))?;
     Ok(f.topics)
+}
+
+/// An absolute path as recorded: relative to `base` (the config file's directory) when
+/// the two share more than the root, e.g. `../exports/tweets.js`; otherwise, and for
+/// relative paths (given on the command line), as it is.
+pub fn display_path(base: Option<&Path>, p: &Path) -> String {
+    use std::path::Component;
+    let Some(base) = base.filter(|_| p.is_absolute()) else {
+        return p.display().to_string();
+    };
+    let (b, t): (Vec<Component>, Vec<Component>) =
+        (base.components().collect(), p.components().collect());
+    let common = b.iter().zip(&t).take_while(|(x, y)| x == y).count();
+    if common <= 1 {
+        return p.display().to_string();
+    }
+    let mut out = PathBuf::new();
+    for _ in common..b.len() {
+        out.push("..");
+    }
+    for c in &t[common..] {
+        out.push(c.as_os_str());
+    }
+    if out.as_os_str().is_empty() {
+        out.push(".");
+    }
+    out.display().to_string()
 }
 
 /// Lexically remove `.` and `dir/..` so paths in messages and `source_file` read well.
@@ -462,6 +517,23 @@ pub fn clean_path(p: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_are_recorded_relative_to_the_config() {
+        let base = Path::new("/srv/agency/pipelines");
+        let at = |p: &str| display_path(Some(base), Path::new(p));
+        assert_eq!(
+            at("/srv/agency/exports/x/tweets.js"),
+            "../exports/x/tweets.js"
+        );
+        assert_eq!(at("/srv/agency/pipelines/in/a.json"), "in/a.json");
+        assert_eq!(at("/srv/agency/pipelines"), ".");
+        assert_eq!(at("/srv/data/dump.ndjson"), "../../data/dump.ndjson");
+        // Nothing in common but the root: absolute.
+        assert_eq!(at("/data/dump.ndjson"), "/data/dump.ndjson");
+        assert_eq!(at("rel/given.csv"), "rel/given.csv");
+        assert_eq!(display_path(None, Path::new("/abs/a.js")), "/abs/a.js");
+    }
 
     #[test]
     fn paths_are_cleaned() {

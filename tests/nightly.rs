@@ -106,3 +106,55 @@ fn a_killed_run_blocks_nothing() {
     assert_eq!(third.code(), Some(0), "not blocked by the killed run");
     assert!(!staging(), "the killed run's staging was removed");
 }
+
+/// The same config gives the same `config_hash` and records the same input paths
+/// (relative to the config file) however its path is typed and wherever the run starts.
+#[test]
+fn config_hash_and_source_paths_do_not_depend_on_how_the_config_is_named() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let repo = root();
+    let spellings: [(&Path, String); 3] = [
+        (&repo, "pipelines/example.toml".into()),
+        (
+            &repo.join("pipelines"),
+            "./../pipelines/./example.toml".into(),
+        ),
+        (
+            dir.path(),
+            repo.join("pipelines/example.toml").display().to_string(),
+        ),
+    ];
+    let mut seen = Vec::new();
+    // One output for all three (the output directory is part of the configuration).
+    let out = dir.path().join("out");
+    for (cwd, config) in &spellings {
+        let o = Command::new(env!("CARGO_BIN_EXE_socialpulse"))
+            .current_dir(cwd)
+            .args(["run", "-q", config.as_str(), "--out"])
+            .arg(&out)
+            .env("SOCIALPULSE_KEY", "k")
+            .output()
+            .expect("run");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let manifest: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(out.join("_run.json")).expect("manifest"))
+                .expect("json");
+        let inputs: Vec<String> = manifest["inputs"]
+            .as_array()
+            .expect("inputs")
+            .iter()
+            .filter_map(|i| i["path"].as_str().map(str::to_string))
+            .collect();
+        seen.push((
+            manifest["config_hash"].as_str().expect("hash").to_string(),
+            inputs,
+        ));
+    }
+    assert_eq!(seen[0], seen[1]);
+    assert_eq!(seen[0], seen[2]);
+    assert!(
+        seen[0].1.iter().all(|p| p.starts_with("../fixtures/")),
+        "{:?}",
+        seen[0].1
+    );
+}

@@ -166,7 +166,11 @@ fn run_inner(cfg: &Config, opts: &RunOptions) -> Result<RunReport, RunError> {
     let (run_id, started_at) = run_id();
     let out = cfg.output.dir.clone();
     // Inputs first: a run with nothing to read leaves no trace (not even a key).
-    let found = sources::discover(&cfg.input.paths, std::slice::from_ref(&out));
+    let found = sources::discover(
+        &cfg.input.paths,
+        std::slice::from_ref(&out),
+        cfg.base_dir.as_deref(),
+    );
     if found.files.is_empty() {
         return Err(no_inputs(&found).into());
     }
@@ -328,7 +332,7 @@ pub struct ReadPosts {
 /// Read, normalise and deduplicate in memory, without analysis (benchmarks time the
 /// analysis steps on these posts).
 pub fn read_posts(cfg: &Config, pseudo: &Pseudonymiser) -> Result<ReadPosts, String> {
-    let found = sources::discover(&cfg.input.paths, &[]);
+    let found = sources::discover(&cfg.input.paths, &[], cfg.base_dir.as_deref());
     if found.files.is_empty() {
         return Err(no_inputs(&found));
     }

@@ -266,7 +266,7 @@ impl Walker {
 /// (hidden entries skipped) so runs are deterministic. Every real directory and file
 /// is visited once; directories in `exclude` (the output) are never entered. A path
 /// that cannot be read is recorded, not fatal.
-pub fn discover(paths: &[PathBuf], exclude: &[PathBuf]) -> Discovered {
+pub fn discover(paths: &[PathBuf], exclude: &[PathBuf], base: Option<&Path>) -> Discovered {
     let mut w = Walker {
         seen: Default::default(),
         excluded: exclude
@@ -283,6 +283,12 @@ pub fn discover(paths: &[PathBuf], exclude: &[PathBuf]) -> Discovered {
         w.visit(p);
     }
     let mut found = w.found;
+    for r in &mut found.reports {
+        r.path = crate::config::display_path(base, Path::new(&r.path));
+    }
+    for r in &mut found.rejects {
+        r.source_file = crate::config::display_path(base, Path::new(&r.source_file));
+    }
     found.files.sort();
     found.reports.sort_by(|a, b| a.path.cmp(&b.path));
     found
@@ -334,7 +340,7 @@ fn read_input(
     cfg: &Config,
     emit: &(dyn Fn(Batch) + Sync),
 ) -> FileReport {
-    let file = path.display().to_string();
+    let file = cfg.display_path(path);
     let ctx = Ctx {
         cfg,
         file: &file,
