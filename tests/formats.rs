@@ -787,3 +787,73 @@ fn telegram_desktop_channel_export() {
     );
     assert_eq!(find(&c, "1780000001/5").kind, Kind::Repost);
 }
+
+/// Bluesky beyond the API's feed pages: the Python SDK's snake_case dump of
+/// `getAuthorFeed`, a `getPostThread` (parent, node, replies; a not-found reply passed
+/// over), and `listRecords` of a repository (a like record holds no post).
+#[test]
+fn bluesky_sdk_dumps_threads_and_repository_records() {
+    let kai = |rk: &str| {
+        format!(
+            "at://{}/app.bsky.feed.post/{rk}",
+            pseudo().pseudonym("bluesky", "did:plc:rider000000000000000000kai")
+        )
+    };
+    let own = |rk: &str| format!("at://did:plc:northline0000000000000001/app.bsky.feed.post/{rk}");
+
+    let f = fixtures(&["bluesky/sdk_author_feed.json"]);
+    assert!(f.rejects.is_empty(), "{:?}", f.rejects);
+    assert_eq!(f.posts.len(), 2);
+    let owl = find(&f, &own("3l2nl00010"));
+    assert_eq!(owl.created_at, ts("2026-11-10T21:00:00Z"));
+    assert_eq!(owl.direction, Direction::Outbound);
+    assert_eq!(owl.hashtags, strings(&["nightbus"]));
+    assert_eq!(
+        (owl.counts.likes, owl.counts.reposts, owl.counts.replies),
+        (Some(21), Some(1), Some(0))
+    );
+    assert_eq!(owl.lang.as_deref(), Some("en"));
+    let reply = find(&f, &own("3l2nl00011"));
+    assert_eq!(reply.kind, Kind::Reply);
+    assert_eq!(reply.reply_to_id, Some(kai("3l2kai0001")));
+
+    let t = fixtures(&["bluesky/thread_3l2nl00012.json"]);
+    assert!(t.rejects.is_empty(), "{:?}", t.rejects);
+    let order: Vec<(String, u64)> = {
+        let mut v: Vec<_> = t
+            .posts
+            .iter()
+            .map(|p| (p.post_id.clone(), p.source_position))
+            .collect();
+        v.sort_by_key(|x| x.1);
+        v
+    };
+    assert_eq!(
+        order,
+        [
+            (kai("3l2kai0001"), 0),
+            (own("3l2nl00012"), 1),
+            (kai("3l2kai0002"), 2)
+        ]
+    );
+    let question = find(&t, &kai("3l2kai0001"));
+    assert_eq!(question.direction, Direction::Inbound);
+    assert!(question.listening.is_question);
+    assert_eq!(
+        question.account.as_deref(),
+        Some("northlinetransit.bsky.social")
+    );
+
+    let r = fixtures(&["bluesky/records_northline.json"]);
+    assert!(r.rejects.is_empty(), "{:?}", r.rejects);
+    assert_eq!(r.posts.len(), 2, "the like record is not a post");
+    let lift = find(&r, &own("3l2nl00013"));
+    assert_eq!(lift.direction, Direction::Outbound);
+    assert_eq!(lift.text, "Lift at Kingsland back in service.");
+    assert_eq!(
+        lift.author_id.as_deref(),
+        Some("did:plc:northline0000000000000001")
+    );
+    let survey = find(&r, &own("3l2nl00014"));
+    assert_eq!(survey.reply_to_id, Some(own("3l2nl00013")));
+}

@@ -1,14 +1,63 @@
-//! Bluesky: `app.bsky.feed.getAuthorFeed` (`feed[].post`, reposts via `reason`) and
-//! `app.bsky.feed.searchPosts` (`posts[]`) JSON, as documents or one page per line.
-//! Post ids are AT URIs, replies link through `record.reply.parent.uri`.
+//! Bluesky: `app.bsky.feed.getAuthorFeed` (`feed[].post`, reposts via `reason`),
+//! `app.bsky.feed.searchPosts` (`posts[]`), `app.bsky.feed.getPostThread` (`thread` with
+//! its `parent` chain and `replies`, recursively), and `com.atproto.repo.listRecords`
+//! (`records[]` of `{uri, value}`) or one such record, as documents or one per line.
+//! Keys are read as the API spells them (`createdAt`, `$type`) or as the Python SDK
+//! dumps them (`created_at`, `py_type`). Post ids are AT URIs, replies link through
+//! `record.reply.parent.uri`; a repository record has no author object, so its author is
+//! the DID of its URI.
 
-use super::json::{array_at, int_at, str_at, string_at};
+use super::json::as_int;
 use super::{Config, Ctx, DocFormat, LineFormat};
 use crate::model::{Draft, Kind, PositionKind, Post, Reject};
 use crate::text::parse_iso8601;
 use serde_json::Value;
 
 pub const NAME: &str = "bluesky";
+
+/// `key` as the API spells it, else its snake_case form (Python SDK dumps); `$type` is
+/// `py_type` there.
+fn get<'a>(v: &'a Value, key: &str) -> Option<&'a Value> {
+    v.get(key).or_else(|| {
+        if key == "$type" {
+            return v.get("py_type");
+        }
+        let mut snake = String::with_capacity(key.len() + 4);
+        for c in key.chars() {
+            if c.is_ascii_uppercase() {
+                snake.push('_');
+                snake.push(c.to_ascii_lowercase());
+            } else {
+                snake.push(c);
+            }
+        }
+        v.get(snake.as_str())
+    })
+}
+
+fn at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a Value> {
+    path.iter().try_fold(v, |cur, k| get(cur, k))
+}
+
+fn str_at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
+    at(v, path)?.as_str()
+}
+
+fn string_at(v: &Value, path: &[&str]) -> Option<String> {
+    str_at(v, path)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+fn array_at<'a>(v: &'a Value, path: &[&str]) -> &'a [Value] {
+    at(v, path)
+        .and_then(Value::as_array)
+        .map_or(&[], Vec::as_slice)
+}
+
+fn int_at(v: &Value, path: &[&str]) -> Option<i64> {
+    at(v, path).and_then(as_int)
+}
 
 pub struct BlueskyFeed;
 pub struct BlueskyLines;
@@ -17,12 +66,23 @@ fn is_bsky_post(p: &Value) -> bool {
     p.get("uri").is_some() && p.get("record").is_some()
 }
 
+/// A repository record of a post (`com.atproto.repo.getRecord` / `listRecords`).
+fn is_record(r: &Value) -> bool {
+    r.get("uri").is_some()
+        && get(r, "value").is_some_and(|v| str_at(v, &["$type"]) == Some("app.bsky.feed.post"))
+}
+
 fn is_page(doc: &Value) -> bool {
     array_at(doc, &["feed"])
         .first()
         .and_then(|f| f.get("post"))
         .is_some_and(is_bsky_post)
         || array_at(doc, &["posts"]).first().is_some_and(is_bsky_post)
+        || get(doc, "thread")
+            .and_then(|t| get(t, "post"))
+            .is_some_and(is_bsky_post)
+        || array_at(doc, &["records"]).iter().any(is_record)
+        || is_record(doc)
 }
 
 impl DocFormat for BlueskyFeed {
@@ -62,6 +122,9 @@ impl LineFormat for BlueskyLines {
     ) -> Result<Vec<Draft>, String> {
         if is_bsky_post(&v) {
             return post(&v).map(|d| vec![d]);
+        }
+        if is_record(&v) {
+            return record_post(&v).map(|d| vec![d]);
         }
         if !is_page(&v) {
             return Err("neither a Bluesky post (uri + record) nor a feed page".into());
@@ -104,6 +167,78 @@ fn page(doc: &Value, out: &mut Vec<Draft>, errors: &mut Vec<(usize, String)>) {
             Err(e) => errors.push((i, e)),
         }
     }
+    if let Some(t) = get(doc, "thread") {
+        let mut next = 0;
+        thread(t, out, errors, &mut next, true, true);
+    }
+    let records: Vec<&Value> = if is_record(doc) {
+        vec![doc]
+    } else {
+        array_at(doc, &["records"]).iter().collect()
+    };
+    for (i, r) in records.into_iter().enumerate() {
+        // Likes, follows and other collections hold no posts.
+        if !is_record(r) {
+            continue;
+        }
+        match record_post(r) {
+            Ok(mut d) => {
+                d.post.source_position = i as u64;
+                out.push(d);
+            }
+            Err(e) => errors.push((i, e)),
+        }
+    }
+}
+
+/// A `getPostThread` node: its `parent` chain (older posts) first, then the node, then
+/// its `replies`, each numbered in that order. Nodes that are not found or blocked carry
+/// no post and are passed over.
+fn thread(
+    node: &Value,
+    out: &mut Vec<Draft>,
+    errors: &mut Vec<(usize, String)>,
+    next: &mut usize,
+    up: bool,
+    down: bool,
+) {
+    let Some(p) = get(node, "post") else {
+        return;
+    };
+    if up {
+        if let Some(parent) = get(node, "parent") {
+            thread(parent, out, errors, next, true, false);
+        }
+    }
+    let i = *next;
+    *next += 1;
+    match post(p) {
+        Ok(mut d) => {
+            d.post.source_position = i as u64;
+            out.push(d);
+        }
+        Err(e) => errors.push((i, e)),
+    }
+    if down {
+        for r in array_at(node, &["replies"]) {
+            thread(r, out, errors, next, false, true);
+        }
+    }
+}
+
+/// A repository record as a post: `value` is the record, the author the URI's DID.
+fn record_post(r: &Value) -> Result<Draft, String> {
+    let uri = str_at(r, &["uri"]).ok_or("record without uri")?;
+    let did = uri
+        .strip_prefix("at://")
+        .and_then(|rest| rest.split('/').next())
+        .unwrap_or_default();
+    let view = serde_json::json!({
+        "uri": uri,
+        "record": get(r, "value").cloned().unwrap_or(Value::Null),
+        "author": {"did": did},
+    });
+    post(&view)
 }
 
 /// `at://did:plc:x/app.bsky.feed.post/3kabc` -> `3kabc`.
