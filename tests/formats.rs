@@ -857,3 +857,86 @@ fn bluesky_sdk_dumps_threads_and_repository_records() {
     let survey = find(&r, &own("3l2nl00014"));
     assert_eq!(survey.reply_to_id, Some(own("3l2nl00013")));
 }
+
+/// Instagram's "Download Your Information": posts (the newer single-media layout with the
+/// caption on the media, the older one with the group's title), comments in
+/// `post_comments_1.json` and the older `comments.json`; mojibake repaired; everything
+/// the account's own.
+#[test]
+fn instagram_download_your_information() {
+    let p = fixtures(&["instagram/posts_1.json"]);
+    assert!(p.rejects.is_empty(), "{:?}", p.rejects);
+    assert_eq!(p.inputs[0].format, "instagram-posts");
+    let mut texts: Vec<(&str, i64)> = p
+        .posts
+        .iter()
+        .map(|x| (x.text.as_str(), x.created_at))
+        .collect();
+    texts.sort();
+    assert_eq!(
+        texts,
+        [
+            (
+                "Kingsland’s new lift is open — step-free from street to platform 🎉",
+                ts("2026-11-11T23:00:00Z")
+            ),
+            (
+                "Meet the drivers of the Māori language week buses",
+                ts("2026-11-12T02:00:00Z")
+            ),
+        ]
+    );
+    for x in &p.posts {
+        assert_eq!(
+            (
+                x.platform.as_str(),
+                x.direction,
+                x.kind,
+                x.account.as_deref()
+            ),
+            (
+                "instagram",
+                Direction::Outbound,
+                Kind::Original,
+                Some("northlinetransit")
+            )
+        );
+        assert!(x.post_id.starts_with("ig_"), "{}", x.post_id);
+    }
+
+    let c = fixtures(&["instagram/post_comments_1.json", "instagram/comments.json"]);
+    assert_eq!(c.posts.len(), 3);
+    assert_eq!(c.rejects.len(), 1, "{:?}", c.rejects);
+    assert_eq!(
+        (c.rejects[0].position, c.rejects[0].reason.as_str()),
+        (2, "comment without Time")
+    );
+    let thanks = c
+        .posts
+        .iter()
+        .find(|x| x.text.starts_with("Thanks for the photo"))
+        .expect("comment");
+    assert_eq!(
+        thanks.text,
+        "Thanks for the photo! We’ll pass it on to the team 💙"
+    );
+    assert_eq!(
+        (thanks.kind, thanks.direction, thanks.created_at),
+        (
+            Kind::Comment,
+            Direction::Outbound,
+            ts("2026-11-12T04:00:00Z")
+        )
+    );
+    let formats: Vec<&str> = c.inputs.iter().map(|i| i.format.as_str()).collect();
+    assert_eq!(formats, ["instagram-comments", "instagram-comments"]);
+    // The same record in two exports gets the same id.
+    let again = fixtures(&["instagram/post_comments_1.json"]);
+    let ids = |c: &socialpulse::pipeline::Collected| {
+        let mut v: Vec<String> = c.posts.iter().map(|x| x.post_id.clone()).collect();
+        v.sort();
+        v
+    };
+    let first = fixtures(&["instagram/post_comments_1.json"]);
+    assert_eq!(ids(&again), ids(&first));
+}

@@ -20,15 +20,17 @@ fn looks_like_post(v: &Value) -> bool {
         && (v.get("data").is_some() || v.get("attachments").is_some() || v.get("title").is_some())
 }
 
-fn synthetic_id(kind: &str, ts: i64, text: &str) -> String {
+/// An id for a record the export gives none: `<prefix>_` + a hash of (kind, time, text),
+/// the same in every export of the same record. Meta's Instagram download uses it too.
+pub(super) fn synthetic_id(prefix: &str, kind: &str, ts: i64, text: &str) -> String {
     let mut h = blake3::Hasher::new();
     h.update(kind.as_bytes());
     h.update(&ts.to_le_bytes());
     h.update(text.as_bytes());
-    format!("fb_{}", &h.finalize().to_hex()[..20])
+    format!("{prefix}_{}", &h.finalize().to_hex()[..20])
 }
 
-fn reject(ctx: &Ctx, fmt: &str, i: usize, reason: String, raw: &Value) -> Reject {
+pub(super) fn reject(ctx: &Ctx, fmt: &str, i: usize, reason: String, raw: &Value) -> Reject {
     Reject {
         source_file: ctx.file.to_string(),
         position: i as u64,
@@ -114,7 +116,7 @@ fn post(item: &Value) -> Result<Draft, String> {
     // Photo-only posts keep their row (empty text): they are real outbound posts.
     let mut p = Post::new(
         "facebook",
-        synthetic_id("post", ts, &text),
+        synthetic_id("fb", "post", ts, &text),
         created_at,
         text,
     );
@@ -176,7 +178,7 @@ fn comment(item: &Value) -> Result<Draft, String> {
     let author = str_at(c, &["author"]).map(fix_mojibake).or(title_author);
     let mut p = Post::new(
         "facebook",
-        synthetic_id("comment", ts, &text),
+        synthetic_id("fb", "comment", ts, &text),
         created_at,
         text,
     );

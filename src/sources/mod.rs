@@ -10,6 +10,7 @@ pub mod bluesky;
 pub mod flat;
 pub mod generic;
 pub mod input;
+pub mod instagram;
 pub mod mastodon;
 pub mod meta;
 pub mod no_posts;
@@ -119,6 +120,8 @@ pub fn doc_formats() -> Vec<&'static dyn DocFormat> {
         &twitter_v1::TwitterV1Array,
         &youtube::YoutubeResponse,
         &telegram::TelegramExport,
+        &instagram::InstagramPosts,
+        &instagram::InstagramComments,
         &meta::MetaPosts,
         &meta::MetaComments,
     ]
