@@ -258,6 +258,9 @@ pub struct PrivacyConfig {
     pub key_file: Option<PathBuf>,
     /// Opt-in: keep raw ids and handles of members of the public.
     pub keep_public_identities: bool,
+    /// Followers-only and direct messages: `exclude` keeps them out of the public metrics
+    /// and writes no text for them; `include` treats them as public posts.
+    pub private_messages: String,
 }
 
 impl Default for PrivacyConfig {
@@ -266,6 +269,7 @@ impl Default for PrivacyConfig {
             key_env: "SOCIALPULSE_KEY".to_string(),
             key_file: None,
             keep_public_identities: false,
+            private_messages: "exclude".to_string(),
         }
     }
 }
@@ -375,6 +379,12 @@ impl Config {
                 "metrics.timezone: unknown time zone {:?}",
                 self.metrics.timezone
             ));
+        }
+        if !matches!(
+            self.privacy.private_messages.as_str(),
+            "exclude" | "include"
+        ) {
+            return Err("privacy.private_messages must be \"exclude\" or \"include\"".into());
         }
         if !matches!(self.cost.period.as_str(), "day" | "month") {
             return Err("cost.period must be \"day\" or \"month\"".into());

@@ -128,6 +128,13 @@ pub struct Post {
     pub sentiment_skipped: Option<String>,
     /// Listening layer (see `analysis`).
     pub listening: Listening,
+    /// Who could see the post, as the platform says (`public`, `unlisted`, `private`,
+    /// `direct`); none for platforms without the notion.
+    pub visibility: Option<String>,
+    /// A followers-only or direct message kept out of the public metrics, with its text
+    /// not written (`privacy.private_messages = "exclude"`); it still counts in
+    /// responsiveness.
+    pub withheld: bool,
 }
 
 /// What the listening layer adds to a post.
@@ -183,6 +190,8 @@ impl Post {
             sentiment_label: None,
             sentiment_skipped: None,
             listening: Listening::default(),
+            visibility: None,
+            withheld: false,
         }
     }
 }

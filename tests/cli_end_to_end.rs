@@ -33,7 +33,7 @@ fn example_pipeline_output_reads_in_pandas_pyarrow_polars_duckdb() {
         String::from_utf8_lossy(&o.stderr)
     );
     assert!(
-        stdout.contains("68 posts (2 duplicates removed), 8 rejects"),
+        stdout.contains("72 posts (2 duplicates removed), 8 rejects"),
         "{stdout}"
     );
     // Staging is gone once published.
@@ -48,7 +48,7 @@ fn example_pipeline_output_reads_in_pandas_pyarrow_polars_duckdb() {
     let py = Command::new("python3")
         .arg(root().join("tests/python/check_posts.py"))
         .arg(&out)
-        .args(["68", "8", "10"])
+        .args(["72", "8", "10"])
         .output()
         .expect("python3 must be installed (see tests/python/requirements.txt)");
     assert!(

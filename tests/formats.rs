@@ -940,3 +940,70 @@ fn instagram_download_your_information() {
     let first = fixtures(&["instagram/post_comments_1.json"]);
     assert_eq!(ids(&again), ids(&first));
 }
+
+/// Mastodon visibility: a column of `posts`; followers-only and direct messages stay out of
+/// the public metrics and their text is not written, but the agency's direct reply still
+/// answers the question; `privacy.private_messages = "include"` treats them as public.
+#[test]
+fn mastodon_visibility_keeps_private_messages_out_of_public_metrics() {
+    use socialpulse::metrics::responsiveness;
+    let c = fixtures(&["mastodon/direct_and_private.json"]);
+    assert!(c.rejects.is_empty(), "{:?}", c.rejects);
+    let vis: Vec<(&str, Option<&str>, bool)> = c
+        .posts
+        .iter()
+        .map(|p| (p.post_id.as_str(), p.visibility.as_deref(), p.withheld))
+        .collect();
+    assert_eq!(
+        vis,
+        [
+            ("113420000000000031", Some("direct"), true),
+            ("113420000000000032", Some("direct"), true),
+            ("113420000000000033", Some("private"), true),
+            ("113420000000000034", Some("unlisted"), false),
+        ]
+    );
+    // Only the unlisted post is counted in the public metrics.
+    let volume: u64 = c.metrics.volume.rows().iter().map(|r| r.1).sum();
+    assert_eq!(volume, 1);
+    // The direct question was answered 40 minutes later by a direct reply.
+    let mut m = c.metrics.clone();
+    m.finish();
+    let rows = responsiveness::rows(&m.responsiveness, chrono_tz::Tz::UTC);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        (
+            rows[0].needing_response,
+            rows[0].responded,
+            rows[0].median_minutes
+        ),
+        (2, 1, Some(40.0))
+    );
+    // No text is written for withheld messages.
+    let batch = socialpulse::sinks::posts::batch(&c.posts, Default::default()).expect("batch");
+    let text = batch
+        .column_by_name("text")
+        .and_then(|t| {
+            t.as_any()
+                .downcast_ref::<arrow::array::StringArray>()
+                .cloned()
+        })
+        .expect("text");
+    let written: Vec<Option<&str>> = text.iter().collect();
+    assert_eq!(
+        written,
+        [
+            None,
+            None,
+            None,
+            Some("Unlisted: lovely driver on the 27 today.")
+        ]
+    );
+
+    let mut cfg = config_for(&[root().join("fixtures/mastodon/direct_and_private.json")]);
+    cfg.privacy.private_messages = "include".into();
+    let all = socialpulse::pipeline::collect(&cfg, &pseudo()).expect("collect");
+    assert!(all.posts.iter().all(|p| !p.withheld));
+    let volume: u64 = all.metrics.volume.rows().iter().map(|r| r.1).sum();
+    assert_eq!(volume, 4);
+}

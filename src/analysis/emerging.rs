@@ -27,7 +27,7 @@ pub struct DayTerms {
 
 impl DayTerms {
     pub fn add(&mut self, post: &Post) {
-        if post.direction != Direction::Inbound {
+        if post.direction != Direction::Inbound || post.withheld {
             return;
         }
         self.posts += 1;

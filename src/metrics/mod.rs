@@ -37,11 +37,15 @@ pub struct Accumulators {
 
 impl Accumulators {
     pub fn add(&mut self, p: &Post, tz: Tz) {
+        // A withheld (followers-only or direct) message still answers or asks.
+        self.responsiveness.add(p);
+        if p.withheld {
+            return;
+        }
         let day = local_date(p.created_at, tz);
         self.volume.add(p, day);
         self.sentiment.add(p, day);
         self.engagement.add(p, day);
-        self.responsiveness.add(p);
         self.topics.add(p, day);
     }
 

@@ -7,6 +7,8 @@ use rustc_hash::FxHashMap;
 
 /// Who the organisation is: own accounts per platform, for direction and attribution.
 pub struct Accounts {
+    /// Followers-only and direct messages are withheld from the public metrics.
+    withhold_private: bool,
     /// (platform or "", lower-cased handle or id) -> display handle.
     own: FxHashMap<(String, String), String>,
     /// platform -> default account for inbound posts that address no own account.
@@ -32,7 +34,11 @@ impl Accounts {
                 }
             }
         }
-        Accounts { own, defaults }
+        Accounts {
+            own,
+            defaults,
+            withhold_private: cfg.privacy.private_messages != "include",
+        }
     }
 
     /// The own account's display handle if `who` (handle or id) is one of ours.
@@ -55,6 +61,8 @@ impl Accounts {
 /// Decide direction and account, then pseudonymise the public (see docs/privacy.md).
 pub fn normalise(d: Draft, accounts: &Accounts, pseudo: &Pseudonymiser) -> Post {
     let mut p = d.post;
+    p.withheld =
+        accounts.withhold_private && matches!(p.visibility.as_deref(), Some("private" | "direct"));
     let own_author = p
         .author_handle
         .as_deref()

@@ -95,7 +95,7 @@ pub fn batch(posts: &[&Post], drop_text: bool) -> Result<RecordBatch, String> {
         Arc::new(
             posts
                 .iter()
-                .map(|p| (!drop_text).then_some(p.text.as_str()))
+                .map(|p| (!drop_text && !p.withheld).then_some(p.text.as_str()))
                 .collect::<StringArray>(),
         ),
     ];

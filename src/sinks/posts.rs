@@ -27,6 +27,7 @@ pub fn schema() -> SchemaRef {
             s("author_handle", true),
             s("direction", false),
             s("kind", false),
+            s("visibility", true),
             s("reply_to_id", true),
             s("conversation_id", true),
             s("text", true),
@@ -96,12 +97,13 @@ pub fn batch(posts: &[Post], policy: TextPolicy) -> Result<RecordBatch, String> 
         strs(posts.iter().map(|p| p.author_handle.as_deref())),
         strs(posts.iter().map(|p| Some(p.direction.as_str()))),
         strs(posts.iter().map(|p| Some(p.kind.as_str()))),
+        strs(posts.iter().map(|p| p.visibility.as_deref())),
         strs(posts.iter().map(|p| p.reply_to_id.as_deref())),
         strs(posts.iter().map(|p| p.conversation_id.as_deref())),
         strs(
             posts
                 .iter()
-                .map(|p| (!policy.drop_text).then_some(p.text.as_str())),
+                .map(|p| (!policy.drop_text && !p.withheld).then_some(p.text.as_str())),
         ),
         strs(posts.iter().map(|p| p.lang.as_deref())),
         ints(|p| p.counts.likes),

@@ -169,6 +169,7 @@ fn activity(act: &Value) -> Result<Option<Draft>, String> {
                     _ => {}
                 }
             }
+            p.visibility = Some(addressed_visibility(act, obj).to_string());
             let mut d = Draft::new(p);
             d.by_owner = true;
             d.addressed_to = d.post.mentions.clone();
@@ -198,6 +199,41 @@ fn activity(act: &Value) -> Result<Option<Draft>, String> {
     }
 }
 
+const PUBLIC: &str = "https://www.w3.org/ns/activitystreams#Public";
+
+/// Visibility of an outbox activity from its addressing, as Mastodon sets it: the Public
+/// collection in `to` = `public`, in `cc` = `unlisted`; otherwise the followers
+/// collection = `private`; otherwise (named people only) `direct`.
+fn addressed_visibility(act: &Value, obj: &Value) -> &'static str {
+    let list = |v: &Value, k: &str| -> Vec<String> {
+        match v.get(k) {
+            Some(Value::String(s)) => vec![s.clone()],
+            Some(Value::Array(a)) => a
+                .iter()
+                .filter_map(|x| x.as_str().map(String::from))
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
+    let (to, cc) = (
+        [list(obj, "to"), list(act, "to")].concat(),
+        [list(obj, "cc"), list(act, "cc")].concat(),
+    );
+    let public = |l: &[String]| {
+        l.iter()
+            .any(|a| a == PUBLIC || a == "as:Public" || a == "Public")
+    };
+    if public(&to) {
+        "public"
+    } else if public(&cc) {
+        "unlisted"
+    } else if to.iter().chain(&cc).any(|a| a.ends_with("/followers")) {
+        "private"
+    } else {
+        "direct"
+    }
+}
+
 /// A REST API status; a boost yields the boost itself (kind repost).
 fn status(s: &Value) -> Result<Vec<Draft>, String> {
     let id = id_at(s, &["id"]).ok_or("status without id")?;
@@ -222,6 +258,7 @@ fn status(s: &Value) -> Result<Vec<Draft>, String> {
     } else {
         Kind::Original
     };
+    p.visibility = string_at(s, &["visibility"]);
     p.counts.likes = int_at(body, &["favourites_count"]);
     p.counts.reposts = int_at(body, &["reblogs_count"]);
     p.counts.replies = int_at(body, &["replies_count"]);
@@ -241,6 +278,36 @@ fn status(s: &Value) -> Result<Vec<Draft>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn visibility_from_addressing() {
+        let followers = "https://transit.social/users/northline/followers";
+        let case = |to: Value, cc: Value| {
+            let obj = serde_json::json!({"to": to, "cc": cc});
+            addressed_visibility(&serde_json::json!({}), &obj)
+        };
+        assert_eq!(
+            case(serde_json::json!([PUBLIC]), serde_json::json!([followers])),
+            "public"
+        );
+        assert_eq!(
+            case(serde_json::json!([followers]), serde_json::json!([PUBLIC])),
+            "unlisted"
+        );
+        assert_eq!(
+            case(serde_json::json!([followers]), serde_json::json!([])),
+            "private"
+        );
+        assert_eq!(
+            case(
+                serde_json::json!(["https://mastodon.example/users/moana"]),
+                serde_json::json!([])
+            ),
+            "direct"
+        );
+        // `as:Public` and a single string are the same addressing.
+        assert_eq!(case(serde_json::json!("as:Public"), Value::Null), "public");
+    }
 
     #[test]
     fn ids_and_handles() {

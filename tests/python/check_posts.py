@@ -103,10 +103,13 @@ n_esc = con.execute(f"select count(*) from read_parquet('{glob}', hive_partition
 check(n_esc == len(esc), f"posts.escalate {n_esc} != escalations rows {len(esc)}")
 
 # Metric tables recomputed independently with duckdb SQL over `posts` (reporting zone UTC).
+# Followers-only and direct messages count only in responsiveness (docs/privacy.md).
+PUBLIC = "coalesce(visibility, 'public') not in ('private', 'direct')"
 vol_sql = con.execute(
     f"""select cast(date as varchar), platform, account, direction, kind,
                count(*), count(distinct author_id)
         from read_parquet('{glob}', hive_partitioning = true)
+        where {PUBLIC}
         group by all order by all"""
 ).fetchall()
 vol_rust = con.execute(
@@ -122,6 +125,7 @@ sent_sql = con.execute(
                (count(*) filter (where sentiment_label = 'positive') - count(*) filter (where sentiment_label = 'negative'))
                  / nullif(count(*) filter (where sentiment_label in ('positive', 'negative')), 0)
         from read_parquet('{glob}', hive_partitioning = true)
+        where {PUBLIC}
         group by all order by all"""
 ).fetchall()
 sent_rust = con.execute(
@@ -135,7 +139,7 @@ eng_sql = con.execute(
     f"""select cast(date as varchar), platform, account, count(*), sum(like_count), sum(repost_count),
                sum(reply_count), sum(view_count)
         from read_parquet('{glob}', hive_partitioning = true)
-        where direction = 'outbound' group by all order by all"""
+        where direction = 'outbound' and {PUBLIC} group by all order by all"""
 ).fetchall()
 eng_rust = con.execute(
     f"""select cast(date as varchar), platform, account, posts, likes, reposts, replies, views
@@ -165,7 +169,7 @@ resp_rust = con.execute(
 ).fetchall()
 check_rows("responsiveness", resp_sql, resp_rust, 5, 1e-6)
 topic_sql = con.execute(
-    f"""with p as (select * from read_parquet('{glob}', hive_partitioning = true) where direction = 'inbound'),
+    f"""with p as (select * from read_parquet('{glob}', hive_partitioning = true) where direction = 'inbound' and {PUBLIC}),
         day as (select cast(date as varchar) as d, count(*) as n from p group by all),
         t as (select cast(date as varchar) as d, unnest(topics) as topic from p)
         select t.d, topic, count(*), count(*) / any_value(day.n) from t join day using (d) group by all order by all"""
