@@ -9,8 +9,8 @@
 //! no id, so the id is a hash of (kind, time, text) as for Facebook.
 
 use super::json::{array_at, int_at, str_at};
-use super::meta::{reject, synthetic_id};
-use super::{Ctx, DocFormat};
+use super::meta::synthetic_id;
+use super::{record_reject, Ctx, DocFormat};
 use crate::model::{Draft, Kind, Post, Reject};
 use crate::text::{fix_mojibake, unix_seconds};
 use serde_json::Value;
@@ -66,7 +66,7 @@ impl DocFormat for InstagramPosts {
                     d.post.source_position = i as u64;
                     out.push(d);
                 }
-                Err(reason) => rejects.push(reject(ctx, POSTS, i, reason, g)),
+                Err(reason) => rejects.push(record_reject(ctx, POSTS, i, reason, g)),
             }
         }
     }
@@ -86,7 +86,7 @@ impl DocFormat for InstagramComments {
                     d.post.source_position = i as u64;
                     out.push(d);
                 }
-                Err(reason) => rejects.push(reject(ctx, COMMENTS, i, reason, c)),
+                Err(reason) => rejects.push(record_reject(ctx, COMMENTS, i, reason, c)),
             }
         }
     }

@@ -7,8 +7,8 @@
 //! posts, so the two exports deduplicate against each other.
 
 use super::json::{array_at, id_at, int_at, str_at, string_at};
-use super::{Config, Ctx, DocFormat, LineFormat};
-use crate::model::{excerpt, Draft, Kind, PositionKind, Post, Reject};
+use super::{record_reject, Config, Ctx, DocFormat, LineFormat};
+use crate::model::{Draft, Kind, Post, Reject};
 use crate::text::{html_to_text, parse_iso8601};
 use serde_json::Value;
 
@@ -92,17 +92,6 @@ impl LineFormat for MastodonStatusLines {
         _partial: &mut Vec<String>,
     ) -> Result<Vec<Draft>, String> {
         status(&value)
-    }
-}
-
-fn record_reject(ctx: &Ctx, fmt: &str, i: usize, reason: String, raw: &Value) -> Reject {
-    Reject {
-        source_file: ctx.file.to_string(),
-        position: i as u64,
-        position_kind: PositionKind::Record,
-        format: Some(fmt.to_string()),
-        reason,
-        raw_excerpt: excerpt(raw.to_string().as_bytes()),
     }
 }
 

@@ -4,8 +4,8 @@
 //! Posts carry no id: the id is a hash of (timestamp, text), stable across exports.
 
 use super::json::{array_at, int_at, str_at};
-use super::{Ctx, DocFormat};
-use crate::model::{excerpt, Draft, Kind, PositionKind, Post, Reject};
+use super::{record_reject, Ctx, DocFormat};
+use crate::model::{Draft, Kind, Post, Reject};
 use crate::text::{decode_entities, fix_mojibake, unix_seconds};
 use serde_json::Value;
 
@@ -28,17 +28,6 @@ pub(super) fn synthetic_id(prefix: &str, kind: &str, ts: i64, text: &str) -> Str
     h.update(&ts.to_le_bytes());
     h.update(text.as_bytes());
     format!("{prefix}_{}", &h.finalize().to_hex()[..20])
-}
-
-pub(super) fn reject(ctx: &Ctx, fmt: &str, i: usize, reason: String, raw: &Value) -> Reject {
-    Reject {
-        source_file: ctx.file.to_string(),
-        position: i as u64,
-        position_kind: PositionKind::Record,
-        format: Some(fmt.to_string()),
-        reason,
-        raw_excerpt: excerpt(raw.to_string().as_bytes()),
-    }
 }
 
 /// "Northline Transit updated their status." -> "Northline Transit";
@@ -89,7 +78,7 @@ impl DocFormat for MetaPosts {
                     d.post.source_position = i as u64;
                     out.push(d);
                 }
-                Err(reason) => rejects.push(reject(ctx, POSTS, i, reason, item)),
+                Err(reason) => rejects.push(record_reject(ctx, POSTS, i, reason, item)),
             }
         }
     }
@@ -154,7 +143,7 @@ impl DocFormat for MetaComments {
                     d.post.source_position = i as u64;
                     out.push(d);
                 }
-                Err(reason) => rejects.push(reject(ctx, COMMENTS, i, reason, item)),
+                Err(reason) => rejects.push(record_reject(ctx, COMMENTS, i, reason, item)),
             }
         }
     }

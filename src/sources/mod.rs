@@ -297,6 +297,18 @@ pub fn discover(paths: &[PathBuf], exclude: &[PathBuf], base: Option<&Path>) -> 
     found
 }
 
+/// A record of a JSON document that could not be read: its index, why, and its JSON.
+pub(crate) fn record_reject(ctx: &Ctx, fmt: &str, i: usize, reason: String, raw: &Value) -> Reject {
+    Reject {
+        source_file: ctx.file.to_string(),
+        position: i as u64,
+        position_kind: PositionKind::Record,
+        format: Some(fmt.to_string()),
+        reason,
+        raw_excerpt: excerpt(raw.to_string().as_bytes()),
+    }
+}
+
 fn file_reject(
     file: &str,
     format: Option<&str>,

@@ -12,8 +12,8 @@
 //! (`from_id` = `channel<chat id>`) are the owner's.
 
 use super::json::{array_at, int_at, str_at, string_at};
-use super::{Ctx, DocFormat};
-use crate::model::{excerpt, Draft, Kind, PositionKind, Post, Reject};
+use super::{record_reject, Ctx, DocFormat};
+use crate::model::{Draft, Kind, Post, Reject};
 use crate::text::{parse_iso8601, unix_seconds};
 use serde_json::Value;
 
@@ -62,14 +62,9 @@ impl DocFormat for TelegramExport {
                         d.post.source_position = position;
                         out.push(d);
                     }
-                    Err(reason) => rejects.push(Reject {
-                        source_file: ctx.file.to_string(),
-                        position,
-                        position_kind: PositionKind::Record,
-                        format: Some(NAME.into()),
-                        reason,
-                        raw_excerpt: excerpt(m.to_string().as_bytes()),
-                    }),
+                    Err(reason) => {
+                        rejects.push(record_reject(ctx, NAME, position as usize, reason, m))
+                    }
                 }
             }
         }

@@ -8,7 +8,7 @@
 //! tweet id. A note belongs to the tweet created in the same second whose text, without
 //! its trailing `…` and t.co links, starts the note's text (see [`note_for`]).
 
-use super::json::{array_at, id_at, int_at, str_at, string_at};
+use super::json::{id_at, int_at, str_at, string_at};
 use super::Ctx;
 use crate::model::{Draft, Kind, PositionKind, Post, Reject};
 use crate::text::{decode_entities, parse_twitter_date};
@@ -149,14 +149,7 @@ pub fn parse(doc: Value, ctx: &Ctx, out: &mut Vec<Draft>, rejects: &mut Vec<Reje
                 d.post.source_position = i as u64;
                 out.push(d);
             }
-            Err(reason) => rejects.push(Reject {
-                source_file: ctx.file.to_string(),
-                position: i as u64,
-                position_kind: PositionKind::Record,
-                format: Some(NAME.into()),
-                reason,
-                raw_excerpt: crate::model::excerpt(t.to_string().as_bytes()),
-            }),
+            Err(reason) => rejects.push(super::record_reject(ctx, NAME, i, reason, t)),
         }
     }
 }
@@ -201,18 +194,7 @@ fn tweet(
     } else {
         Kind::Original
     };
-    p.hashtags = array_at(t, &["entities", "hashtags"])
-        .iter()
-        .filter_map(|h| string_at(h, &["text"]))
-        .collect();
-    p.mentions = array_at(t, &["entities", "user_mentions"])
-        .iter()
-        .filter_map(|m| string_at(m, &["screen_name"]))
-        .collect();
-    p.urls = array_at(t, &["entities", "urls"])
-        .iter()
-        .filter_map(|u| string_at(u, &["expanded_url"]))
-        .collect();
+    super::twitter_v1::entities_into(t.get("entities").unwrap_or(&Value::Null), &mut p);
     let mut d = Draft::new(p);
     d.by_owner = true;
     if let Some(h) = string_at(t, &["in_reply_to_screen_name"]) {

@@ -11,8 +11,8 @@
 //! `id` is read as an integer, never through a float.
 
 use super::json::{array_at, id_at, int_at, str_at, string_at};
-use super::{Config, Ctx, DocFormat, LineFormat};
-use crate::model::{excerpt, Draft, Kind, PositionKind, Post, Reject};
+use super::{record_reject, Config, Ctx, DocFormat, LineFormat};
+use crate::model::{Draft, Kind, Post, Reject};
 use crate::text::{decode_entities, parse_twitter_date};
 use serde_json::Value;
 
@@ -82,14 +82,7 @@ impl DocFormat for TwitterV1Array {
                     d.post.source_position = i as u64;
                     out.push(d);
                 }
-                Err(reason) => rejects.push(Reject {
-                    source_file: ctx.file.to_string(),
-                    position: i as u64,
-                    position_kind: PositionKind::Record,
-                    format: Some(NAME.into()),
-                    reason,
-                    raw_excerpt: excerpt(s.to_string().as_bytes()),
-                }),
+                Err(reason) => rejects.push(record_reject(ctx, NAME, i, reason, s)),
             }
         }
     }
@@ -123,6 +116,23 @@ fn entities(s: &Value) -> &Value {
         .and_then(|e| e.get("entities"))
         .or_else(|| s.get("entities"))
         .unwrap_or(&Value::Null)
+}
+
+/// Hashtags, mentioned handles and expanded links of a v1.1 `entities` object (X archives
+/// use the same shape).
+pub(super) fn entities_into(ent: &Value, p: &mut Post) {
+    p.hashtags = array_at(ent, &["hashtags"])
+        .iter()
+        .filter_map(|h| string_at(h, &["text"]))
+        .collect();
+    p.mentions = array_at(ent, &["user_mentions"])
+        .iter()
+        .filter_map(|m| string_at(m, &["screen_name"]))
+        .collect();
+    p.urls = array_at(ent, &["urls"])
+        .iter()
+        .filter_map(|u| string_at(u, &["expanded_url"]).or_else(|| string_at(u, &["url"])))
+        .collect();
 }
 
 /// `text` cut to `range` (`[start, end]` in code points), when the range fits.
@@ -196,19 +206,7 @@ fn status(s: &Value) -> Result<Draft, String> {
         Kind::Original
     };
     // A retweet's entities are the retweeted status's.
-    let ent = entities(retweeted.unwrap_or(s));
-    p.hashtags = array_at(ent, &["hashtags"])
-        .iter()
-        .filter_map(|h| string_at(h, &["text"]))
-        .collect();
-    p.mentions = array_at(ent, &["user_mentions"])
-        .iter()
-        .filter_map(|m| string_at(m, &["screen_name"]))
-        .collect();
-    p.urls = array_at(ent, &["urls"])
-        .iter()
-        .filter_map(|u| string_at(u, &["expanded_url"]).or_else(|| string_at(u, &["url"])))
-        .collect();
+    entities_into(entities(retweeted.unwrap_or(s)), &mut p);
     let mut d = Draft::new(p);
     if let Some(h) = string_at(s, &["in_reply_to_screen_name"]) {
         d.addressed_to.push(h);
