@@ -159,4 +159,29 @@ fn quick_form_and_reject_ratio_exit_code() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr)
         .contains("give a pipeline config or at least one --input"));
+
+    // A missing config is a usage error (2), as the README says.
+    let o = socialpulse()
+        .args(["run", "/nonexistent/pipeline.toml"])
+        .output()
+        .expect("run");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr)
+        .contains("cannot read config /nonexistent/pipeline.toml"));
+
+    // No readable input at all: the run fails (1) and creates nothing.
+    let nothing = dir.path().join("nothing-out");
+    let o = socialpulse()
+        .args(["run", "--input", "/nonexistent/exports", "--out"])
+        .arg(&nothing)
+        .output()
+        .expect("run");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&o.stderr)
+            .contains("no input files found (/nonexistent/exports: input path does not exist)"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(!nothing.exists());
 }
