@@ -1,5 +1,6 @@
 //! Atomic publication: a run writes into `OUT/.staging-<run>/` and only then renames
-//! each finished table directory into `OUT/`, so a reader never sees half a run.
+//! each finished table directory into `OUT/`, so a reader never sees half a table (the
+//! renames are one per table; the manifest goes last).
 //!
 //! Staging directories of runs that ended without publishing are removed: by the
 //! signal handler of the CLI ([`abandon_all`]) when the run is interrupted, and by the
