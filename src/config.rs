@@ -28,10 +28,26 @@ pub struct Config {
     pub cost: CostConfig,
     /// Follower counts of own accounts, for engagement rate by followers.
     pub followers: Vec<FollowerCount>,
+    pub retention: RetentionConfig,
     /// The config file's directory (absolute), set by [`Config::load`]: relative paths
     /// in the file are resolved against it, and inputs are recorded relative to it.
     #[serde(skip)]
     pub base_dir: Option<PathBuf>,
+}
+
+/// How long members of the public's posts and words stay in the published tables. The
+/// metric tables are computed before old posts leave, so history keeps its counts.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RetentionConfig {
+    /// Posts created more than this many days before the reference date are not
+    /// published in `posts` and `escalations`; 0 keeps every post.
+    pub days: u32,
+    /// Text of posts created more than this many days before the reference date is
+    /// written as null; 0 keeps all text.
+    pub text_days: u32,
+    /// `YYYY-MM-DD` the days count back from; default the run's UTC date.
+    pub as_of: Option<String>,
 }
 
 /// Followers of one own account from a date on (the latest entry on or before a day applies).
@@ -406,6 +422,11 @@ impl Config {
             .find(|f| chrono::NaiveDate::parse_from_str(&f.date, "%Y-%m-%d").is_err())
         {
             return Err(format!("followers: {:?} is not YYYY-MM-DD", f.date));
+        }
+        if let Some(d) = &self.retention.as_of {
+            if chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_err() {
+                return Err(format!("retention.as_of: {d:?} is not YYYY-MM-DD"));
+            }
         }
         for d in &self.flags.holidays {
             if chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_err() {

@@ -296,6 +296,9 @@ pub struct RunReport {
     pub posts_read: u64,
     pub duplicates_removed: u64,
     pub posts_written: u64,
+    /// Posts read and deduplicated but older than `retention.days`: in the metrics, not
+    /// in `posts`.
+    pub posts_expired: u64,
     pub rejects: u64,
     pub reject_ratio: f64,
     pub max_reject_ratio: f64,

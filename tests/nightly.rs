@@ -158,3 +158,82 @@ fn config_hash_and_source_paths_do_not_depend_on_how_the_config_is_named() {
         seen[0].1
     );
 }
+
+/// Retention: posts older than `retention.days` leave `posts` and `escalations`, text
+/// older than `retention.text_days` is null, and every metric table keeps the counts of
+/// a run without retention (they are computed before old posts leave).
+#[test]
+fn retention_drops_old_posts_and_text_but_keeps_the_counts() {
+    use arrow::array::{Array, StringArray};
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let run = |name: &str, retention: Option<(u32, u32)>| {
+        let mut cfg = config_for(&[root().join("fixtures")]);
+        cfg.output.dir = dir.path().join(name);
+        cfg.run.max_reject_ratio = 1.0;
+        cfg.run.progress = false;
+        cfg.privacy.key_env = "SOCIALPULSE_NIGHTLY_TEST_KEY_UNSET".into();
+        if let Some((days, text_days)) = retention {
+            cfg.retention.days = days;
+            cfg.retention.text_days = text_days;
+            cfg.retention.as_of = Some("2026-11-13".into());
+        }
+        let report = pipeline::run(&cfg, &RunOptions { quiet: true }).expect("run");
+        (report, cfg.output.dir)
+    };
+    let (all, all_out) = run("all", None);
+    // Keep posts from 2026-11-08 (13 − 5) on; their text from 2026-11-11 (13 − 2) on.
+    let (kept, kept_out) = run("kept", Some((5, 2)));
+    let first = |r: &socialpulse::model::RunReport| r.partitions.first().cloned();
+    assert_eq!(first(&all).as_deref(), Some("2026-11-02"));
+    assert_eq!(first(&kept).as_deref(), Some("2026-11-08"));
+    assert_eq!(kept.posts_read, all.posts_read);
+    assert_eq!(kept.duplicates_removed, all.duplicates_removed);
+    assert_eq!(kept.posts_written + kept.posts_expired, all.posts_written);
+    assert!(kept.posts_expired > 0 && kept.posts_written > 0);
+    // Text per partition: null before 11-11, present from 11-11.
+    for part in &kept.partitions {
+        let file = kept_out
+            .join("posts")
+            .join(format!("date={part}"))
+            .join("part-00000.parquet");
+        let reader =
+            ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(&file).expect("open"))
+                .expect("parquet")
+                .build()
+                .expect("reader");
+        for b in reader {
+            let b = b.expect("batch");
+            let text = b
+                .column_by_name("text")
+                .and_then(|c| c.as_any().downcast_ref::<StringArray>().cloned())
+                .expect("text");
+            let withheld = b
+                .column_by_name("visibility")
+                .and_then(|c| c.as_any().downcast_ref::<StringArray>().cloned())
+                .expect("visibility");
+            for i in 0..b.num_rows() {
+                let private = matches!(
+                    withheld.is_valid(i).then(|| withheld.value(i)),
+                    Some("private" | "direct")
+                );
+                let expect_text = part.as_str() >= "2026-11-11" && !private;
+                assert_eq!(text.is_valid(i), expect_text, "{part} row {i}");
+            }
+        }
+    }
+    // The metric tables are the same with and without retention.
+    for table in [
+        "daily_volume",
+        "daily_sentiment",
+        "engagement",
+        "responsiveness",
+        "topic_daily",
+        "cost_benefit",
+        "emerging_terms",
+    ] {
+        let bytes =
+            |out: &Path| std::fs::read(out.join(table).join("part-00000.parquet")).expect("table");
+        assert_eq!(bytes(&all_out), bytes(&kept_out), "{table}");
+    }
+}

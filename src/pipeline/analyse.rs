@@ -23,6 +23,7 @@ struct DayResult {
     day: i64,
     read: u64,
     written: u64,
+    expired: u64,
     /// The day's escalations table rows, ordered at the end.
     escalated: RecordBatch,
     terms: DayTerms,
@@ -46,6 +47,7 @@ impl Totals {
         self.report.partitions.push(r.date);
         self.report.posts_read += r.read;
         self.report.posts_written += r.written;
+        self.report.posts_expired += r.expired;
         self.escalated.push(r.escalated);
         self.terms.push((r.day, r.terms));
         self
@@ -56,6 +58,7 @@ impl Totals {
         self.report.partitions.extend(o.report.partitions);
         self.report.posts_read += o.report.posts_read;
         self.report.posts_written += o.report.posts_written;
+        self.report.posts_expired += o.report.posts_expired;
         self.escalated.extend(o.escalated);
         self.terms.extend(o.terms);
         self
@@ -120,6 +123,10 @@ pub struct DayPass<'a> {
     pub posts_dir: &'a Path,
     pub stages: &'a Stages,
     pub tz: chrono_tz::Tz,
+    /// Retention: UTC days before this one are not published (`retention.days`).
+    pub publish_from: Option<i64>,
+    /// Retention: UTC days before this one are published without text.
+    pub text_from: Option<i64>,
 }
 
 impl DayPass<'_> {
@@ -148,10 +155,15 @@ impl DayPass<'_> {
         let mut posts = stages.time(DEDUP, || dedup(posts));
         analyse_posts(&mut posts, self.analyzer, stages);
         let date = utc_date(day * 86_400_000_000);
-        let policy = sinks::posts::TextPolicy {
-            drop_text: cfg.flags.drop_text,
-        };
+        // The metrics below count every post; retention only limits what is published.
+        let publish = self.publish_from.is_none_or(|from| day >= from);
+        let drop_text = cfg.flags.drop_text || self.text_from.is_some_and(|from| day < from);
+        let policy = sinks::posts::TextPolicy { drop_text };
+        let written = if publish { posts.len() as u64 } else { 0 };
         stages.time(WRITE_POSTS, || {
+            if !publish {
+                return Ok(());
+            }
             let batch = sinks::posts::batch(&posts, policy)?;
             let path = self
                 .posts_dir
@@ -165,18 +177,22 @@ impl DayPass<'_> {
             )
         })?;
         let (terms, metrics, escalated) = stages.time(AGGREGATE, || {
-            let escalated: Vec<&Post> = posts.iter().filter(|p| p.listening.escalate).collect();
-            let escalated = sinks::escalations::batch(&escalated, cfg.flags.drop_text);
+            let escalated: Vec<&Post> = posts
+                .iter()
+                .filter(|p| publish && p.listening.escalate)
+                .collect();
+            let escalated = sinks::escalations::batch(&escalated, drop_text);
             let mut metrics = accumulate(&posts, tz);
             // Answered items shrink to a duration now; only open ones are kept.
             metrics.responsiveness.settle(self.responses, tz);
             (day_terms(&posts), metrics, escalated)
         });
         Ok(DayResult {
-            date,
+            date: if publish { date } else { String::new() },
             day,
             read,
-            written: posts.len() as u64,
+            written,
+            expired: posts.len() as u64 - written,
             escalated: escalated?,
             terms,
             metrics,

@@ -279,6 +279,8 @@ fn run_staged(
         posts_dir: &posts_dir,
         stages,
         tz: timezone(cfg)?,
+        publish_from: retention_from(cfg, cfg.retention.days)?,
+        text_from: retention_from(cfg, cfg.retention.text_days)?,
     };
     let totals = pass.run(&days);
     let _ = std::fs::remove_dir_all(&spill_dir);
@@ -291,6 +293,22 @@ fn run_staged(
     report.durations_ms = durations;
     report.inputs = inputs;
     Ok(report)
+}
+
+/// The first UTC day (days since the epoch) that keeps what `days` of retention keep:
+/// `retention.as_of` (or the run's UTC date) minus `days`; none when `days` is 0.
+fn retention_from(cfg: &Config, days: u32) -> Result<Option<i64>, String> {
+    if days == 0 {
+        return Ok(None);
+    }
+    let reference = match &cfg.retention.as_of {
+        Some(d) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+            .map_err(|_| format!("retention.as_of: {d:?} is not YYYY-MM-DD"))?,
+        None => chrono::Utc::now().date_naive(),
+    };
+    Ok(Some(
+        (reference - chrono::NaiveDate::default()).num_days() - i64::from(days),
+    ))
 }
 
 /// The error of a run with nothing to read, naming what was wrong with each path.

@@ -29,9 +29,10 @@ pub fn write_tables(
         mut metrics,
     } = totals;
     metrics.finish();
+    report.partitions.retain(|p| !p.is_empty());
     report.partitions.sort();
     terms.sort_by_key(|t| t.0);
-    report.duplicates_removed = report.posts_read - report.posts_written;
+    report.duplicates_removed = report.posts_read - report.posts_written - report.posts_expired;
     // Written a row group at a time; the day batches are dropped once written.
     let mut file = ParquetFile::create(
         &staging.table_dir("escalations").join("part-00000.parquet"),
