@@ -204,9 +204,14 @@ fn an_unreadable_folder_is_a_reject_for_that_folder() {
         .output()
         .is_ok_and(|o| o.stdout.starts_with(b"0\n"));
     let mut cmd = if is_root {
+        // The unprivileged user may not reach the build directory (a clone under /root):
+        // run a copy of the binary from the temporary directory.
+        let bin = dir.path().join("socialpulse");
+        std::fs::copy(env!("CARGO_BIN_EXE_socialpulse"), &bin).expect("copy binary");
+        mode(&bin, 0o755);
         let mut c = Command::new("setpriv");
         c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-            .arg(env!("CARGO_BIN_EXE_socialpulse"));
+            .arg(&bin);
         c
     } else {
         Command::new(env!("CARGO_BIN_EXE_socialpulse"))
