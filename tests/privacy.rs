@@ -128,3 +128,79 @@ fn no_public_identity_outside_the_operational_columns() {
         );
     }
 }
+
+/// Every format's fixtures, read by the example pipeline: the raw identities of the
+/// public (inbound authors' ids and handles, as a run with `keep_public_identities`
+/// shows them) appear nowhere in a default run's tables outside the operational columns.
+#[test]
+fn no_fixture_identity_outside_the_operational_columns() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let run = |keep: bool| {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut cfg = Config::load(&root.join("pipelines/example.toml")).expect("config");
+        cfg.output.dir = dir.path().join("out");
+        cfg.run.progress = false;
+        cfg.privacy.key_env = "SOCIALPULSE_PRIVACY_TEST_KEY_UNSET".into();
+        cfg.privacy.keep_public_identities = keep;
+        pipeline::run(&cfg, &RunOptions { quiet: true }).expect("run");
+        dir
+    };
+    let raw = run(true);
+    // Inbound authors' raw ids and handles (four characters or more, so no short word of
+    // ordinary text is taken for one).
+    let mut identities: Vec<String> = Vec::new();
+    let mut files = Vec::new();
+    parquet_files(&raw.path().join("out/posts"), &mut files);
+    for f in files {
+        let reader =
+            ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(&f).expect("open"))
+                .expect("parquet")
+                .build()
+                .expect("reader");
+        for b in reader {
+            let b = b.expect("batch");
+            let col = |n: &str| {
+                b.column_by_name(n)
+                    .and_then(|c| c.as_any().downcast_ref::<StringArray>().cloned())
+                    .expect("utf8")
+            };
+            let (dir, id, handle) = (col("direction"), col("author_id"), col("author_handle"));
+            for i in 0..b.num_rows() {
+                if dir.value(i) == "inbound" {
+                    for c in [&id, &handle] {
+                        if c.is_valid(i) && c.value(i).len() >= 4 {
+                            identities.push(c.value(i).to_string());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    identities.sort();
+    identities.dedup();
+    assert!(identities.len() >= 10, "{identities:?}");
+    let default = run(false);
+    let out = default.path().join("out");
+    let mut found = Vec::new();
+    for t in TABLES {
+        for (col, v) in strings_of(&out.join(t)) {
+            if OPERATIONAL.contains(&(t, col.as_str())) {
+                continue;
+            }
+            for id in &identities {
+                if v.contains(id.as_str()) {
+                    found.push((t.to_string(), col.clone(), id.clone()));
+                }
+            }
+        }
+    }
+    let manifest = std::fs::read_to_string(out.join("_run.json")).expect("manifest");
+    for id in &identities {
+        if manifest.contains(id.as_str()) {
+            found.push(("_run.json".into(), String::new(), id.clone()));
+        }
+    }
+    found.sort();
+    found.dedup();
+    assert!(found.is_empty(), "{found:?}");
+}

@@ -1,7 +1,7 @@
 //! Normalisation: direction, account attribution and pseudonyms of the public.
 
 use crate::config::Config;
-use crate::model::{Direction, Draft, Post};
+use crate::model::{Direction, Draft, Kind, Post};
 use crate::privacy::{self, Pseudonymiser};
 use rustc_hash::FxHashMap;
 
@@ -88,6 +88,13 @@ pub fn normalise(d: Draft, accounts: &Accounts, pseudo: &Pseudonymiser) -> Post 
         }
         if p.author_id.is_none() {
             p.author_id = p.author_handle.clone();
+        }
+        // Our repost links to someone else's post, whose link may name them.
+        if p.kind == Kind::Repost && !pseudo.keeps_raw() && p.platform != "twitter" {
+            let safe = privacy::public_link(&p.platform, &p.post_id, p.url.as_deref(), &[]);
+            if safe != p.url {
+                p.link = std::mem::replace(&mut p.url, safe);
+            }
         }
     } else {
         p.account = d
