@@ -5,13 +5,11 @@
 mod common;
 
 use common::*;
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use socialpulse::config::Config;
 use socialpulse::model::RunReport;
 use socialpulse::pipeline::{self, RunOptions};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
 
 fn copy_fixture(rel: &str, to: &Path) -> PathBuf {
     std::fs::create_dir_all(to).expect("mkdir");
@@ -38,14 +36,8 @@ fn run(cfg: &Config) -> RunReport {
 /// `rejects` as (source_file, position, position_kind, reason).
 fn rejects(out: &Path) -> Vec<(String, i64, String, String)> {
     use arrow::array::{Array, Int64Array, StringArray};
-    let file = std::fs::File::open(out.join("rejects/part-00000.parquet")).expect("rejects");
     let mut rows = Vec::new();
-    for b in ParquetRecordBatchReaderBuilder::try_new(file)
-        .expect("parquet")
-        .build()
-        .expect("reader")
-    {
-        let b = b.expect("batch");
+    for b in read_table(&out.join("rejects")) {
         let s = |n: &str| {
             b.column_by_name(n)
                 .and_then(|c| c.as_any().downcast_ref::<StringArray>().cloned())
@@ -394,20 +386,12 @@ fn leftovers_of_killed_runs_are_cleaned_by_the_next_run() {
 #[test]
 fn an_interrupted_run_removes_its_staging() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let corpus = dir.path().join("corpus");
-    let gen = Command::new(env!("CARGO_BIN_EXE_socialpulse"))
-        .args([
-            "generate", "--posts", "300000", "--format", "ndjson", "--out",
-        ])
-        .arg(&corpus)
-        .output()
-        .expect("generate");
-    assert!(gen.status.success());
+    let pipeline_toml = generated_corpus(dir.path(), 300_000);
     for signal in ["TERM", "INT"] {
         let out = dir.path().join(format!("out-{signal}"));
         let mut child = Command::new(env!("CARGO_BIN_EXE_socialpulse"))
             .args(["run", "-q", "--threads", "1"])
-            .arg(corpus.join("pipeline.toml"))
+            .arg(&pipeline_toml)
             .env("SOCIALPULSE_KEY", "k")
             .args(["--out"])
             .arg(&out)
@@ -415,18 +399,7 @@ fn an_interrupted_run_removes_its_staging() {
             .stdout(std::process::Stdio::null())
             .spawn()
             .expect("run");
-        let t = Instant::now();
-        let staging = || {
-            std::fs::read_dir(&out).ok().is_some_and(|rd| {
-                rd.filter_map(|e| e.ok())
-                    .any(|e| e.file_name().to_string_lossy().starts_with(".staging-"))
-            })
-        };
-        while !staging() && t.elapsed() < Duration::from_secs(60) {
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        assert!(staging(), "the run never staged");
-        std::thread::sleep(Duration::from_millis(300));
+        wait_until_staged(&out);
         let killed = Command::new("kill")
             .arg(format!("-{signal}"))
             .arg(child.id().to_string())
@@ -435,7 +408,7 @@ fn an_interrupted_run_removes_its_staging() {
         assert!(killed.success());
         let status = child.wait().expect("wait");
         assert_eq!(status.code(), Some(130), "SIG{signal}");
-        assert!(!staging(), "SIG{signal} left the staging directory");
+        assert!(!staged(&out), "SIG{signal} left the staging directory");
         assert!(!out.join("posts").exists(), "nothing was published");
     }
 }

@@ -7,7 +7,6 @@ use common::*;
 use socialpulse::pipeline::{self, RunError, RunOptions};
 use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
 
 fn small_config(dir: &Path) -> socialpulse::config::Config {
     let input = dir.join("in");
@@ -58,20 +57,12 @@ fn a_second_run_into_a_held_output_is_refused() {
 #[test]
 fn a_killed_run_blocks_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let corpus = dir.path().join("corpus");
-    let gen = Command::new(env!("CARGO_BIN_EXE_socialpulse"))
-        .args([
-            "generate", "--posts", "200000", "--format", "ndjson", "--out",
-        ])
-        .arg(&corpus)
-        .output()
-        .expect("generate");
-    assert!(gen.status.success());
+    let pipeline_toml = generated_corpus(dir.path(), 200_000);
     let out = dir.path().join("out");
     let run = || {
         let mut c = Command::new(env!("CARGO_BIN_EXE_socialpulse"));
         c.args(["run", "-q", "--threads", "1"])
-            .arg(corpus.join("pipeline.toml"))
+            .arg(&pipeline_toml)
             .arg("--out")
             .arg(&out)
             .env("SOCIALPULSE_KEY", "k")
@@ -83,20 +74,10 @@ fn a_killed_run_blocks_nothing() {
     assert_eq!(first.code(), Some(0));
     let published = std::fs::read(out.join("_run.json")).expect("manifest");
     let mut child = run().spawn().expect("second run");
-    let staging = || {
-        std::fs::read_dir(&out).ok().is_some_and(|rd| {
-            rd.filter_map(|e| e.ok())
-                .any(|e| e.file_name().to_string_lossy().starts_with(".staging-"))
-        })
-    };
-    let t = Instant::now();
-    while !staging() && t.elapsed() < Duration::from_secs(60) {
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    std::thread::sleep(Duration::from_millis(300));
+    wait_until_staged(&out);
     child.kill().expect("kill -9");
     child.wait().expect("wait");
-    assert!(staging(), "the killed run left its staging directory");
+    assert!(staged(&out), "the killed run left its staging directory");
     assert_eq!(
         std::fs::read(out.join("_run.json")).expect("manifest"),
         published,
@@ -104,7 +85,7 @@ fn a_killed_run_blocks_nothing() {
     );
     let third = run().status().expect("third run");
     assert_eq!(third.code(), Some(0), "not blocked by the killed run");
-    assert!(!staging(), "the killed run's staging was removed");
+    assert!(!staged(&out), "the killed run's staging was removed");
 }
 
 /// The same config gives the same `config_hash` and records the same input paths
@@ -165,7 +146,6 @@ fn config_hash_and_source_paths_do_not_depend_on_how_the_config_is_named() {
 #[test]
 fn retention_drops_old_posts_and_text_but_keeps_the_counts() {
     use arrow::array::{Array, StringArray};
-    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
     let dir = tempfile::tempdir().expect("tempdir");
     let run = |name: &str, retention: Option<(u32, u32)>| {
         let mut cfg = config_for(&[root().join("fixtures")]);
@@ -193,17 +173,7 @@ fn retention_drops_old_posts_and_text_but_keeps_the_counts() {
     assert!(kept.posts_expired > 0 && kept.posts_written > 0);
     // Text per partition: null before 11-11, present from 11-11.
     for part in &kept.partitions {
-        let file = kept_out
-            .join("posts")
-            .join(format!("date={part}"))
-            .join("part-00000.parquet");
-        let reader =
-            ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(&file).expect("open"))
-                .expect("parquet")
-                .build()
-                .expect("reader");
-        for b in reader {
-            let b = b.expect("batch");
+        for b in read_table(&kept_out.join("posts").join(format!("date={part}"))) {
             let text = b
                 .column_by_name("text")
                 .and_then(|c| c.as_any().downcast_ref::<StringArray>().cloned())

@@ -4,8 +4,10 @@
 //! it. Only the documented operational columns (`escalations.url`, `unanswered.url`) may
 //! hold them; with `privacy.keep_public_identities = true` they come back.
 
+mod common;
+
 use arrow::array::{Array, ListArray, StringArray};
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use common::read_table;
 use regex::Regex;
 use socialpulse::config::Config;
 use socialpulse::corpus::{self, Compression, Spec, FORMATS};
@@ -24,46 +26,22 @@ fn public_identity() -> Regex {
         .expect("pattern")
 }
 
-fn parquet_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in rd.filter_map(|e| e.ok()) {
-        let p = e.path();
-        if p.is_dir() {
-            parquet_files(&p, out);
-        } else if p.extension().is_some_and(|x| x == "parquet") {
-            out.push(p);
-        }
-    }
-}
-
 /// Every string value of a table, with its column: (column, value).
 fn strings_of(table_dir: &Path) -> Vec<(String, String)> {
-    let mut files = Vec::new();
-    parquet_files(table_dir, &mut files);
     let mut out = Vec::new();
-    for f in files {
-        let reader =
-            ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(&f).expect("open"))
-                .expect("parquet")
-                .build()
-                .expect("reader");
-        for batch in reader {
-            let batch = batch.expect("batch");
-            for (field, col) in batch.schema().fields().iter().zip(batch.columns()) {
-                let name = field.name().to_string();
-                let mut push = |a: &dyn Array| {
-                    if let Some(s) = a.as_any().downcast_ref::<StringArray>() {
-                        for v in s.iter().flatten() {
-                            out.push((name.clone(), v.to_string()));
-                        }
+    for batch in read_table(table_dir) {
+        for (field, col) in batch.schema().fields().iter().zip(batch.columns()) {
+            let name = field.name().to_string();
+            let mut push = |a: &dyn Array| {
+                if let Some(s) = a.as_any().downcast_ref::<StringArray>() {
+                    for v in s.iter().flatten() {
+                        out.push((name.clone(), v.to_string()));
                     }
-                };
-                push(col.as_ref());
-                if let Some(l) = col.as_any().downcast_ref::<ListArray>() {
-                    push(l.values().as_ref());
                 }
+            };
+            push(col.as_ref());
+            if let Some(l) = col.as_any().downcast_ref::<ListArray>() {
+                push(l.values().as_ref());
             }
         }
     }
@@ -149,28 +127,18 @@ fn no_fixture_identity_outside_the_operational_columns() {
     // Inbound authors' raw ids and handles (four characters or more, so no short word of
     // ordinary text is taken for one).
     let mut identities: Vec<String> = Vec::new();
-    let mut files = Vec::new();
-    parquet_files(&raw.path().join("out/posts"), &mut files);
-    for f in files {
-        let reader =
-            ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(&f).expect("open"))
-                .expect("parquet")
-                .build()
-                .expect("reader");
-        for b in reader {
-            let b = b.expect("batch");
-            let col = |n: &str| {
-                b.column_by_name(n)
-                    .and_then(|c| c.as_any().downcast_ref::<StringArray>().cloned())
-                    .expect("utf8")
-            };
-            let (dir, id, handle) = (col("direction"), col("author_id"), col("author_handle"));
-            for i in 0..b.num_rows() {
-                if dir.value(i) == "inbound" {
-                    for c in [&id, &handle] {
-                        if c.is_valid(i) && c.value(i).len() >= 4 {
-                            identities.push(c.value(i).to_string());
-                        }
+    for b in read_table(&raw.path().join("out/posts")) {
+        let col = |n: &str| {
+            b.column_by_name(n)
+                .and_then(|c| c.as_any().downcast_ref::<StringArray>().cloned())
+                .expect("utf8")
+        };
+        let (dir, id, handle) = (col("direction"), col("author_id"), col("author_handle"));
+        for i in 0..b.num_rows() {
+            if dir.value(i) == "inbound" {
+                for c in [&id, &handle] {
+                    if c.is_valid(i) && c.value(i).len() >= 4 {
+                        identities.push(c.value(i).to_string());
                     }
                 }
             }

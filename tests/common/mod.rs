@@ -62,3 +62,70 @@ pub fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     std::fs::write(&p, bytes).expect("write temp file");
     p
 }
+
+/// A generated NDJSON corpus of `posts` records under `dir/corpus` (the CLI's
+/// `generate`); returns its `pipeline.toml`.
+pub fn generated_corpus(dir: &Path, posts: u64) -> PathBuf {
+    let corpus = dir.join("corpus");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_socialpulse"))
+        .args(["generate", "--format", "ndjson", "--posts"])
+        .arg(posts.to_string())
+        .arg("--out")
+        .arg(&corpus)
+        .output()
+        .expect("generate");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    corpus.join("pipeline.toml")
+}
+
+/// Whether a run's staging directory exists in `out`.
+pub fn staged(out: &Path) -> bool {
+    std::fs::read_dir(out).ok().is_some_and(|rd| {
+        rd.filter_map(|e| e.ok())
+            .any(|e| e.file_name().to_string_lossy().starts_with(".staging-"))
+    })
+}
+
+/// Wait (up to a minute) until a run has staged into `out`, then a little longer so it
+/// is busy writing.
+pub fn wait_until_staged(out: &Path) {
+    let t = std::time::Instant::now();
+    while !staged(out) && t.elapsed() < std::time::Duration::from_secs(60) {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(staged(out), "the run never staged into {}", out.display());
+    std::thread::sleep(std::time::Duration::from_millis(300));
+}
+
+/// Every record batch of a published table (its Parquet files, partitions included, in
+/// path order).
+pub fn read_table(dir: &Path) -> Vec<arrow::record_batch::RecordBatch> {
+    fn files(dir: &Path, out: &mut Vec<PathBuf>) {
+        let Ok(rd) = std::fs::read_dir(dir) else {
+            return;
+        };
+        let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                files(&p, out);
+            } else if p.extension().is_some_and(|x| x == "parquet") {
+                out.push(p);
+            }
+        }
+    }
+    let mut paths = Vec::new();
+    files(dir, &mut paths);
+    paths
+        .iter()
+        .flat_map(|f| {
+            parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(
+                std::fs::File::open(f).expect("open"),
+            )
+            .expect("parquet")
+            .build()
+            .expect("reader")
+            .map(|b| b.expect("batch"))
+        })
+        .collect()
+}
