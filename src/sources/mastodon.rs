@@ -6,7 +6,7 @@
 //! object URI (`.../statuses/109...`), which is the same local id for the account's own
 //! posts, so the two exports deduplicate against each other.
 
-use super::json::{array_at, id_at, int_at, str_at, string_at};
+use super::json::{array_at, id_at, int_at, str_at, string_at, strings_at};
 use super::{record_reject, Config, Ctx, DocFormat, LineFormat};
 use crate::model::{Draft, Kind, Post, Reject};
 use crate::text::{html_to_text, parse_iso8601};
@@ -251,14 +251,8 @@ fn status(s: &Value) -> Result<Vec<Draft>, String> {
     p.counts.likes = int_at(body, &["favourites_count"]);
     p.counts.reposts = int_at(body, &["reblogs_count"]);
     p.counts.replies = int_at(body, &["replies_count"]);
-    p.hashtags = array_at(body, &["tags"])
-        .iter()
-        .filter_map(|t| string_at(t, &["name"]))
-        .collect();
-    p.mentions = array_at(body, &["mentions"])
-        .iter()
-        .filter_map(|m| string_at(m, &["acct"]))
-        .collect();
+    p.hashtags = strings_at(body, &["tags"], "name");
+    p.mentions = strings_at(body, &["mentions"], "acct");
     let mut d = Draft::new(p);
     d.addressed_to = d.post.mentions.clone();
     Ok(vec![d])

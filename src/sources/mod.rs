@@ -958,6 +958,15 @@ pub mod json {
         }
         cur.as_array().map(Vec::as_slice).unwrap_or(&[])
     }
+
+    /// The non-empty string `key` of every element of the array at `path` (hashtags,
+    /// mentioned handles, ...).
+    pub fn strings_at(v: &Value, path: &[&str], key: &str) -> Vec<String> {
+        array_at(v, path)
+            .iter()
+            .filter_map(|e| string_at(e, &[key]))
+            .collect()
+    }
 }
 
 /// Mapping-driven readers (CSV, NDJSON) share this lookup of a mapping by its columns.

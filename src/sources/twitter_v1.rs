@@ -10,7 +10,7 @@
 //! top-level `text` is truncated at 140 characters). Ids come from `id_str`; a numeric
 //! `id` is read as an integer, never through a float.
 
-use super::json::{array_at, id_at, int_at, str_at, string_at};
+use super::json::{array_at, id_at, int_at, str_at, string_at, strings_at};
 use super::{record_reject, Config, Ctx, DocFormat, LineFormat};
 use crate::model::{Draft, Kind, Post, Reject};
 use crate::text::{decode_entities, parse_twitter_date};
@@ -121,14 +121,8 @@ fn entities(s: &Value) -> &Value {
 /// Hashtags, mentioned handles and expanded links of a v1.1 `entities` object (X archives
 /// use the same shape).
 pub(super) fn entities_into(ent: &Value, p: &mut Post) {
-    p.hashtags = array_at(ent, &["hashtags"])
-        .iter()
-        .filter_map(|h| string_at(h, &["text"]))
-        .collect();
-    p.mentions = array_at(ent, &["user_mentions"])
-        .iter()
-        .filter_map(|m| string_at(m, &["screen_name"]))
-        .collect();
+    p.hashtags = strings_at(ent, &["hashtags"], "text");
+    p.mentions = strings_at(ent, &["user_mentions"], "screen_name");
     p.urls = array_at(ent, &["urls"])
         .iter()
         .filter_map(|u| string_at(u, &["expanded_url"]).or_else(|| string_at(u, &["url"])))

@@ -2,7 +2,7 @@
 //! JSONL of response pages (`data`, `includes.users`, `meta`) or one tweet per line
 //! (optionally with an embedded `author`), and a single saved page as a document.
 
-use super::json::{array_at, id_at, int_at, str_at, string_at};
+use super::json::{array_at, id_at, int_at, str_at, string_at, strings_at};
 use super::{Config, Ctx, DocFormat, LineFormat};
 use crate::model::{excerpt, Draft, Kind, PositionKind, Post, Reject};
 use crate::text::{decode_entities, parse_iso8601};
@@ -166,14 +166,8 @@ fn tweet(t: &Value, users: &HashMap<&str, &str>) -> Result<Draft, String> {
         }
     }
     p.kind = kind;
-    p.hashtags = array_at(t, &["entities", "hashtags"])
-        .iter()
-        .filter_map(|h| string_at(h, &["tag"]))
-        .collect();
-    p.mentions = array_at(t, &["entities", "mentions"])
-        .iter()
-        .filter_map(|h| string_at(h, &["username"]))
-        .collect();
+    p.hashtags = strings_at(t, &["entities", "hashtags"], "tag");
+    p.mentions = strings_at(t, &["entities", "mentions"], "username");
     p.urls = array_at(t, &["entities", "urls"])
         .iter()
         .filter_map(|u| string_at(u, &["expanded_url"]).or_else(|| string_at(u, &["url"])))
