@@ -10,7 +10,7 @@
 
 use super::json::{array_at, int_at, str_at};
 use super::meta::synthetic_id;
-use super::{record_reject, Ctx, DocFormat};
+use super::{read_records, Ctx, DocFormat};
 use crate::model::{Draft, Kind, Post, Reject};
 use crate::text::{fix_mojibake, unix_seconds};
 use serde_json::Value;
@@ -55,20 +55,8 @@ impl DocFormat for InstagramPosts {
             .is_some_and(is_media_group)
     }
     fn parse(&self, doc: Value, ctx: &Ctx, out: &mut Vec<Draft>, rejects: &mut Vec<Reject>) {
-        for (i, g) in doc
-            .as_array()
-            .map_or(&[][..], Vec::as_slice)
-            .iter()
-            .enumerate()
-        {
-            match media_group(g) {
-                Ok(mut d) => {
-                    d.post.source_position = i as u64;
-                    out.push(d);
-                }
-                Err(reason) => rejects.push(record_reject(ctx, POSTS, i, reason, g)),
-            }
-        }
+        let groups = doc.as_array().map_or(&[][..], Vec::as_slice);
+        read_records(groups, ctx, POSTS, out, rejects, media_group);
     }
 }
 
@@ -80,15 +68,7 @@ impl DocFormat for InstagramComments {
         comments(doc).first().is_some_and(is_comment)
     }
     fn parse(&self, doc: Value, ctx: &Ctx, out: &mut Vec<Draft>, rejects: &mut Vec<Reject>) {
-        for (i, c) in comments(&doc).iter().enumerate() {
-            match comment(c) {
-                Ok(mut d) => {
-                    d.post.source_position = i as u64;
-                    out.push(d);
-                }
-                Err(reason) => rejects.push(record_reject(ctx, COMMENTS, i, reason, c)),
-            }
-        }
+        read_records(comments(&doc), ctx, COMMENTS, out, rejects, comment);
     }
 }
 
@@ -99,19 +79,21 @@ fn media_group(g: &Value) -> Result<Draft, String> {
     let ts = int_at(g, &["creation_timestamp"])
         .or_else(|| int_at(first, &["creation_timestamp"]))
         .ok_or("post without creation_timestamp")?;
-    let created_at = unix_seconds(ts as f64).ok_or_else(|| format!("unreadable time {ts}"))?;
     let caption = str_at(g, &["title"])
         .filter(|t| !t.is_empty())
         .or_else(|| str_at(first, &["title"]))
         .unwrap_or("");
-    let text = fix_mojibake(caption);
-    let mut p = Post::new(
-        PLATFORM,
-        synthetic_id("ig", "post", ts, &text),
-        created_at,
-        text,
-    );
-    p.kind = Kind::Original;
+    owners(Kind::Original, "post", ts, caption)
+}
+
+/// A record the account owner wrote at `ts` (Unix seconds): text repaired, id hashed from
+/// (`tag`, time, text).
+fn owners(kind: Kind, tag: &str, ts: i64, raw_text: &str) -> Result<Draft, String> {
+    let created_at = unix_seconds(ts as f64).ok_or_else(|| format!("unreadable time {ts}"))?;
+    let text = fix_mojibake(raw_text);
+    let id = synthetic_id("ig", tag, ts, &text);
+    let mut p = Post::new(PLATFORM, id, created_at, text);
+    p.kind = kind;
     let mut d = Draft::new(p);
     d.by_owner = true;
     Ok(d)
@@ -120,17 +102,12 @@ fn media_group(g: &Value) -> Result<Draft, String> {
 fn comment(c: &Value) -> Result<Draft, String> {
     let m = &c["string_map_data"];
     let ts = int_at(m, &["Time", "timestamp"]).ok_or("comment without Time")?;
-    let created_at = unix_seconds(ts as f64).ok_or_else(|| format!("unreadable time {ts}"))?;
-    let text = fix_mojibake(str_at(m, &["Comment", "value"]).unwrap_or(""));
-    let mut p = Post::new(
-        PLATFORM,
-        synthetic_id("ig", "comment", ts, &text),
-        created_at,
-        text,
-    );
-    p.kind = Kind::Comment;
-    let mut d = Draft::new(p);
-    d.by_owner = true;
+    let mut d = owners(
+        Kind::Comment,
+        "comment",
+        ts,
+        str_at(m, &["Comment", "value"]).unwrap_or(""),
+    )?;
     // Whose post the comment is on: the account it addresses.
     if let Some(owner) = str_at(m, &["Media Owner", "value"]).filter(|o| !o.is_empty()) {
         d.addressed_to.push(fix_mojibake(owner));

@@ -4,7 +4,7 @@
 //! Posts carry no id: the id is a hash of (timestamp, text), stable across exports.
 
 use super::json::{array_at, int_at, str_at};
-use super::{record_reject, Ctx, DocFormat};
+use super::{read_records, Ctx, DocFormat};
 use crate::model::{Draft, Kind, Post, Reject};
 use crate::text::{decode_entities, fix_mojibake, unix_seconds};
 use serde_json::Value;
@@ -66,21 +66,8 @@ impl DocFormat for MetaPosts {
             .is_some_and(looks_like_post)
     }
     fn parse(&self, doc: Value, ctx: &Ctx, out: &mut Vec<Draft>, rejects: &mut Vec<Reject>) {
-        for (i, item) in doc
-            .as_array()
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
-            .iter()
-            .enumerate()
-        {
-            match post(item) {
-                Ok(mut d) => {
-                    d.post.source_position = i as u64;
-                    out.push(d);
-                }
-                Err(reason) => rejects.push(record_reject(ctx, POSTS, i, reason, item)),
-            }
-        }
+        let items = doc.as_array().map_or(&[][..], Vec::as_slice);
+        read_records(items, ctx, POSTS, out, rejects, post);
     }
 }
 
@@ -137,15 +124,8 @@ impl DocFormat for MetaComments {
             .get("comments_v2")
             .or_else(|| doc.get("comments"))
             .and_then(|c| c.as_array());
-        for (i, item) in items.map(Vec::as_slice).unwrap_or(&[]).iter().enumerate() {
-            match comment(item) {
-                Ok(mut d) => {
-                    d.post.source_position = i as u64;
-                    out.push(d);
-                }
-                Err(reason) => rejects.push(record_reject(ctx, COMMENTS, i, reason, item)),
-            }
-        }
+        let items = items.map_or(&[][..], Vec::as_slice);
+        read_records(items, ctx, COMMENTS, out, rejects, comment);
     }
 }
 

@@ -297,6 +297,27 @@ pub fn discover(paths: &[PathBuf], exclude: &[PathBuf], base: Option<&Path>) -> 
     found
 }
 
+/// Read every record of a document's array: a post stamped with its index, or a reject
+/// at that index naming why.
+pub(crate) fn read_records(
+    items: &[Value],
+    ctx: &Ctx,
+    fmt: &str,
+    out: &mut Vec<Draft>,
+    rejects: &mut Vec<Reject>,
+    read: impl Fn(&Value) -> Result<Draft, String>,
+) {
+    for (i, item) in items.iter().enumerate() {
+        match read(item) {
+            Ok(mut d) => {
+                d.post.source_position = i as u64;
+                out.push(d);
+            }
+            Err(reason) => rejects.push(record_reject(ctx, fmt, i, reason, item)),
+        }
+    }
+}
+
 /// A record of a JSON document that could not be read: its index, why, and its JSON.
 pub(crate) fn record_reject(ctx: &Ctx, fmt: &str, i: usize, reason: String, raw: &Value) -> Reject {
     Reject {

@@ -142,16 +142,19 @@ pub fn parse(doc: Value, ctx: &Ctx, out: &mut Vec<Draft>, rejects: &mut Vec<Reje
         });
         return;
     };
-    for (i, item) in items.iter().enumerate() {
-        let t = item.get("tweet").unwrap_or(item);
-        match tweet(t, owner.as_deref(), owner_id.as_deref(), &notes) {
-            Ok(mut d) => {
-                d.post.source_position = i as u64;
-                out.push(d);
+    // Items are `{"tweet": {...}}`; a reject shows the tweet inside.
+    let tweets: Vec<Value> = items
+        .into_iter()
+        .map(|item| match item {
+            Value::Object(mut o) if o.contains_key("tweet") => {
+                o.remove("tweet").unwrap_or(Value::Null)
             }
-            Err(reason) => rejects.push(super::record_reject(ctx, NAME, i, reason, t)),
-        }
-    }
+            other => other,
+        })
+        .collect();
+    super::read_records(&tweets, ctx, NAME, out, rejects, |t| {
+        tweet(t, owner.as_deref(), owner_id.as_deref(), &notes)
+    });
 }
 
 fn tweet(

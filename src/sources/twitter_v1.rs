@@ -11,7 +11,7 @@
 //! `id` is read as an integer, never through a float.
 
 use super::json::{array_at, id_at, int_at, str_at, string_at, strings_at};
-use super::{record_reject, Config, Ctx, DocFormat, LineFormat};
+use super::{read_records, Config, Ctx, DocFormat, LineFormat};
 use crate::model::{Draft, Kind, Post, Reject};
 use crate::text::{decode_entities, parse_twitter_date};
 use serde_json::Value;
@@ -76,15 +76,14 @@ impl DocFormat for TwitterV1Array {
         statuses(doc).is_some_and(|s| s.first().is_some_and(is_status))
     }
     fn parse(&self, doc: Value, ctx: &Ctx, out: &mut Vec<Draft>, rejects: &mut Vec<Reject>) {
-        for (i, s) in statuses(&doc).unwrap_or_default().iter().enumerate() {
-            match status(s) {
-                Ok(mut d) => {
-                    d.post.source_position = i as u64;
-                    out.push(d);
-                }
-                Err(reason) => rejects.push(record_reject(ctx, NAME, i, reason, s)),
-            }
-        }
+        read_records(
+            statuses(&doc).unwrap_or_default(),
+            ctx,
+            NAME,
+            out,
+            rejects,
+            status,
+        );
     }
 }
 
