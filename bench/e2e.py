@@ -80,7 +80,7 @@ def main():
                 shutil.rmtree(out, ignore_errors=True)
                 wall, rss, _ = run_child([args.bin, "run", "-q", "--threads", str(t),
                                           os.path.join(corpus, "pipeline.toml")])
-                manifest = json.load(open(os.path.join(out, "_run.json")))
+                manifest = json.load(open(os.path.join(out, "current", "_run.json")))
                 runs.append((wall, rss, manifest))
             runs.sort(key=lambda r: r[0])
             wall, rss, manifest = runs[len(runs) // 2]

@@ -213,6 +213,8 @@ pub struct OutputConfig {
     pub dir: PathBuf,
     /// Rows per Parquet row group.
     pub row_group_size: usize,
+    /// How `posts` is partitioned: `day` (`date=YYYY-MM-DD`) or `month` (`month=YYYY-MM`).
+    pub partition: String,
 }
 
 impl Default for OutputConfig {
@@ -220,6 +222,7 @@ impl Default for OutputConfig {
         OutputConfig {
             dir: PathBuf::from("out"),
             row_group_size: 64 * 1024,
+            partition: "day".to_string(),
         }
     }
 }
@@ -422,6 +425,12 @@ impl Config {
             .find(|f| chrono::NaiveDate::parse_from_str(&f.date, "%Y-%m-%d").is_err())
         {
             return Err(format!("followers: {:?} is not YYYY-MM-DD", f.date));
+        }
+        if !matches!(self.output.partition.as_str(), "day" | "month") {
+            return Err(format!(
+                "output.partition must be \"day\" or \"month\", not {:?}",
+                self.output.partition
+            ));
         }
         if let Some(d) = &self.retention.as_of {
             if chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_err() {

@@ -53,6 +53,12 @@ enum Command {
         /// No progress or per-file lines; errors and the summary only.
         #[arg(long, short = 'q')]
         quiet: bool,
+        /// Rebuild every table from all inputs, ignoring what earlier runs ingested.
+        #[arg(long)]
+        full: bool,
+        /// Print what the run would read and rewrite, and change nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Write a deterministic synthetic corpus and a `pipeline.toml` that reads it:
     /// `socialpulse generate --posts 100000 --out bench/data/100k`.
@@ -119,6 +125,8 @@ fn main() -> ExitCode {
             accounts,
             threads,
             quiet,
+            full,
+            dry_run,
         } => {
             let mut cfg = match &config {
                 Some(path) => match Config::load(path) {
@@ -149,12 +157,21 @@ fn main() -> ExitCode {
             if let Some(t) = threads {
                 cfg.run.threads = t;
             }
-            match pipeline::run(&cfg, &RunOptions { quiet }) {
+            if dry_run {
+                return match pipeline::dry_run(&cfg) {
+                    Ok(d) => {
+                        print_dry_run(&d);
+                        ExitCode::SUCCESS
+                    }
+                    Err(e) => fail(e),
+                };
+            }
+            match pipeline::run(&cfg, &RunOptions { quiet, full }) {
                 Ok(report) => {
                     print_summary(&report);
                     if report.too_many_rejects() {
                         eprintln!(
-                            "error: reject ratio {:.2}% exceeds run.max_reject_ratio {:.2}% (see {}/rejects)",
+                            "error: reject ratio {:.2}% exceeds run.max_reject_ratio {:.2}% (see {}/current/rejects)",
                             report.reject_ratio * 100.0,
                             report.max_reject_ratio * 100.0,
                             report.output
@@ -163,17 +180,45 @@ fn main() -> ExitCode {
                     }
                     ExitCode::SUCCESS
                 }
-                Err(pipeline::RunError::Locked(e)) => {
-                    eprintln!("error: {e}");
-                    ExitCode::from(4)
-                }
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    ExitCode::FAILURE
-                }
+                Err(e) => fail(e),
             }
         }
     }
+}
+
+/// Exit codes: 4 when another run holds the output, 2 when the config asks for what
+/// stored posts cannot give (a `--full` run can), 1 otherwise.
+fn fail(e: pipeline::RunError) -> ExitCode {
+    eprintln!("error: {e}");
+    match e {
+        pipeline::RunError::Locked(_) => ExitCode::from(4),
+        pipeline::RunError::NeedsFull(_) => ExitCode::from(2),
+        pipeline::RunError::Failed(_) => ExitCode::FAILURE,
+    }
+}
+
+fn print_dry_run(d: &pipeline::DryRun) {
+    match &d.full_reason {
+        Some(why) => say!("dry run: a full run ({why})"),
+        None => say!("dry run: an {} run", d.mode),
+    }
+    say!(
+        "  read      {} input files ({} unchanged, not read), {} posts",
+        d.read.len(),
+        d.unchanged,
+        d.posts
+    );
+    for f in &d.read {
+        say!("            {f}");
+    }
+    if d.reanalyse {
+        say!("  analyse   every stored post again (the analysis config changed)");
+    }
+    say!("  rewrite   {} days", d.days.len());
+    for day in &d.days {
+        say!("            {day}");
+    }
+    say!("nothing was written");
 }
 
 fn generate(
@@ -242,12 +287,20 @@ fn print_summary(r: &pipeline::RunReport) {
         secs
     );
     say!(
-        "  posts    {}/posts ({} daily partitions)",
+        "  {} run: {} new posts, {} inputs read, {} unchanged, {} days recomputed",
+        r.mode,
+        r.posts_new,
+        r.inputs.len(),
+        r.inputs_unchanged,
+        r.partitions_rewritten
+    );
+    say!(
+        "  posts    {}/current/posts ({} partitions)",
         r.output,
         r.partitions.len()
     );
-    say!("  rejects  {}/rejects", r.output);
-    say!("  manifest {}/_run.json", r.output);
+    say!("  rejects  {}/current/rejects", r.output);
+    say!("  manifest {}/current/_run.json", r.output);
     for f in failed {
         say!("  problem  {f}: see rejects");
     }

@@ -294,7 +294,11 @@ pub struct RunReport {
     pub pseudonym_key: String,
     pub inputs: Vec<FileReport>,
     pub posts_read: u64,
+    /// Posts read that were copies of posts read in this run or stored before it.
     pub duplicates_removed: u64,
+    /// Posts added to the dataset by this run (read, not copies of stored posts).
+    pub posts_new: u64,
+    /// Posts in the published `posts` table after the run.
     pub posts_written: u64,
     /// Posts read and deduplicated but older than `retention.days`: in the metrics, not
     /// in `posts`.
@@ -308,6 +312,17 @@ pub struct RunReport {
     /// Thread time per stage, summed over workers (see README, performance).
     pub stage_cpu_ms: BTreeMap<String, u64>,
     pub output: String,
+    /// The snapshot this run published (`OUT/current` points to it).
+    pub snapshot: String,
+    /// `full` (no state to build on, or `--full`), `incremental`, or `unchanged`
+    /// (nothing new was found).
+    pub mode: String,
+    /// Inputs already ingested and unchanged, so not read.
+    pub inputs_unchanged: u64,
+    /// Stored posts were analysed again (the analysis config changed).
+    pub reanalysed: bool,
+    /// UTC days recomputed (new posts, retention, re-analysis).
+    pub partitions_rewritten: u64,
 }
 
 impl RunReport {

@@ -36,18 +36,12 @@ fn example_pipeline_output_reads_in_pandas_pyarrow_polars_duckdb() {
         stdout.contains("72 posts (2 duplicates removed), 8 rejects"),
         "{stdout}"
     );
-    // Staging is gone once published.
-    let leftovers: Vec<_> = std::fs::read_dir(&out)
-        .expect("out")
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().to_string())
-        .filter(|n| n.starts_with(".staging") || n.starts_with(".replaced"))
-        .collect();
-    assert!(leftovers.is_empty(), "{leftovers:?}");
+    // One snapshot, the published one.
+    assert!(common::unpublished(&out).is_empty());
 
     let py = Command::new("python3")
         .arg(root().join("tests/python/check_posts.py"))
-        .arg(&out)
+        .arg(common::cur(&out))
         .args(["72", "8", "10"])
         .output()
         .expect("python3 must be installed (see tests/python/requirements.txt)");
@@ -66,6 +60,7 @@ fn rerun_gives_identical_tables() {
     let b = dir.path().join("b");
     assert!(run_example(&a).status.success());
     assert!(run_example(&b).status.success());
+    let (a, b) = (common::cur(&a), common::cur(&b));
     // run_summary is one row per run (ids, durations): append-only, checked separately.
     for table in socialpulse::pipeline::TABLES
         .iter()
@@ -111,7 +106,7 @@ fn transit_pipeline_produces_every_table() {
         .expect("run");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     for table in socialpulse::pipeline::TABLES {
-        let files: Vec<_> = std::fs::read_dir(out.join(table))
+        let files: Vec<_> = std::fs::read_dir(common::cur(&out).join(table))
             .unwrap_or_else(|e| panic!("{table}: {e}"))
             .filter_map(|e| e.ok())
             .collect();
@@ -125,7 +120,7 @@ fn run_summary_appends_one_row_per_run() {
     let out = dir.path().join("out");
     assert!(run_example(&out).status.success());
     assert!(run_example(&out).status.success());
-    let parts: Vec<_> = std::fs::read_dir(out.join("run_summary"))
+    let parts: Vec<_> = std::fs::read_dir(common::cur(&out).join("run_summary"))
         .expect("run_summary")
         .filter_map(|e| e.ok())
         .filter(|e| e.file_name().to_string_lossy().ends_with(".parquet"))
@@ -153,7 +148,9 @@ fn quick_form_and_reject_ratio_exit_code() {
     // 1 reject of 6 records = 16.7% > the default 5%.
     assert_eq!(o.status.code(), Some(3), "{stdout}\n{stderr}");
     assert!(stderr.contains("exceeds run.max_reject_ratio"), "{stderr}");
-    assert!(out.join("posts").is_dir() && out.join("_run.json").is_file());
+    assert!(
+        common::cur(&out).join("posts").is_dir() && common::cur(&out).join("_run.json").is_file()
+    );
 
     let o = socialpulse().args(["run"]).output().expect("run");
     assert_eq!(o.status.code(), Some(2));

@@ -113,11 +113,18 @@ fn written_tables() -> BTreeMap<String, Columns> {
     let mut cfg = Config::load(&root().join("pipelines/example.toml")).expect("config");
     cfg.output.dir = out.path().to_path_buf();
     cfg.privacy.key_env = "SOCIALPULSE_CONTRACT_TEST_KEY_UNSET".into();
-    pipeline::run(&cfg, &RunOptions { quiet: true }).expect("example run");
+    pipeline::run(
+        &cfg,
+        &RunOptions {
+            quiet: true,
+            ..RunOptions::default()
+        },
+    )
+    .expect("example run");
     TABLES
         .iter()
         .map(|t| {
-            let file = first_parquet(&out.path().join(t))
+            let file = first_parquet(&out.path().join("current").join(t))
                 .unwrap_or_else(|| panic!("table {t} has no Parquet file"));
             let reader =
                 ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(&file).expect("open"))

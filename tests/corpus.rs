@@ -132,7 +132,14 @@ fn python_peer_agrees() {
     let mut cfg = Config::load(&summary.config).expect("config");
     let out = dir.path().join("out");
     cfg.output.dir = out.clone();
-    run(&cfg, &RunOptions { quiet: true }).expect("run");
+    run(
+        &cfg,
+        &RunOptions {
+            quiet: true,
+            ..RunOptions::default()
+        },
+    )
+    .expect("run");
     let peer_out = dir.path().join("peer.parquet");
     let status = std::process::Command::new("python3")
         .arg(common::root().join("bench/peer.py"))

@@ -30,14 +30,21 @@ fn config(inputs: &[PathBuf], out: &Path) -> Config {
 }
 
 fn run(cfg: &Config) -> RunReport {
-    pipeline::run(cfg, &RunOptions { quiet: true }).expect("run")
+    pipeline::run(
+        cfg,
+        &RunOptions {
+            quiet: true,
+            ..RunOptions::default()
+        },
+    )
+    .expect("run")
 }
 
 /// `rejects` as (source_file, position, position_kind, reason).
 fn rejects(out: &Path) -> Vec<(String, i64, String, String)> {
     use arrow::array::{Array, Int64Array, StringArray};
     let mut rows = Vec::new();
-    for b in read_table(&out.join("rejects")) {
+    for b in read_table(&cur(out).join("rejects")) {
         let s = |n: &str| {
             b.column_by_name(n)
                 .and_then(|c| c.as_any().downcast_ref::<StringArray>().cloned())
@@ -97,9 +104,15 @@ fn no_input_at_all_fails_and_leaves_no_trace() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("out");
     let cfg = config(&[dir.path().join("gone.json")], &out);
-    let err = pipeline::run(&cfg, &RunOptions { quiet: true })
-        .expect_err("nothing to read")
-        .to_string();
+    let err = pipeline::run(
+        &cfg,
+        &RunOptions {
+            quiet: true,
+            ..RunOptions::default()
+        },
+    )
+    .expect_err("nothing to read")
+    .to_string();
     assert!(
         err.starts_with("no input files found (")
             && err.contains("gone.json: input path does not exist"),
@@ -153,7 +166,12 @@ fn the_output_inside_the_input_is_never_read() {
     let out = input.join("socialpulse-out");
     let cfg = config(std::slice::from_ref(&input), &out);
     let first = run(&cfg);
-    let second = run(&cfg);
+    // A full run reads every input again: the output's own files are not among them.
+    let full = RunOptions {
+        quiet: true,
+        full: true,
+    };
+    let second = pipeline::run(&cfg, &full).expect("full run");
     assert_eq!(second.rejects, 0);
     assert_eq!(second.posts_read, first.posts_read);
     let read: Vec<&str> = second
@@ -350,36 +368,46 @@ fn leftovers_of_killed_runs_are_cleaned_by_the_next_run() {
     let dir = tempfile::tempdir().expect("tempdir");
     let good = copy_fixture("reddit/RS_northline.ndjson", &dir.path().join("in"));
     let out = dir.path().join("out");
-    // Process ids never exceed 2^22 on Linux: these runs are certainly gone.
-    let dead = ["20260101T000000.000000Z-99999999"];
-    for d in dead {
-        for kind in [".staging-", ".replaced-"] {
-            std::fs::create_dir_all(out.join(format!("{kind}{d}")).join("posts"))
-                .expect("leftover");
-        }
+    // What killed runs leave: unpublished snapshots, and the staging folders and a
+    // half-made link of the layout before snapshots.
+    let snapshots = socialpulse::sinks::publish::snapshots_dir(&out);
+    std::fs::create_dir_all(snapshots.join("20260101T000000.000000Z-99999999/posts"))
+        .expect("leftover");
+    for kind in [".staging-", ".replaced-"] {
+        std::fs::create_dir_all(
+            out.join(format!("{kind}20260101T000000.000000Z-99999999"))
+                .join("posts"),
+        )
+        .expect("leftover");
     }
-    // A live run's staging (this process) is never touched.
-    let live = out.join(format!(
-        ".staging-20260101T000000.000000Z-{}",
-        std::process::id()
-    ));
-    std::fs::create_dir_all(&live).expect("live");
+    std::fs::write(out.join(".current-20260101T000000.000000Z-99999999"), "").expect("link");
+    run(&config(std::slice::from_ref(&good), &out));
+    let names = |dir: &Path| -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .expect("dir")
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().to_string())
+            .collect();
+        v.sort();
+        v
+    };
+    let current = socialpulse::sinks::publish::current(&out).expect("published");
+    let current_name = current
+        .file_name()
+        .expect("name")
+        .to_string_lossy()
+        .to_string();
+    assert_eq!(names(&snapshots), std::slice::from_ref(&current_name));
+    assert_eq!(names(&out), [".socialpulse", "current"]);
+    // The next run keeps the snapshot it replaces (readers may still be in it) and
+    // removes it the run after.
+    run(&config(std::slice::from_ref(&good), &out));
+    let second = names(&snapshots);
+    assert_eq!(second.len(), 2);
+    assert!(second.contains(&current_name));
     run(&config(&[good], &out));
-    let mut left: Vec<String> = std::fs::read_dir(&out)
-        .expect("out")
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().to_string())
-        .filter(|n| n.starts_with(".staging-") || n.starts_with(".replaced-"))
-        .collect();
-    left.sort();
-    assert_eq!(
-        left,
-        [live
-            .file_name()
-            .expect("name")
-            .to_string_lossy()
-            .to_string()]
-    );
+    assert_eq!(names(&snapshots).len(), 2);
+    assert!(!names(&snapshots).contains(&current_name));
 }
 
 /// SIGTERM and SIGINT mid-run: the staging directory goes, the published output stays.
@@ -408,7 +436,7 @@ fn an_interrupted_run_removes_its_staging() {
         assert!(killed.success());
         let status = child.wait().expect("wait");
         assert_eq!(status.code(), Some(130), "SIG{signal}");
-        assert!(!staged(&out), "SIG{signal} left the staging directory");
-        assert!(!out.join("posts").exists(), "nothing was published");
+        assert!(!staged(&out), "SIG{signal} left the unpublished snapshot");
+        assert!(!cur(&out).exists(), "nothing was published");
     }
 }

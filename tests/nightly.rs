@@ -38,7 +38,14 @@ fn a_second_run_into_a_held_output_is_refused() {
         .expect("lock file");
     held.try_lock().expect("lock");
     std::fs::write(state.join("run.lock"), "4242").expect("pid");
-    let err = pipeline::run(&cfg, &RunOptions { quiet: true }).expect_err("refused");
+    let err = pipeline::run(
+        &cfg,
+        &RunOptions {
+            quiet: true,
+            ..RunOptions::default()
+        },
+    )
+    .expect_err("refused");
     assert_eq!(
         err,
         RunError::Locked(format!(
@@ -46,46 +53,138 @@ fn a_second_run_into_a_held_output_is_refused() {
             cfg.output.dir.display()
         ))
     );
-    assert!(!cfg.output.dir.join("posts").exists());
+    assert!(!cur(&cfg.output.dir).exists());
     drop(held);
-    let report = pipeline::run(&cfg, &RunOptions { quiet: true }).expect("runs once free");
+    let report = pipeline::run(
+        &cfg,
+        &RunOptions {
+            quiet: true,
+            ..RunOptions::default()
+        },
+    )
+    .expect("runs once free");
     assert!(report.posts_written > 0);
 }
 
-/// `kill -9` mid-run: the lock goes with the process, the published set stays, and the
-/// next run cleans the staging directory up and publishes.
+/// `kill -9` at several instants of a nightly run, publication included: each time
+/// `current` is the previous night's whole snapshot or the new one's, every table reads,
+/// and the next run cleans up and publishes tables equal to an uninterrupted run's.
 #[test]
-fn a_killed_run_blocks_nothing() {
+fn a_run_killed_at_any_instant_leaves_a_whole_snapshot() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let pipeline_toml = generated_corpus(dir.path(), 200_000);
+    let corpus = dir.path().join("corpus");
+    let o = Command::new(env!("CARGO_BIN_EXE_socialpulse"))
+        .args([
+            "generate",
+            "--posts",
+            "200000",
+            "--posts-per-file",
+            "50000",
+            "--out",
+        ])
+        .arg(&corpus)
+        .output()
+        .expect("generate");
+    assert!(o.status.success());
+    let input = dir.path().join("nightly");
+    std::fs::create_dir_all(input.join("data")).expect("mkdir");
+    for f in ["pipeline.toml", "taxonomy.toml"] {
+        std::fs::copy(corpus.join(f), input.join(f)).expect("copy");
+    }
+    let cfg = input.join("pipeline.toml");
+    let first_night = ["data/posts-00001.ndjson.gz", "data/posts-00002.ndjson.gz"];
+    let second_night = ["data/posts-00003.ndjson.gz", "data/posts-00004.ndjson.gz"];
+    deliver(&corpus, &input, &first_night);
     let out = dir.path().join("out");
-    let run = || {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_socialpulse"));
-        c.args(["run", "-q", "--threads", "1"])
-            .arg(&pipeline_toml)
+    let (code, _, stderr) = cli(&cfg, &out, &["--threads", "1"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let first_id = assert_readable(&out)["run_id"].clone();
+    deliver(&corpus, &input, &second_night);
+    let snapshots = socialpulse::sinks::publish::snapshots_dir(&out);
+    // Each kill point: a change of the output folder the watcher waits for.
+    type Point = Box<dyn Fn(&Path) -> bool>;
+    let new_snapshot =
+        |f: &dyn Fn(&Path) -> bool, out: &Path| unpublished(out).iter().any(|s| f(s));
+    let points: Vec<(&str, Point)> = vec![
+        (
+            "snapshot created",
+            Box::new(move |out: &Path| new_snapshot(&|_| true, out)),
+        ),
+        (
+            "partitions written",
+            Box::new(move |out: &Path| {
+                new_snapshot(
+                    &|s: &Path| std::fs::read_dir(s.join("posts")).is_ok_and(|d| d.count() > 2),
+                    out,
+                )
+            }),
+        ),
+        (
+            "state written",
+            Box::new(move |out: &Path| {
+                new_snapshot(&|s: &Path| s.join("_state/state.json").exists(), out)
+            }),
+        ),
+        (
+            "manifest written (publishing)",
+            Box::new(move |out: &Path| new_snapshot(&|s: &Path| s.join("_run.json").exists(), out)),
+        ),
+        (
+            "link switching",
+            Box::new(|out: &Path| {
+                std::fs::read_dir(out).is_ok_and(|d| {
+                    d.filter_map(|e| e.ok())
+                        .any(|e| e.file_name().to_string_lossy().starts_with(".current-"))
+                })
+            }),
+        ),
+    ];
+    let mut outcomes = Vec::new();
+    for (name, point) in &points {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_socialpulse"))
+            .args(["run", "-q", "--threads", "1"])
+            .arg(&cfg)
             .arg("--out")
             .arg(&out)
-            .env("SOCIALPULSE_KEY", "k")
+            .env("SOCIALPULSE_KEY", "nightly")
+            .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
-            .stdout(std::process::Stdio::null());
-        c
-    };
-    let first = run().status().expect("first run");
-    assert_eq!(first.code(), Some(0));
-    let published = std::fs::read(out.join("_run.json")).expect("manifest");
-    let mut child = run().spawn().expect("second run");
-    wait_until_staged(&out);
-    child.kill().expect("kill -9");
-    child.wait().expect("wait");
-    assert!(staged(&out), "the killed run left its staging directory");
-    assert_eq!(
-        std::fs::read(out.join("_run.json")).expect("manifest"),
-        published,
-        "the published set is untouched"
+            .spawn()
+            .expect("run");
+        let t = std::time::Instant::now();
+        let mut finished = false;
+        while !point(&out) {
+            if child.try_wait().expect("wait").is_some() {
+                finished = true;
+                break;
+            }
+            assert!(t.elapsed().as_secs() < 120, "{name}: never reached");
+        }
+        child.kill().expect("kill -9");
+        child.wait().expect("wait");
+        let m = assert_readable(&out);
+        let published_new = m["run_id"] != first_id;
+        outcomes.push((name.to_string(), finished, published_new));
+        if published_new {
+            // The kill came after the switch: this is the second night, whole.
+            assert_eq!(m["mode"], "incremental", "{name}");
+            break;
+        }
+        assert!(snapshots.join(m["run_id"].as_str().expect("id")).is_dir());
+    }
+    // Killed before publishing at least at the first points.
+    assert!(
+        outcomes.iter().take(2).all(|o| !o.1 && !o.2),
+        "{outcomes:?}"
     );
-    let third = run().status().expect("third run");
-    assert_eq!(third.code(), Some(0), "not blocked by the killed run");
-    assert!(!staged(&out), "the killed run's staging was removed");
+    // The next run is not blocked, cleans up, and its tables equal an uninterrupted run's.
+    let (code, _, stderr) = cli(&cfg, &out, &["--threads", "1"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(unpublished(&out).len() <= 1, "{:?}", unpublished(&out));
+    let reference = dir.path().join("reference");
+    let (code, _, stderr) = cli(&cfg, &reference, &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_same_tables(&out, &reference);
 }
 
 /// The same config gives the same `config_hash` and records the same input paths
@@ -111,14 +210,14 @@ fn config_hash_and_source_paths_do_not_depend_on_how_the_config_is_named() {
     for (cwd, config) in &spellings {
         let o = Command::new(env!("CARGO_BIN_EXE_socialpulse"))
             .current_dir(cwd)
-            .args(["run", "-q", config.as_str(), "--out"])
+            .args(["run", "-q", "--full", config.as_str(), "--out"])
             .arg(&out)
             .env("SOCIALPULSE_KEY", "k")
             .output()
             .expect("run");
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         let manifest: serde_json::Value =
-            serde_json::from_slice(&std::fs::read(out.join("_run.json")).expect("manifest"))
+            serde_json::from_slice(&std::fs::read(cur(&out).join("_run.json")).expect("manifest"))
                 .expect("json");
         let inputs: Vec<String> = manifest["inputs"]
             .as_array()
@@ -158,7 +257,14 @@ fn retention_drops_old_posts_and_text_but_keeps_the_counts() {
             cfg.retention.text_days = text_days;
             cfg.retention.as_of = Some("2026-11-13".into());
         }
-        let report = pipeline::run(&cfg, &RunOptions { quiet: true }).expect("run");
+        let report = pipeline::run(
+            &cfg,
+            &RunOptions {
+                quiet: true,
+                ..RunOptions::default()
+            },
+        )
+        .expect("run");
         (report, cfg.output.dir)
     };
     let (all, all_out) = run("all", None);
@@ -173,7 +279,7 @@ fn retention_drops_old_posts_and_text_but_keeps_the_counts() {
     assert!(kept.posts_expired > 0 && kept.posts_written > 0);
     // Text per partition: null before 11-11, present from 11-11.
     for part in &kept.partitions {
-        for b in read_table(&kept_out.join("posts").join(format!("date={part}"))) {
+        for b in read_table(&cur(&kept_out).join("posts").join(format!("date={part}"))) {
             let text = b
                 .column_by_name("text")
                 .and_then(|c| c.as_any().downcast_ref::<StringArray>().cloned())
@@ -202,8 +308,397 @@ fn retention_drops_old_posts_and_text_but_keeps_the_counts() {
         "cost_benefit",
         "emerging_terms",
     ] {
-        let bytes =
-            |out: &Path| std::fs::read(out.join(table).join("part-00000.parquet")).expect("table");
+        let bytes = |out: &Path| {
+            std::fs::read(cur(out).join(table).join("part-00000.parquet")).expect("table")
+        };
         assert_eq!(bytes(&all_out), bytes(&kept_out), "{table}");
     }
+}
+
+/// Run the CLI on a config into `out`; returns (exit code, stdout, stderr).
+fn cli(config: &Path, out: &Path, extra: &[&str]) -> (Option<i32>, String, String) {
+    let o = Command::new(env!("CARGO_BIN_EXE_socialpulse"))
+        .args(["run", "-q"])
+        .args(extra)
+        .arg(config)
+        .arg("--out")
+        .arg(out)
+        .env("SOCIALPULSE_KEY", "nightly")
+        .output()
+        .expect("run");
+    (
+        o.status.code(),
+        String::from_utf8_lossy(&o.stdout).to_string(),
+        String::from_utf8_lossy(&o.stderr).to_string(),
+    )
+}
+
+/// Every table but `run_summary` holds the same rows in both outputs (duckdb, EXCEPT ALL
+/// both ways), and the same bytes.
+fn assert_same_tables(a: &Path, b: &Path) {
+    let tables: Vec<&str> = pipeline::TABLES
+        .iter()
+        .copied()
+        .filter(|t| *t != "run_summary")
+        .collect();
+    let py = Command::new("python3")
+        .arg(root().join("tests/python/same_tables.py"))
+        .arg(a)
+        .arg(b)
+        .args(&tables)
+        .output()
+        .expect("python3 with duckdb (tests/python/requirements.txt)");
+    assert!(
+        py.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&py.stdout),
+        String::from_utf8_lossy(&py.stderr)
+    );
+    for t in &tables {
+        let files = |out: &Path| {
+            let mut v: Vec<(String, Vec<u8>)> = Vec::new();
+            let mut stack = vec![cur(out).join(t)];
+            while let Some(d) = stack.pop() {
+                for e in std::fs::read_dir(&d)
+                    .expect("table dir")
+                    .filter_map(|e| e.ok())
+                {
+                    let p = e.path();
+                    if p.is_dir() {
+                        stack.push(p);
+                    } else {
+                        let rel = p
+                            .strip_prefix(cur(out))
+                            .expect("prefix")
+                            .display()
+                            .to_string();
+                        v.push((rel, std::fs::read(&p).expect("read")));
+                    }
+                }
+            }
+            v.sort();
+            v
+        };
+        let (fa, fb) = (files(a), files(b));
+        let names = |f: &[(String, Vec<u8>)]| f.iter().map(|x| x.0.clone()).collect::<Vec<_>>();
+        assert_eq!(names(&fa), names(&fb), "{t}: files differ");
+        for (x, y) in fa.iter().zip(&fb) {
+            assert!(x.1 == y.1, "{t}: {} differs", x.0);
+        }
+    }
+}
+
+/// Every table of the published snapshot reads, and the manifest parses.
+fn assert_readable(out: &Path) -> serde_json::Value {
+    for t in pipeline::TABLES {
+        read_table(&cur(out).join(t));
+    }
+    serde_json::from_slice(&std::fs::read(cur(out).join("_run.json")).expect("manifest"))
+        .expect("manifest json")
+}
+
+/// Copy `files` (relative to `from`) into `to`, keeping their folders.
+fn deliver(from: &Path, to: &Path, files: &[&str]) {
+    for f in files {
+        let dst = to.join(f);
+        std::fs::create_dir_all(dst.parent().expect("parent")).expect("mkdir");
+        std::fs::copy(from.join(f), dst).expect("copy");
+    }
+}
+
+/// The generated corpus delivered in five nights into one input folder, out of
+/// order: a night brings files whose posts are older than the last night's (late
+/// posts, parents arriving after their replies), re-exports of posts already stored
+/// with higher counters (the corpus's duplicates), and days that grow over several
+/// nights (spikes, information requests whose due dates span nights). After every
+/// night the tables read; after the last they equal one full run over all the files.
+#[test]
+fn night_by_night_equals_one_full_run_generated() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let corpus = dir.path().join("corpus");
+    let o = Command::new(env!("CARGO_BIN_EXE_socialpulse"))
+        .args([
+            "generate",
+            "--posts",
+            "24000",
+            "--posts-per-file",
+            "3000",
+            "--out",
+        ])
+        .arg(&corpus)
+        .output()
+        .expect("generate");
+    assert!(o.status.success());
+    let nightly = dir.path().join("nightly");
+    std::fs::create_dir_all(nightly.join("data")).expect("mkdir");
+    std::fs::copy(corpus.join("pipeline.toml"), nightly.join("pipeline.toml")).expect("cfg");
+    std::fs::copy(corpus.join("taxonomy.toml"), nightly.join("taxonomy.toml")).expect("tax");
+    let nights: [&[&str]; 5] = [
+        &["data/posts-00002.ndjson.gz"],
+        &["data/posts-00001.ndjson.gz", "data/posts-00004.ndjson.gz"],
+        &["data/posts-00003.ndjson.gz", "data/posts-00006.ndjson.gz"],
+        &["data/posts-00005.ndjson.gz"],
+        &["data/posts-00008.ndjson.gz", "data/posts-00007.ndjson.gz"],
+    ];
+    let out = dir.path().join("out-nightly");
+    let cfg = nightly.join("pipeline.toml");
+    for (i, night) in nights.iter().enumerate() {
+        deliver(&corpus, &nightly, night);
+        let (code, stdout, stderr) = cli(&cfg, &out, &[]);
+        assert_eq!(code, Some(0), "night {i}: {stdout}{stderr}");
+        let m = assert_readable(&out);
+        assert_eq!(m["mode"], if i == 0 { "full" } else { "incremental" });
+        assert_eq!(m["inputs"].as_array().map(Vec::len), Some(night.len()));
+        assert_eq!(
+            m["inputs_unchanged"],
+            (0..i).map(|n| nights[n].len()).sum::<usize>()
+        );
+    }
+    let full = dir.path().join("out-full");
+    let (code, _, stderr) = cli(&cfg, &full, &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_same_tables(&out, &full);
+}
+
+/// The bundled fixtures delivered in four nights (each export's folder whole), with
+/// the same equality.
+#[test]
+fn night_by_night_equals_one_full_run_fixtures() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let nightly = dir.path().join("nightly");
+    let fixtures = root().join("fixtures");
+    let mut folders: Vec<String> = std::fs::read_dir(&fixtures)
+        .expect("fixtures")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .collect();
+    folders.sort();
+    let mut cfg =
+        socialpulse::config::Config::load(&root().join("pipelines/example.toml")).expect("example");
+    cfg.input.paths = vec![nightly.clone()];
+    cfg.run.progress = false;
+    cfg.run.max_reject_ratio = 1.0;
+    cfg.privacy.key_env = "SOCIALPULSE_NIGHTLY_FIXTURE_KEY".into();
+    std::env::set_var("SOCIALPULSE_NIGHTLY_FIXTURE_KEY", "fixtures");
+    cfg.output.dir = dir.path().join("out-nightly");
+    let opts = RunOptions {
+        quiet: true,
+        ..RunOptions::default()
+    };
+    // Night n brings every fourth folder, starting with the n-th (in reverse order, so
+    // later exports often arrive first).
+    for n in 0..4 {
+        for f in folders.iter().rev().skip(n).step_by(4) {
+            copy_tree(&fixtures.join(f), &nightly.join(f));
+        }
+        let r = pipeline::run(&cfg, &opts).expect("night");
+        assert!(n == 0 || r.mode == "incremental", "{}", r.mode);
+        assert_readable(&cfg.output.dir);
+    }
+    let nightly_out = cfg.output.dir.clone();
+    cfg.output.dir = dir.path().join("out-full");
+    pipeline::run(&cfg, &opts).expect("full");
+    assert_same_tables(&nightly_out, &cfg.output.dir);
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for e in std::fs::read_dir(from).expect("dir").filter_map(|e| e.ok()) {
+        if e.path().is_dir() {
+            copy_tree(&e.path(), &to.join(e.file_name()));
+        } else {
+            std::fs::copy(e.path(), to.join(e.file_name())).expect("copy");
+        }
+    }
+}
+
+/// A rerun with nothing new reads nothing, changes no table, and says so in
+/// `run_summary`; `--dry-run` says what a run would do and writes nothing.
+#[test]
+fn a_rerun_reads_nothing_and_changes_no_table() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cfg = small_config(dir.path());
+    let config = dir.path().join("pipeline.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[input]\npaths = [{:?}]\n[output]\ndir = {:?}\n[run]\nmax_reject_ratio = 1.0\n",
+            cfg.input.paths[0], cfg.output.dir
+        ),
+    )
+    .expect("config");
+    let out = cfg.output.dir.clone();
+    let (code, _, stderr) = cli(&config, &out, &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let first = cur(&out).canonicalize().expect("snapshot");
+    let (code, stdout, _) = cli(&config, &out, &["--dry-run"]);
+    assert_eq!(code, Some(0));
+    assert!(stdout.contains("dry run: an unchanged run"), "{stdout}");
+    assert!(
+        stdout.contains("read      0 input files (1 unchanged, not read), 0 posts"),
+        "{stdout}"
+    );
+    assert_eq!(
+        cur(&out).canonicalize().expect("snapshot"),
+        first,
+        "dry run published"
+    );
+    let (code, _, _) = cli(&config, &out, &[]);
+    assert_eq!(code, Some(0));
+    let m = assert_readable(&out);
+    assert_eq!(
+        (m["mode"].as_str(), m["posts_read"].as_u64()),
+        (Some("unchanged"), Some(0))
+    );
+    // Same tables, byte for byte, as the run before.
+    let before = dir.path().join("before");
+    std::fs::create_dir_all(&before).expect("mkdir");
+    std::os::unix::fs::symlink(&first, before.join("current")).expect("link");
+    assert_same_tables(&before, &out);
+    let modes: Vec<String> = read_table(&cur(&out).join("run_summary"))
+        .iter()
+        .flat_map(|b| {
+            let c = b
+                .column_by_name("mode")
+                .and_then(|c| {
+                    c.as_any()
+                        .downcast_ref::<arrow::array::StringArray>()
+                        .cloned()
+                })
+                .expect("mode");
+            use arrow::array::Array;
+            (0..c.len())
+                .map(move |i| c.value(i).to_string())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let mut modes = modes;
+    modes.sort();
+    assert_eq!(modes, ["full", "unchanged"]);
+    // A new file: the dry run lists it and the days it touches, and writes nothing.
+    std::fs::copy(
+        root().join("fixtures/mastodon/statuses.json"),
+        cfg.input.paths[0].join("statuses.json"),
+    )
+    .expect("copy");
+    let (code, stdout, _) = cli(&config, &out, &["--dry-run"]);
+    assert_eq!(code, Some(0));
+    assert!(stdout.contains("dry run: an incremental run"), "{stdout}");
+    assert!(stdout.contains("statuses.json"), "{stdout}");
+    assert!(stdout.contains("rewrite   "), "{stdout}");
+    assert_eq!(
+        modes.len(),
+        read_table(&cur(&out).join("run_summary"))
+            .iter()
+            .map(|b| b.num_rows())
+            .sum::<usize>()
+    );
+}
+
+/// A changed analysis config re-analyses the stored posts, even with the inputs gone:
+/// the tables equal a full run under the new config. A change only the inputs can
+/// follow (accounts) stops with exit 2 and names `--full`.
+#[test]
+fn config_changes_reanalyse_stored_posts_or_ask_for_full() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("in");
+    copy_tree(&root().join("fixtures"), &input);
+    let example = std::fs::read_to_string(root().join("pipelines/example.toml")).expect("example");
+    let write_config = |path: &Path, extra: &str| {
+        let text = example
+            .replace("paths = [\"../fixtures\"]", &format!("paths = [{input:?}]"))
+            .replace(
+                "topic_files = [\"taxonomies/transit.toml\"]",
+                &format!(
+                    "topic_files = [{:?}]",
+                    root().join("pipelines/taxonomies/transit.toml")
+                ),
+            )
+            .replace("max_reject_ratio = 0.2", "max_reject_ratio = 1.0");
+        std::fs::write(path, format!("{text}\n{extra}")).expect("config");
+    };
+    let config = dir.path().join("pipeline.toml");
+    write_config(&config, "");
+    let out = dir.path().join("out");
+    let (code, _, stderr) = cli(&config, &out, &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    // A new topic and a new complaint term; the raw inputs are gone by now.
+    let change = "[[topics]]\nname = \"weather\"\nterms = [\"rain\", \"snow\", \"storm\"]\n";
+    write_config(&config, change);
+    let text = std::fs::read_to_string(&config).expect("config");
+    std::fs::write(
+        &config,
+        text.replace("[flags]", "[flags]\ncomplaint_terms = [\"shambles\"]"),
+    )
+    .expect("config");
+    let moved = dir.path().join("moved");
+    std::fs::rename(&input, &moved).expect("move inputs away");
+    let (code, _, stderr) = cli(&config, &out, &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let m = assert_readable(&out);
+    assert_eq!(
+        (m["mode"].as_str(), m["reanalysed"].as_bool()),
+        (Some("incremental"), Some(true))
+    );
+    // The missing input folder was that night's reject; with it back, it is gone.
+    assert_eq!(m["rejects"], 1);
+    std::fs::rename(&moved, &input).expect("inputs back");
+    let (code, _, stderr) = cli(&config, &out, &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(assert_readable(&out)["mode"], "unchanged");
+    let full = dir.path().join("full");
+    let (code, _, stderr) = cli(&config, &full, &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_same_tables(&out, &full);
+    // Accounts decide direction when posts are read: only the inputs can follow.
+    write_config(
+        &config,
+        "[[accounts]]\nplatform = \"reddit\"\nhandle = \"someone_else\"\n",
+    );
+    let before = cur(&out).canonicalize().expect("snapshot");
+    let (code, _, stderr) = cli(&config, &out, &[]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("run again with --full"), "{stderr}");
+    assert_eq!(cur(&out).canonicalize().expect("snapshot"), before);
+    let (code, _, stderr) = cli(&config, &out, &["--full"]);
+    assert_eq!(code, Some(0), "{stderr}");
+}
+
+/// `output.partition = "month"`: one file per month, holding exactly the rows of the
+/// day layout, and night by night equal to a full run.
+#[test]
+fn month_partitions_hold_the_day_partitions_rows() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut cfg =
+        socialpulse::config::Config::load(&root().join("pipelines/example.toml")).expect("example");
+    cfg.run.progress = false;
+    cfg.run.max_reject_ratio = 1.0;
+    cfg.privacy.key_env = "SOCIALPULSE_NIGHTLY_MONTH_KEY".into();
+    std::env::set_var("SOCIALPULSE_NIGHTLY_MONTH_KEY", "month");
+    let opts = RunOptions {
+        quiet: true,
+        ..RunOptions::default()
+    };
+    cfg.output.dir = dir.path().join("day");
+    pipeline::run(&cfg, &opts).expect("day run");
+    cfg.output.partition = "month".into();
+    cfg.output.dir = dir.path().join("month");
+    let r = pipeline::run(&cfg, &opts).expect("month run");
+    assert_eq!(r.partitions, ["2026-11"]);
+    let months: Vec<_> = std::fs::read_dir(cur(&cfg.output.dir).join("posts"))
+        .expect("posts")
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().to_string()))
+        .collect();
+    assert_eq!(months, ["month=2026-11"]);
+    let rows = |out: &Path| {
+        let batches = read_table(&cur(out).join("posts"));
+        arrow::compute::concat_batches(&batches[0].schema(), &batches).expect("concat")
+    };
+    assert_eq!(rows(&dir.path().join("day")), rows(&cfg.output.dir));
+    // Switching an output's layout rewrites it; the other tables stay the same.
+    cfg.output.partition = "day".into();
+    let r = pipeline::run(&cfg, &opts).expect("back to days");
+    assert!(r.partitions.len() > 1);
+    assert_same_tables(&dir.path().join("day"), &cfg.output.dir);
 }

@@ -50,6 +50,7 @@ fn strings_of(table_dir: &Path) -> Vec<(String, String)> {
 
 /// (table, column, value) of every raw public identity found in the output.
 fn leaks(out: &Path) -> Vec<(String, String, String)> {
+    let out = &out.join("current");
     let re = public_identity();
     let mut found = Vec::new();
     for t in TABLES {
@@ -83,7 +84,14 @@ fn run_format(format: corpus::Format, keep: bool) -> (tempfile::TempDir, PathBuf
     cfg.run.max_reject_ratio = 1.0;
     cfg.privacy.key_env = "SOCIALPULSE_PRIVACY_TEST_KEY_UNSET".into();
     cfg.privacy.keep_public_identities = keep;
-    pipeline::run(&cfg, &RunOptions { quiet: true }).expect("run");
+    pipeline::run(
+        &cfg,
+        &RunOptions {
+            quiet: true,
+            ..RunOptions::default()
+        },
+    )
+    .expect("run");
     (dir, out)
 }
 
@@ -120,14 +128,21 @@ fn no_fixture_identity_outside_the_operational_columns() {
         cfg.run.progress = false;
         cfg.privacy.key_env = "SOCIALPULSE_PRIVACY_TEST_KEY_UNSET".into();
         cfg.privacy.keep_public_identities = keep;
-        pipeline::run(&cfg, &RunOptions { quiet: true }).expect("run");
+        pipeline::run(
+            &cfg,
+            &RunOptions {
+                quiet: true,
+                ..RunOptions::default()
+            },
+        )
+        .expect("run");
         dir
     };
     let raw = run(true);
     // Inbound authors' raw ids and handles (four characters or more, so no short word of
     // ordinary text is taken for one).
     let mut identities: Vec<String> = Vec::new();
-    for b in read_table(&raw.path().join("out/posts")) {
+    for b in read_table(&raw.path().join("out/current/posts")) {
         let col = |n: &str| {
             b.column_by_name(n)
                 .and_then(|c| c.as_any().downcast_ref::<StringArray>().cloned())
@@ -148,7 +163,7 @@ fn no_fixture_identity_outside_the_operational_columns() {
     identities.dedup();
     assert!(identities.len() >= 10, "{identities:?}");
     let default = run(false);
-    let out = default.path().join("out");
+    let out = default.path().join("out/current");
     let mut found = Vec::new();
     for t in TABLES {
         for (col, v) in strings_of(&out.join(t)) {

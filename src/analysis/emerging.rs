@@ -19,7 +19,7 @@ use crate::model::{Direction, Post};
 use rustc_hash::FxHashMap;
 
 /// Term counts of one day: mergeable (fold per batch, reduce across batches).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct DayTerms {
     pub posts: u64,
     pub counts: FxHashMap<String, u64>,

@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Group {
     pub posts: u64,
     pub skipped: u64,
@@ -23,7 +23,7 @@ pub struct Group {
     pub compounds: Vec<i32>,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Acc {
     groups: BTreeMap<AccountKey, Group>,
 }

@@ -19,7 +19,7 @@ type Key = (
     &'static str,
 );
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Group {
     pub posts: u64,
     /// 64-bit hashes of (platform, author_id): enough to count, never reversible to an id.
@@ -52,9 +52,62 @@ impl Group {
     }
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Acc {
+    #[serde(with = "stored_keys")]
     groups: BTreeMap<Key, Group>,
+}
+
+/// Stored accumulators (the nightly state) spell the key's direction and kind out;
+/// reading maps them back to the static names.
+mod stored_keys {
+    use super::{Group, Key};
+    use crate::model::{Direction, Kind};
+    use chrono::NaiveDate;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use std::collections::BTreeMap;
+
+    type Stored = (NaiveDate, String, Option<String>, String, String);
+
+    pub fn serialize<S: Serializer>(m: &BTreeMap<Key, Group>, s: S) -> Result<S::Ok, S::Error> {
+        let v: Vec<(Stored, &Group)> = m
+            .iter()
+            .map(|((d, p, a, dir, kind), g)| {
+                (
+                    (*d, p.clone(), a.clone(), dir.to_string(), kind.to_string()),
+                    g,
+                )
+            })
+            .collect();
+        v.serialize(s)
+    }
+
+    fn known(name: &str, names: &[&'static str]) -> Option<&'static str> {
+        names.iter().copied().find(|n| *n == name)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<Key, Group>, D::Error> {
+        use serde::de::Error;
+        let directions = [Direction::Inbound.as_str(), Direction::Outbound.as_str()];
+        let kinds = [
+            Kind::Original,
+            Kind::Reply,
+            Kind::Repost,
+            Kind::Quote,
+            Kind::Comment,
+        ]
+        .map(Kind::as_str);
+        let v: Vec<(Stored, Group)> = Vec::deserialize(d)?;
+        v.into_iter()
+            .map(|((day, p, a, dir, kind), g)| {
+                let dir = known(&dir, &directions)
+                    .ok_or_else(|| D::Error::custom(format!("unknown direction {dir:?}")))?;
+                let kind = known(&kind, &kinds)
+                    .ok_or_else(|| D::Error::custom(format!("unknown kind {kind:?}")))?;
+                Ok(((day, p, a, dir, kind), g))
+            })
+            .collect()
+    }
 }
 
 fn author_hash(platform: &str, author: &str) -> u64 {

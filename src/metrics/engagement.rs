@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 type Key = (NaiveDate, String, Option<String>);
 
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Group {
     pub posts: u64,
     pub likes: Option<i64>,
@@ -32,7 +32,7 @@ fn add_opt(a: Option<i64>, b: Option<i64>) -> Option<i64> {
     }
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Acc {
     groups: BTreeMap<Key, Group>,
 }

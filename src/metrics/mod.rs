@@ -26,7 +26,7 @@ pub fn date32(d: NaiveDate) -> i32 {
 }
 
 /// The accumulators of every metric table.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Accumulators {
     pub volume: daily_volume::Acc,
     pub sentiment: daily_sentiment::Acc,

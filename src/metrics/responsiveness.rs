@@ -24,7 +24,7 @@ use std::sync::Arc;
 /// An inbound post that needed a response, in 24 bytes because a large run holds
 /// millions until the end: (platform, account) is interned, the post id and URL live in
 /// the accumulator's [`Arena`]. Read it through [`Acc::view`].
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Item {
     created_at: i64,
     /// Where the post id and URL are in the arena.
@@ -46,7 +46,7 @@ impl Item {
 
 /// Byte strings appended in chunks of at most [`Arena::CHUNK`] bytes, so a large
 /// arena never doubles (nor copies) a huge buffer to grow.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 struct Arena {
     chunks: Vec<Vec<u8>>,
 }
@@ -161,7 +161,7 @@ fn target_key(platform: &str, id: &str) -> u64 {
 }
 
 /// Interned (platform, account) pairs: a run has a handful, items have millions.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 struct Streams {
     list: Vec<(Box<str>, Option<Box<str>>)>,
     /// Hash of the pair -> ids with that hash (more than one only on a collision).
@@ -192,7 +192,7 @@ impl Streams {
     }
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Acc {
     items: Vec<Item>,
     streams: Streams,
@@ -240,6 +240,11 @@ pub struct ResponseIndex {
 }
 
 impl ResponseIndex {
+    /// The responses, sorted and distinct (what the nightly state stores).
+    pub fn as_slice(&self) -> &[(u64, i64)] {
+        &self.sorted
+    }
+
     pub fn new(mut responses: Vec<(u64, i64)>) -> ResponseIndex {
         responses.sort_unstable();
         responses.dedup();
@@ -324,6 +329,11 @@ impl Acc {
                 }),
             }
         }
+        self.responses = Vec::new();
+    }
+
+    /// Drops the responses added so far (the nightly state keeps them in one index).
+    pub fn forget_responses(&mut self) {
         self.responses = Vec::new();
     }
 

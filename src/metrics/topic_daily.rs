@@ -16,7 +16,7 @@ use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Group {
     pub volume: u64,
     pub scored: u64,
@@ -26,7 +26,7 @@ pub struct Group {
     pub negative: u64,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Acc {
     groups: BTreeMap<(NaiveDate, String), Group>,
     inbound: BTreeMap<NaiveDate, u64>,

@@ -5,6 +5,7 @@
 use super::dedup::dedup;
 use super::spill::{decode_day, Spill};
 use super::stages::{Stages, AGGREGATE, DEDUP, LISTENING, SENTIMENT, SPILL, WRITE_POSTS};
+use super::state::{self, read_bin, DayState, DaySummary};
 use crate::analysis::emerging::DayTerms;
 use crate::analysis::Analyzer;
 use crate::config::Config;
@@ -12,10 +13,12 @@ use crate::metrics::responsiveness::ResponseIndex;
 use crate::metrics::Accumulators;
 use crate::model::{Post, RunReport};
 use crate::sinks;
+use crate::sinks::publish::link_or_copy;
 use crate::text::utc_date;
 use arrow::record_batch::RecordBatch;
 use rayon::prelude::*;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// What pass 2 produces for one day.
 struct DayResult {
@@ -23,6 +26,8 @@ struct DayResult {
     day: i64,
     read: u64,
     written: u64,
+    /// Posts the day gained in the dataset (not copies of posts it held).
+    added: u64,
     expired: u64,
     /// The day's escalations table rows, ordered at the end.
     escalated: RecordBatch,
@@ -47,6 +52,7 @@ impl Totals {
         self.report.partitions.push(r.date);
         self.report.posts_read += r.read;
         self.report.posts_written += r.written;
+        self.report.posts_new += r.added;
         self.report.posts_expired += r.expired;
         self.escalated.push(r.escalated);
         self.terms.push((r.day, r.terms));
@@ -58,6 +64,7 @@ impl Totals {
         self.report.partitions.extend(o.report.partitions);
         self.report.posts_read += o.report.posts_read;
         self.report.posts_written += o.report.posts_written;
+        self.report.posts_new += o.report.posts_new;
         self.report.posts_expired += o.report.posts_expired;
         self.escalated.extend(o.escalated);
         self.terms.extend(o.terms);
@@ -114,88 +121,279 @@ pub fn analyse_posts(posts: &mut [Post], analyzer: &Analyzer, stages: &Stages) {
         });
 }
 
+/// A day pass 2 recomputes: its new posts (if any were spilled), and what the
+/// previous snapshot stored of it.
+#[derive(Clone, Copy, Debug)]
+pub struct DayJob {
+    pub day: i64,
+    pub spilled: bool,
+    /// What the previous snapshot holds of the day.
+    pub prior: Option<DayState>,
+}
+
 /// Everything pass 2 needs besides the days themselves.
 pub struct DayPass<'a> {
     pub cfg: &'a Config,
     pub analyzer: &'a Analyzer,
     pub responses: &'a ResponseIndex,
     pub spill_dir: &'a Path,
-    pub posts_dir: &'a Path,
+    /// The snapshot being written, and the one it replaces (state and partitions of
+    /// untouched days are linked from it).
+    pub snapshot: &'a Path,
+    pub previous: Option<&'a Path>,
+    /// Write each day's `posts` partition here (day partitioning); `None` when
+    /// partitions are written by month after the pass.
+    pub posts_dir: Option<&'a Path>,
     pub stages: &'a Stages,
     pub tz: chrono_tz::Tz,
     /// Retention: UTC days before this one are not published (`retention.days`).
     pub publish_from: Option<i64>,
     /// Retention: UTC days before this one are published without text.
     pub text_from: Option<i64>,
+    /// The analysis config changed: stored posts are analysed again.
+    pub reanalyse: bool,
+}
+
+/// The published partition of a UTC day under day partitioning.
+pub fn day_partition(posts_dir: &Path, day: i64) -> PathBuf {
+    posts_dir
+        .join(format!("date={}", utc_date(day * 86_400_000_000)))
+        .join("part-00000.parquet")
 }
 
 impl DayPass<'_> {
-    /// Run every spilled day and fold the results. Days are folded into running totals
-    /// as they finish (not collected first), so only one merged copy of the metric state
-    /// is alive at a time. One day per job, so a thread that runs out of work steals a
-    /// whole day, not only the analysis chunks of the other thread's day.
-    pub fn run(&self, days: &[i64]) -> Result<Totals, String> {
-        days.par_iter()
+    /// Recompute the touched days and fold every day (touched or carried over) into
+    /// the totals. Days are folded as they finish (not collected first), so only one
+    /// merged copy of the metric state is alive at a time. One day per job, so a thread
+    /// that runs out of work steals a whole day, not only the other day's chunks.
+    pub fn run(
+        &self,
+        touched: &[DayJob],
+        carried: &[(i64, DayState)],
+    ) -> Result<(Totals, Vec<(i64, DayState)>), String> {
+        let states: Mutex<Vec<(i64, DayState)>> = Mutex::new(Vec::new());
+        let note = |day: i64, st: DayState| match states.lock() {
+            Ok(mut v) => v.push((day, st)),
+            Err(p) => p.into_inner().push((day, st)),
+        };
+        let touched_totals = touched
+            .par_iter()
             .with_max_len(1)
-            .map(|&day| self.day(day))
+            .map(|job| {
+                let (r, st) = self.touched_day(job)?;
+                note(job.day, st);
+                Ok(r)
+            })
             .fold(
                 || Ok(Totals::default()),
-                |acc: Result<Totals, String>, r| Ok(acc?.absorb(r?)),
+                |acc: Result<Totals, String>, r: Result<DayResult, String>| Ok(acc?.absorb(r?)),
             )
-            .reduce(|| Ok(Totals::default()), |a, b| Ok(a?.merge(b?)))
+            .reduce(|| Ok(Totals::default()), |a, b| Ok(a?.merge(b?)));
+        let carried_totals = carried
+            .par_iter()
+            .with_max_len(1)
+            .map(|&(day, st)| {
+                let r = self.carried_day(day, st)?;
+                note(day, st);
+                Ok(r)
+            })
+            .fold(
+                || Ok(Totals::default()),
+                |acc: Result<Totals, String>, r: Result<DayResult, String>| Ok(acc?.absorb(r?)),
+            )
+            .reduce(|| Ok(Totals::default()), |a, b| Ok(a?.merge(b?)));
+        let totals = touched_totals?.merge(carried_totals?);
+        let mut states = states.into_inner().map_err(|_| "day state lock poisoned")?;
+        states.sort_by_key(|s| s.0);
+        Ok((totals, states))
     }
 
-    fn day(&self, day: i64) -> Result<DayResult, String> {
-        let (cfg, stages) = (self.cfg, self.stages);
-        let tz = self.tz;
-        let spill_path = Spill::path(self.spill_dir, day);
-        let posts = stages.time(SPILL, || decode_day(&spill_path))?;
-        let _ = std::fs::remove_file(&spill_path);
-        let read = posts.len() as u64;
-        let mut posts = stages.time(DEDUP, || dedup(posts));
-        analyse_posts(&mut posts, self.analyzer, stages);
-        let date = utc_date(day * 86_400_000_000);
-        // The metrics below count every post; retention only limits what is published.
+    /// A day whose posts or stored state change this run: stored posts and new ones
+    /// deduplicated together, the day's state, summary and partition rewritten.
+    fn touched_day(&self, job: &DayJob) -> Result<(DayResult, DayState), String> {
+        let (cfg, stages, day) = (self.cfg, self.stages, job.day);
+        let mut fresh = if job.spilled {
+            let spill_path = Spill::path(self.spill_dir, day);
+            let posts = stages.time(SPILL, || decode_day(&spill_path))?;
+            let _ = std::fs::remove_file(&spill_path);
+            posts
+        } else {
+            Vec::new()
+        };
+        let read = fresh.len() as u64;
+        fresh = stages.time(DEDUP, || dedup(fresh));
+        analyse_posts(&mut fresh, self.analyzer, stages);
         let publish = self.publish_from.is_none_or(|from| day >= from);
-        let drop_text = cfg.flags.drop_text || self.text_from.is_some_and(|from| day < from);
-        let policy = sinks::posts::TextPolicy { drop_text };
-        let written = if publish { posts.len() as u64 } else { 0 };
-        stages.time(WRITE_POSTS, || {
-            if !publish {
-                return Ok(());
-            }
-            let batch = sinks::posts::batch(&posts, policy)?;
-            let path = self
-                .posts_dir
-                .join(format!("date={date}"))
-                .join("part-00000.parquet");
-            sinks::parquet::write_batches(
-                &path,
-                sinks::posts::schema(),
-                &[batch],
-                cfg.output.row_group_size,
-            )
-        })?;
-        let (terms, metrics, escalated) = stages.time(AGGREGATE, || {
-            let escalated: Vec<&Post> = posts
-                .iter()
-                .filter(|p| publish && p.listening.escalate)
-                .collect();
-            let escalated = sinks::escalations::batch(&escalated, drop_text);
-            let mut metrics = accumulate(&posts, tz);
-            // Answered items shrink to a duration now; only open ones are kept.
-            metrics.responsiveness.settle(self.responses, tz);
-            (day_terms(&posts), metrics, escalated)
+        let keep_text = self.text_from.is_none_or(|from| day >= from);
+        let prev = self.previous.filter(|_| job.prior.is_some());
+        let prior = job.prior.unwrap_or(DayState {
+            posts: 0,
+            stored: true,
+            text: true,
         });
-        Ok(DayResult {
-            date: if publish { date } else { String::new() },
-            day,
-            read,
-            written,
-            expired: posts.len() as u64 - written,
-            escalated: escalated?,
-            terms,
-            metrics,
+        let (mut summary, posts, state) = if let (Some(prev), false) = (prev, prior.stored) {
+            // Past retention: the posts are gone, the counts stay; late posts add to them.
+            let mut summary: DaySummary = read_bin(&state::summary_path(prev, day))?;
+            let mut acc = accumulate(&fresh, self.tz);
+            acc.responsiveness.forget_responses();
+            summary.acc = summary.acc.merge(acc);
+            let state = DayState {
+                posts: prior.posts + fresh.len() as u64,
+                stored: false,
+                text: false,
+            };
+            (summary, Vec::new(), state)
+        } else {
+            let mut stored: Vec<Post> = match prev {
+                Some(prev) => read_bin(&state::posts_path(prev, day))?,
+                None => Vec::new(),
+            };
+            // Posts whose text is gone keep the analysis they were stored with.
+            if self.reanalyse && prior.text {
+                analyse_posts(&mut stored, self.analyzer, stages);
+            }
+            let before = stored.len();
+            stored.extend(fresh);
+            let mut posts = stages.time(DEDUP, || dedup(stored));
+            let terms = if prior.text {
+                day_terms(&posts)
+            } else {
+                // Words already removed: the day's term counts stay as they were.
+                let old: DaySummary = match prev {
+                    Some(prev) => read_bin(&state::summary_path(prev, day))?,
+                    None => DaySummary::default(),
+                };
+                old.terms
+            };
+            if !keep_text {
+                posts.iter_mut().for_each(|p| p.text = String::new());
+            }
+            let mut acc = accumulate(&posts, self.tz);
+            acc.responsiveness.forget_responses();
+            let escalated: Vec<Post> = if publish {
+                posts
+                    .iter()
+                    .filter(|p| p.listening.escalate)
+                    .cloned()
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let state = DayState {
+                posts: prior.posts.max(before as u64) + (posts.len() - before) as u64,
+                stored: publish,
+                text: keep_text,
+            };
+            (
+                DaySummary {
+                    acc,
+                    terms,
+                    escalated,
+                },
+                posts,
+                state,
+            )
+        };
+        state::write_bin(&state::summary_path(self.snapshot, day), &summary)?;
+        let written = if publish { posts.len() as u64 } else { 0 };
+        if publish {
+            state::write_bin(&state::posts_path(self.snapshot, day), &posts)?;
+            if let Some(posts_dir) = self.posts_dir {
+                stages.time(WRITE_POSTS, || {
+                    write_partition(cfg, &day_partition(posts_dir, day), &[(&posts, keep_text)])
+                })?;
+            }
+        }
+        let mut r = self.fold(day, &mut summary, publish)?;
+        r.read = read;
+        r.written = written;
+        r.added = state.posts - job.prior.map_or(0, |p| p.posts);
+        r.expired = if publish { 0 } else { r.added };
+        drop(posts);
+        Ok((r, state))
+    }
+
+    /// A day nothing changes: its files are linked from the previous snapshot and its
+    /// summary folded into the tables.
+    fn carried_day(&self, day: i64, st: DayState) -> Result<DayResult, String> {
+        let prev = self
+            .previous
+            .ok_or("carried day without a previous snapshot")?;
+        link_or_copy(
+            &state::summary_path(prev, day),
+            &state::summary_path(self.snapshot, day),
+        )?;
+        if st.stored {
+            link_or_copy(
+                &state::posts_path(prev, day),
+                &state::posts_path(self.snapshot, day),
+            )?;
+            if let Some(posts_dir) = self.posts_dir {
+                let rel = day_partition(Path::new("posts"), day);
+                link_or_copy(
+                    &prev.join(&rel),
+                    &posts_dir.join(rel.strip_prefix("posts").unwrap_or(&rel)),
+                )?;
+            }
+        }
+        let mut summary: DaySummary = self
+            .stages
+            .time(SPILL, || read_bin(&state::summary_path(prev, day)))?;
+        let mut r = self.fold(day, &mut summary, st.stored)?;
+        r.written = if st.stored { st.posts } else { 0 };
+        Ok(r)
+    }
+
+    /// What a day adds to the tables: its responsiveness items matched against every
+    /// response, its escalations as rows, its term counts.
+    fn fold(&self, day: i64, summary: &mut DaySummary, publish: bool) -> Result<DayResult, String> {
+        let cfg = self.cfg;
+        let drop_text = cfg.flags.drop_text || self.text_from.is_some_and(|from| day < from);
+        self.stages.time(AGGREGATE, || {
+            let escalated: Vec<&Post> = summary.escalated.iter().collect();
+            let escalated = sinks::escalations::batch(&escalated, drop_text)?;
+            let mut metrics = std::mem::take(&mut summary.acc);
+            // Answered items shrink to a duration now; only open ones are kept.
+            metrics.responsiveness.settle(self.responses, self.tz);
+            Ok(DayResult {
+                date: if publish {
+                    utc_date(day * 86_400_000_000)
+                } else {
+                    String::new()
+                },
+                day,
+                read: 0,
+                written: 0,
+                added: 0,
+                expired: 0,
+                escalated,
+                terms: std::mem::take(&mut summary.terms),
+                metrics,
+            })
         })
     }
+}
+
+/// Write one `posts` partition file from days of posts in order, each with whether
+/// its text is kept (retention).
+pub fn write_partition(cfg: &Config, path: &Path, days: &[(&[Post], bool)]) -> Result<(), String> {
+    let batches = days
+        .iter()
+        .filter(|d| !d.0.is_empty())
+        .map(|&(posts, keep_text)| {
+            let policy = sinks::posts::TextPolicy {
+                drop_text: cfg.flags.drop_text || !keep_text,
+            };
+            sinks::posts::batch(posts, policy)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    if batches.is_empty() {
+        return Ok(());
+    }
+    sinks::parquet::write_batches(
+        path,
+        sinks::posts::schema(),
+        &batches,
+        cfg.output.row_group_size,
+    )
 }

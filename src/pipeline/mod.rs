@@ -14,11 +14,14 @@
 
 pub mod analyse;
 pub mod dedup;
+mod months;
 pub mod normalise;
+pub mod plan;
 pub mod publish;
 pub mod read;
 pub mod spill;
 pub mod stages;
+pub mod state;
 
 pub use crate::model::RunReport;
 pub use dedup::{better_copy, dedup};
@@ -60,13 +63,16 @@ pub const MANIFEST: &str = "_run.json";
 
 /// The version of the output contract (tables, columns, manifest), recorded in
 /// `_run.json`. Raised with every change a reader would notice (see CHANGELOG.md).
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Why a run did not publish.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RunError {
     /// Another run holds the output directory (the message names it).
     Locked(String),
+    /// The config changed in a way the stored posts cannot follow (it needs the raw
+    /// inputs): the message says what and how to rebuild.
+    NeedsFull(String),
     /// Anything else: no input, unwritable output, a failed write.
     Failed(String),
 }
@@ -74,7 +80,7 @@ pub enum RunError {
 impl std::fmt::Display for RunError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            RunError::Locked(m) | RunError::Failed(m) => f.write_str(m),
+            RunError::Locked(m) | RunError::NeedsFull(m) | RunError::Failed(m) => f.write_str(m),
         }
     }
 }
@@ -133,6 +139,8 @@ impl OutputLock {
 #[derive(Clone, Debug, Default)]
 pub struct RunOptions {
     pub quiet: bool,
+    /// Rebuild from the inputs, ignoring the nightly state (`--full`).
+    pub full: bool,
 }
 
 /// Run the whole pipeline for a config. Returns the manifest; the caller decides the
@@ -171,7 +179,9 @@ fn run_inner(cfg: &Config, opts: &RunOptions) -> Result<RunReport, RunError> {
         std::slice::from_ref(&out),
         cfg.base_dir.as_deref(),
     );
-    if found.files.is_empty() {
+    // With a published state, a night without new files still publishes (retention
+    // moves on, a changed config re-analyses the stored posts).
+    if found.files.is_empty() && sinks::publish::current(&out).is_none() {
         return Err(no_inputs(&found).into());
     }
     std::fs::create_dir_all(&out)
@@ -187,8 +197,15 @@ fn run_inner(cfg: &Config, opts: &RunOptions) -> Result<RunReport, RunError> {
         }
     }
     let staging = Staging::create(&out, &run_id)?;
+    let plan = match plan::plan(cfg, &found, staging.previous.as_deref(), opts.full, &pseudo) {
+        Ok(p) => p,
+        Err(e) => {
+            staging.abandon();
+            return Err(e);
+        }
+    };
     let stages = Stages::new();
-    let mut report = match run_staged(cfg, opts, &found, &staging, &pseudo, &stages) {
+    let mut report = match run_staged(cfg, opts, &plan, &staging, &pseudo, &stages) {
         Ok(r) => r,
         Err(e) => {
             staging.abandon();
@@ -207,6 +224,7 @@ fn run_inner(cfg: &Config, opts: &RunOptions) -> Result<RunReport, RunError> {
     };
     report.max_reject_ratio = cfg.run.max_reject_ratio;
     report.output = out.display().to_string();
+    report.snapshot = staging.dir.display().to_string();
     report.stage_cpu_ms = stages.report();
     let elapsed = t0.elapsed().as_millis() as u64;
     report.durations_ms.insert("total".into(), elapsed);
@@ -214,12 +232,13 @@ fn run_inner(cfg: &Config, opts: &RunOptions) -> Result<RunReport, RunError> {
     Ok(report)
 }
 
-/// Pass 1 (read, normalise, spill by day), pass 2 (per day: dedup, analyse, write the
-/// partition, fold the metrics), then the other tables, all into `staging`.
+/// Pass 1 (read the new inputs, normalise, spill by day), pass 2 (per touched day:
+/// merge with the stored posts, dedup, analyse, write; per other day: carry over),
+/// then the other tables, all into the new snapshot.
 fn run_staged(
     cfg: &Config,
     opts: &RunOptions,
-    found: &Discovered,
+    plan: &plan::Plan,
     staging: &Staging,
     pseudo: &Pseudonymiser,
     stages: &Stages,
@@ -229,20 +248,31 @@ fn run_staged(
     let spill_dir = staging.dir.join(".spill");
     std::fs::create_dir_all(&spill_dir)
         .map_err(|e| format!("cannot create {}: {e}", spill_dir.display()))?;
+    let previous = plan.prior.as_ref().and(staging.previous.as_deref());
 
-    // Pass 1: read every file, normalise, spill by day; index the responses.
+    // Pass 1: read every new file, normalise, spill by day; index the responses.
     let t = Instant::now();
     let spill = Mutex::new(spill::Spill::new(spill_dir.clone()));
-    let responses: Mutex<Vec<(u64, i64)>> = Mutex::new(Vec::new());
-    let (inputs, rejects) =
-        read::read_inputs(cfg, opts, found, &accounts, pseudo, stages, &|posts| {
+    let mut responses: Vec<(u64, i64)> = match previous {
+        Some(prev) => state::read_bin(&state::responses_path(prev))?,
+        None => Vec::new(),
+    };
+    let new_responses: Mutex<Vec<(u64, i64)>> = Mutex::new(Vec::new());
+    let (inputs, new_rejects) = read::read_inputs(
+        cfg,
+        opts,
+        &plan.to_read,
+        &accounts,
+        pseudo,
+        stages,
+        &|posts| {
             // Runs inside a file's parse timer: move the spill's share to its own stage.
             let t = Instant::now();
             let mut found = Vec::new();
             for p in &posts {
                 metrics::responsiveness::response_targets(p, |k, t| found.push((k, t)));
             }
-            if let Ok(mut r) = responses.lock() {
+            if let Ok(mut r) = new_responses.lock() {
                 r.extend(found);
             }
             let groups = spill::encode_by_day(posts);
@@ -253,46 +283,167 @@ fn run_staged(
             }
             stages.add(SPILL, t.elapsed());
             stages.sub(PARSE, t.elapsed());
-        });
-    let days = spill
+        },
+    );
+    let spilled = spill
         .into_inner()
         .map_err(|_| "spill lock poisoned")?
         .close()?;
     durations.insert("read".into(), t.elapsed().as_millis() as u64);
-    let responses = metrics::responsiveness::ResponseIndex::new(
-        responses
+    responses.extend(
+        new_responses
             .into_inner()
             .map_err(|_| "response index lock poisoned")?,
     );
+    let responses = metrics::responsiveness::ResponseIndex::new(responses);
+    state::write_bin(&state::responses_path(&staging.dir), &responses.as_slice())?;
 
-    // Pass 2: per day, deduplicate, analyse, write the partition.
+    // Pass 2: per touched day, merge, deduplicate, analyse, write; carry the others.
     let t = Instant::now();
     let analyzer = Analyzer::new(cfg)?;
     let posts_dir = staging.table_dir("posts");
     std::fs::create_dir_all(&posts_dir)
         .map_err(|e| format!("cannot create {}: {e}", posts_dir.display()))?;
+    let by_month = cfg.output.partition == "month";
+    let publish_from = retention_from(cfg, cfg.retention.days)?;
+    let text_from = retention_from(cfg, cfg.retention.text_days)?;
+    let (touched, carried) = plan.days(&spilled, publish_from, text_from, by_month);
     let pass = DayPass {
         cfg,
         analyzer: &analyzer,
         responses: &responses,
         spill_dir: &spill_dir,
-        posts_dir: &posts_dir,
+        snapshot: &staging.dir,
+        previous,
+        posts_dir: (!by_month).then_some(posts_dir.as_path()),
         stages,
         tz: timezone(cfg)?,
-        publish_from: retention_from(cfg, cfg.retention.days)?,
-        text_from: retention_from(cfg, cfg.retention.text_days)?,
+        publish_from,
+        text_from,
+        reanalyse: plan.reanalyse,
     };
-    let totals = pass.run(&days);
+    let (totals, days) = pass.run(&touched, &carried)?;
     let _ = std::fs::remove_dir_all(&spill_dir);
+    let mut totals = totals;
+    if by_month {
+        let touched_days: Vec<i64> = touched.iter().map(|j| j.day).collect();
+        totals.report.partitions = stages.time(stages::WRITE_POSTS, || {
+            months::write(cfg, &staging.dir, previous, &days, &touched_days)
+        })?;
+    }
     durations.insert("dedup_analyse_write".into(), t.elapsed().as_millis() as u64);
+
+    // Rejects: those of the inputs read now replace what the same paths gave before.
+    // Paths that could not be walked are tonight's news only: not stored.
+    let walked = &plan.to_read.rejects;
+    let mut rejects: Vec<Reject> = match previous {
+        Some(prev) => state::read_bin(&state::rejects_path(prev))?,
+        None => Vec::new(),
+    };
+    let reread: std::collections::BTreeSet<&str> = inputs.iter().map(|r| r.path.as_str()).collect();
+    rejects.retain(|r| !reread.contains(r.source_file.as_str()));
+    rejects.extend(new_rejects.iter().filter(|r| !walked.contains(r)).cloned());
+    read::sort_rejects(&mut rejects);
+    state::write_bin(&state::rejects_path(&staging.dir), &rejects)?;
+    rejects.extend(walked.iter().cloned());
+    read::sort_rejects(&mut rejects);
 
     // The other tables.
     let t = Instant::now();
-    let mut report = publish::write_tables(staging, cfg, totals?, &rejects, stages)?;
+    let mut report =
+        publish::write_tables(staging, cfg, totals, &rejects, new_rejects.len(), stages)?;
     durations.insert("write_tables".into(), t.elapsed().as_millis() as u64);
     report.durations_ms = durations;
+    report.mode = plan.mode().to_string();
+    report.inputs_unchanged = plan.unchanged.len() as u64;
+    report.reanalysed = plan.reanalyse;
+    report.partitions_rewritten = touched.len() as u64;
+    plan.next_state(cfg, pseudo, &inputs, days)
+        .save(&staging.dir)?;
     report.inputs = inputs;
     Ok(report)
+}
+
+/// What a run would do, found without writing anything (`socialpulse run --dry-run`).
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct DryRun {
+    /// `full`, `incremental` or `unchanged`, as the run would record it.
+    pub mode: String,
+    /// Why the run would be full.
+    pub full_reason: Option<String>,
+    /// Inputs the run would read (new, or changed since they were ingested).
+    pub read: Vec<String>,
+    /// Inputs ingested before and unchanged.
+    pub unchanged: usize,
+    pub reanalyse: bool,
+    /// UTC dates the run would recompute (and whose partitions it would rewrite).
+    pub days: Vec<String>,
+    /// Posts the new inputs hold (before deduplication).
+    pub posts: u64,
+}
+
+/// Plan a run and read its new inputs in memory, changing nothing on disk.
+pub fn dry_run(cfg: &Config) -> Result<DryRun, RunError> {
+    let out = cfg.output.dir.clone();
+    let found = sources::discover(
+        &cfg.input.paths,
+        std::slice::from_ref(&out),
+        cfg.base_dir.as_deref(),
+    );
+    let previous = sinks::publish::current(&out);
+    if found.files.is_empty() && previous.is_none() {
+        return Err(no_inputs(&found).into());
+    }
+    let state_dir = out.join(".socialpulse");
+    // Without a published state the key does not matter, and none is generated.
+    let pseudo = match previous {
+        Some(_) => Pseudonymiser::from_config(&cfg.privacy, &state_dir)?.0,
+        None => Pseudonymiser::from_secret(b"dry-run", cfg.privacy.keep_public_identities),
+    };
+    let plan = plan::plan(cfg, &found, previous.as_deref(), false, &pseudo)?;
+    let days: Mutex<std::collections::BTreeSet<i64>> = Mutex::new(Default::default());
+    let posts = std::sync::atomic::AtomicU64::new(0);
+    let opts = RunOptions {
+        quiet: true,
+        ..RunOptions::default()
+    };
+    read::read_inputs(
+        cfg,
+        &opts,
+        &plan.to_read,
+        &Accounts::from_config(cfg),
+        &pseudo,
+        &Stages::new(),
+        &|batch| {
+            posts.fetch_add(batch.len() as u64, std::sync::atomic::Ordering::Relaxed);
+            if let Ok(mut d) = days.lock() {
+                d.extend(batch.iter().map(|p| utc_day(p.created_at)));
+            }
+        },
+    );
+    let spilled: Vec<i64> = days
+        .into_inner()
+        .map_err(|_| "day set lock poisoned".to_string())?
+        .into_iter()
+        .collect();
+    let (touched, _) = plan.days(
+        &spilled,
+        retention_from(cfg, cfg.retention.days)?,
+        retention_from(cfg, cfg.retention.text_days)?,
+        cfg.output.partition == "month",
+    );
+    Ok(DryRun {
+        mode: plan.mode().to_string(),
+        full_reason: plan.full_reason.clone(),
+        read: plan.reading().iter().map(|p| cfg.display_path(p)).collect(),
+        unchanged: plan.unchanged.len(),
+        reanalyse: plan.reanalyse,
+        days: touched
+            .iter()
+            .map(|j| crate::text::utc_date(j.day * 86_400_000_000))
+            .collect(),
+        posts: posts.into_inner(),
+    })
 }
 
 /// The first UTC day (days since the epoch) that keeps what `days` of retention keep:
@@ -356,7 +507,10 @@ pub fn read_posts(cfg: &Config, pseudo: &Pseudonymiser) -> Result<ReadPosts, Str
     }
     let accounts = Accounts::from_config(cfg);
     let all: Mutex<Vec<Post>> = Mutex::new(Vec::new());
-    let opts = RunOptions { quiet: true };
+    let opts = RunOptions {
+        quiet: true,
+        ..RunOptions::default()
+    };
     let stages = Stages::new();
     let (inputs, rejects) = read::read_inputs(
         cfg,

@@ -13,13 +13,15 @@ use crate::sinks::{self, parquet::ParquetFile, publish::Staging};
 use arrow::datatypes::SchemaRef;
 use std::path::Path;
 
-/// Write `escalations`, `emerging_terms`, the metric tables and `rejects` from pass 2's
-/// totals; fills in the report's counts.
+/// Write `escalations`, `emerging_terms`, the metric tables and `rejects` (all of
+/// them; `new_rejects` of which come from this run's inputs) from pass 2's totals;
+/// fills in the report's counts.
 pub fn write_tables(
     staging: &Staging,
     cfg: &Config,
     totals: Totals,
     rejects: &[Reject],
+    new_rejects: usize,
     stages: &Stages,
 ) -> Result<RunReport, String> {
     let Totals {
@@ -31,8 +33,9 @@ pub fn write_tables(
     metrics.finish();
     report.partitions.retain(|p| !p.is_empty());
     report.partitions.sort();
+    report.partitions.dedup();
     terms.sort_by_key(|t| t.0);
-    report.duplicates_removed = report.posts_read - report.posts_written - report.posts_expired;
+    report.duplicates_removed = report.posts_read.saturating_sub(report.posts_new);
     // Written a row group at a time; the day batches are dropped once written.
     let mut file = ParquetFile::create(
         &staging.table_dir("escalations").join("part-00000.parquet"),
@@ -63,7 +66,8 @@ pub fn write_tables(
             cfg.output.row_group_size,
         )
     })?;
-    report.rejects = rejects.len() as u64;
+    // The ratio judges this run's inputs: rejects of inputs read before are not news.
+    report.rejects = new_rejects as u64;
     let seen = report.posts_read + report.rejects;
     report.reject_ratio = if seen == 0 {
         0.0
@@ -146,7 +150,12 @@ pub fn publish(
         .map(|d| d.timestamp_micros())
         .unwrap_or(0);
     let summary_dir = staging.table_dir("run_summary");
-    sinks::run_summary::carry_over(&out.join("run_summary"), &summary_dir)?;
+    // Earlier runs' rows: from the snapshot replaced, or a version 2 output's table.
+    let earlier = match &staging.previous {
+        Some(prev) => prev.join("run_summary"),
+        None => out.join("run_summary"),
+    };
+    sinks::run_summary::carry_over(&earlier, &summary_dir)?;
     sinks::parquet::write_batches(
         &summary_dir.join(format!("part-{}.parquet", report.run_id)),
         sinks::run_summary::schema(),
@@ -159,7 +168,11 @@ pub fn publish(
     )?;
     let manifest = serde_json::to_string_pretty(report).map_err(|e| format!("manifest: {e}"))?;
     std::fs::write(staging.dir.join(MANIFEST), manifest).map_err(|e| format!("manifest: {e}"))?;
-    let mut entries: Vec<&str> = TABLES.to_vec();
-    entries.push(MANIFEST);
-    staging.publish(&entries)
+    for table in TABLES {
+        // A table without rows still exists as a folder, so readers find every table.
+        let dir = staging.table_dir(table);
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    staging.publish()
 }

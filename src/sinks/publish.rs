@@ -1,15 +1,22 @@
-//! Atomic publication: a run writes into `OUT/.staging-<run>/` and only then renames
-//! each finished table directory into `OUT/`, so a reader never sees half a table (the
-//! renames are one per table; the manifest goes last).
+//! Atomic publication of the whole table set: every run writes a complete snapshot
+//! (`OUT/.socialpulse/snapshots/<run_id>/`: the tables, `_run.json` and the nightly
+//! state), hard-linking the files it did not change from the previous snapshot, and
+//! then switches the symbolic link `OUT/current` to it with one `rename`. A reader
+//! that resolves `OUT/current` sees one run's tables, never a mix; a run killed at
+//! any instant leaves `current` on the last published snapshot.
 //!
-//! Staging directories of runs that ended without publishing are removed: by the
-//! signal handler of the CLI ([`abandon_all`]) when the run is interrupted, and by the
-//! next run into the same output ([`Staging::create`]) when it was killed outright.
+//! Snapshots other than the current one are removed: those of runs that ended without
+//! publishing by the signal handler of the CLI ([`abandon_all`]) or by the next run
+//! ([`Staging::create`]), and the one a publication replaces by the run after it (so
+//! that readers still inside it can finish).
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-/// Staging directories of the runs in progress in this process.
+/// The link to the current snapshot, relative to the output directory.
+pub const CURRENT: &str = "current";
+
+/// Snapshots of the runs in progress in this process.
 static ACTIVE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
 fn active() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
@@ -19,7 +26,7 @@ fn active() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
     }
 }
 
-/// Remove the staging directories of every run in progress (the CLI calls this on
+/// Remove the unpublished snapshots of every run in progress (the CLI calls this on
 /// SIGINT/SIGTERM before exiting). The published output is untouched.
 pub fn abandon_all() {
     let dirs: Vec<PathBuf> = active().drain(..).collect();
@@ -34,38 +41,88 @@ pub fn abandon_all() {
     }
 }
 
+/// Where the snapshots of an output live.
+pub fn snapshots_dir(out: &Path) -> PathBuf {
+    out.join(".socialpulse").join("snapshots")
+}
+
+/// The published snapshot `OUT/current` points to, if any.
+pub fn current(out: &Path) -> Option<PathBuf> {
+    let target = std::fs::read_link(out.join(CURRENT)).ok()?;
+    let dir = out.join(target);
+    dir.is_dir().then_some(dir)
+}
+
+/// Hard-link `from` to `to` (creating `to`'s folder), copying where links are not
+/// possible (another file system).
+pub fn link_or_copy(from: &Path, to: &Path) -> Result<(), String> {
+    if let Some(parent) = to.parent() {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+    }
+    if std::fs::hard_link(from, to).is_ok() {
+        return Ok(());
+    }
+    std::fs::copy(from, to)
+        .map(|_| ())
+        .map_err(|e| format!("cannot copy {} to {}: {e}", from.display(), to.display()))
+}
+
 pub struct Staging {
     pub out: PathBuf,
+    /// The new snapshot, written in place and published by [`Staging::publish`].
     pub dir: PathBuf,
+    /// The snapshot `current` pointed to when the run started.
+    pub previous: Option<PathBuf>,
     run_id: String,
 }
 
-/// Whether the process that made a staging or replaced directory (named
-/// `.<kind>-<run_id>`, the run id ending in `-<pid>`) is gone.
-fn owner_is_gone(name: &str) -> bool {
-    let Some(pid) = name.rsplit('-').next().and_then(|p| p.parse::<u32>().ok()) else {
-        return false;
-    };
-    if pid == std::process::id() {
-        return false;
-    }
-    !Path::new("/proc").join(pid.to_string()).exists()
-}
+/// Entries a version 2 output kept at its top level, before snapshots.
+const LEGACY: &[&str] = &[
+    "posts",
+    "rejects",
+    "escalations",
+    "emerging_terms",
+    "daily_volume",
+    "daily_sentiment",
+    "engagement",
+    "responsiveness",
+    "unanswered",
+    "topic_daily",
+    "cost_benefit",
+    "run_summary",
+    "_run.json",
+];
 
-/// Remove what killed runs left in `out`: their staging and replaced directories.
-pub fn clean_leftovers(out: &Path) -> Vec<PathBuf> {
+/// Remove every snapshot but `keep`, and the staging folders of older versions. Only
+/// called while holding the output lock, so no other run is writing any of them.
+pub fn clean_leftovers(out: &Path, keep: &[&Path]) -> Vec<PathBuf> {
     let mut removed = Vec::new();
-    if !Path::new("/proc/self").exists() {
-        return removed; // no way to tell a live run from a dead one
+    if let Ok(entries) = std::fs::read_dir(snapshots_dir(out)) {
+        for e in entries.filter_map(|e| e.ok()) {
+            let path = e.path();
+            if keep.iter().all(|k| *k != path) && std::fs::remove_dir_all(&path).is_ok() {
+                removed.push(path);
+            }
+        }
     }
-    let Ok(entries) = std::fs::read_dir(out) else {
-        return removed;
-    };
-    for e in entries.filter_map(|e| e.ok()) {
-        let name = e.file_name().to_string_lossy().to_string();
-        let leftover = name.starts_with(".staging-") || name.starts_with(".replaced-");
-        if leftover && owner_is_gone(&name) && std::fs::remove_dir_all(e.path()).is_ok() {
-            removed.push(e.path());
+    if let Ok(entries) = std::fs::read_dir(out) {
+        for e in entries.filter_map(|e| e.ok()) {
+            let name = e.file_name().to_string_lossy().to_string();
+            let leftover = name.starts_with(".staging-")
+                || name.starts_with(".replaced-")
+                || name.starts_with(".current-");
+            if !leftover {
+                continue;
+            }
+            let gone = if e.path().is_dir() {
+                std::fs::remove_dir_all(e.path())
+            } else {
+                std::fs::remove_file(e.path())
+            };
+            if gone.is_ok() {
+                removed.push(e.path());
+            }
         }
     }
     removed.sort();
@@ -73,15 +130,21 @@ pub fn clean_leftovers(out: &Path) -> Vec<PathBuf> {
 }
 
 impl Staging {
+    /// Start a snapshot for `run_id`, after removing what killed runs left.
     pub fn create(out: &Path, run_id: &str) -> Result<Staging, String> {
-        clean_leftovers(out);
-        let dir = out.join(format!(".staging-{run_id}"));
+        let previous = current(out);
+        clean_leftovers(
+            out,
+            &previous.iter().map(|p| p.as_path()).collect::<Vec<_>>(),
+        );
+        let dir = snapshots_dir(out).join(run_id);
         std::fs::create_dir_all(&dir)
-            .map_err(|e| format!("cannot create staging dir {}: {e}", dir.display()))?;
+            .map_err(|e| format!("cannot create snapshot dir {}: {e}", dir.display()))?;
         active().push(dir.clone());
         Ok(Staging {
             out: out.to_path_buf(),
             dir,
+            previous,
             run_id: run_id.to_string(),
         })
     }
@@ -90,37 +153,46 @@ impl Staging {
         self.dir.join(table)
     }
 
-    /// Swap every staged entry (tables, then the manifest last) into `OUT/`.
-    /// Old tables are moved aside first and deleted once the new ones are in place.
-    pub fn publish(self, entries: &[&str]) -> Result<(), String> {
-        let trash = self.out.join(format!(".replaced-{}", self.run_id));
-        for name in entries {
-            let staged = self.dir.join(name);
-            if !staged.exists() {
-                continue;
-            }
-            let target = self.out.join(name);
-            if target.exists() {
-                std::fs::create_dir_all(&trash)
-                    .map_err(|e| format!("cannot create {}: {e}", trash.display()))?;
-                std::fs::rename(&target, trash.join(name))
-                    .map_err(|e| format!("cannot move old {} aside: {e}", target.display()))?;
-            }
-            std::fs::rename(&staged, &target)
-                .map_err(|e| format!("cannot publish {}: {e}", target.display()))?;
+    /// Publish the snapshot: point `OUT/current` at it with one atomic rename, then
+    /// remove the tables an older version kept at the top of `OUT`.
+    pub fn publish(self) -> Result<(), String> {
+        let link = self.out.join(format!(".current-{}", self.run_id));
+        let _ = std::fs::remove_file(&link);
+        let target = Path::new(".socialpulse")
+            .join("snapshots")
+            .join(&self.run_id);
+        symlink(&target, &link)
+            .map_err(|e| format!("cannot create link {}: {e}", link.display()))?;
+        std::fs::rename(&link, self.out.join(CURRENT))
+            .map_err(|e| format!("cannot publish {}: {e}", self.out.join(CURRENT).display()))?;
+        if let Ok(d) = std::fs::File::open(&self.out) {
+            let _ = d.sync_all();
         }
-        let _ = std::fs::remove_dir_all(&trash);
-        self.finish();
+        for name in LEGACY {
+            let p = self.out.join(name);
+            if p.is_dir() {
+                let _ = std::fs::remove_dir_all(&p);
+            } else if p.is_file() {
+                let _ = std::fs::remove_file(&p);
+            }
+        }
+        active().retain(|d| d != &self.dir);
         Ok(())
     }
 
     /// Remove everything staged (after a failed run).
     pub fn abandon(self) {
-        self.finish();
-    }
-
-    fn finish(self) {
         let _ = std::fs::remove_dir_all(&self.dir);
         active().retain(|d| d != &self.dir);
     }
+}
+
+#[cfg(unix)]
+fn symlink(target: &Path, link: &Path) -> std::io::Result<()> {
+    std::os::unix::fs::symlink(target, link)
+}
+
+#[cfg(windows)]
+fn symlink(target: &Path, link: &Path) -> std::io::Result<()> {
+    std::os::windows::fs::symlink_dir(target, link)
 }

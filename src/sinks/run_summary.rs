@@ -16,10 +16,13 @@ pub fn schema() -> SchemaRef {
         Field::new("started_at", super::parquet::timestamp_type(), false),
         s("version"),
         s("config_hash"),
+        s("mode"),
         i("input_files"),
+        i("inputs_unchanged"),
         i("input_bytes"),
         i("posts_read"),
         i("duplicates_removed"),
+        i("posts_new"),
         i("posts_written"),
         i("rejects"),
         Field::new("reject_ratio", DataType::Float64, false),
@@ -36,10 +39,13 @@ pub fn batch(r: &RunReport, started_micros: i64, duration_ms: u64) -> Result<Rec
         Arc::new(TimestampMicrosecondArray::from(vec![started_micros]).with_timezone("UTC")),
         s(&r.version),
         s(&r.config_hash),
+        s(&r.mode),
         i(r.inputs.len() as u64),
+        i(r.inputs_unchanged),
         i(r.inputs.iter().map(|f| f.bytes).sum()),
         i(r.posts_read),
         i(r.duplicates_removed),
+        i(r.posts_new),
         i(r.posts_written),
         i(r.rejects),
         Arc::new(Float64Array::from(vec![r.reject_ratio])),
@@ -59,8 +65,7 @@ pub fn carry_over(previous: &Path, staged: &Path) -> Result<(), String> {
     for e in entries.filter_map(|e| e.ok()) {
         let name = e.file_name();
         if name.to_string_lossy().ends_with(".parquet") {
-            std::fs::copy(e.path(), staged.join(&name))
-                .map_err(|err| format!("cannot carry over {}: {err}", e.path().display()))?;
+            super::publish::link_or_copy(&e.path(), &staged.join(&name))?;
         }
     }
     Ok(())

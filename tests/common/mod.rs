@@ -78,12 +78,29 @@ pub fn generated_corpus(dir: &Path, posts: u64) -> PathBuf {
     corpus.join("pipeline.toml")
 }
 
-/// Whether a run's staging directory exists in `out`.
+/// Snapshots in `out` other than the published one (a run's, in progress or left by a
+/// killed run).
+pub fn unpublished(out: &Path) -> Vec<PathBuf> {
+    let current = socialpulse::sinks::publish::current(out);
+    let Ok(rd) = std::fs::read_dir(socialpulse::sinks::publish::snapshots_dir(out)) else {
+        return Vec::new();
+    };
+    let mut v: Vec<PathBuf> = rd
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| Some(p) != current.as_ref())
+        .collect();
+    v.sort();
+    v
+}
+
+/// Whether a run's unpublished snapshot exists in `out`.
 pub fn staged(out: &Path) -> bool {
-    std::fs::read_dir(out).ok().is_some_and(|rd| {
-        rd.filter_map(|e| e.ok())
-            .any(|e| e.file_name().to_string_lossy().starts_with(".staging-"))
-    })
+    !unpublished(out).is_empty()
+}
+
+/// The published snapshot of `out` (what `OUT/current` points to).
+pub fn cur(out: &Path) -> PathBuf {
+    out.join("current")
 }
 
 /// Wait (up to a minute) until a run has staged into `out`, then a little longer so it

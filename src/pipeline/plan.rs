@@ -1,0 +1,205 @@
+//! What a run does given the published state: which inputs it reads, which days it
+//! recomputes, and whether stored posts are analysed again.
+//!
+//! - An input whose recorded path, size and modification time are unchanged was
+//!   ingested already and is not read; a new path, or a recorded one whose size or
+//!   time changed, is read (its posts merged like any re-export's, its rejects
+//!   replacing the ones that path gave before).
+//! - A day is recomputed when new posts fall on it, when it crosses a retention
+//!   boundary, or when the analysis config or the partitioning changed; every other day
+//!   is carried over (files hard-linked, summary folded into the tables).
+//! - When what reading depends on changed (mappings, accounts, privacy options or
+//!   key), stored posts cannot follow: the run stops and asks for `--full`.
+
+use super::analyse::DayJob;
+use super::state::{self, DayState, InputRecord, State, STATE_FORMAT};
+use super::RunError;
+use crate::config::Config;
+use crate::model::FileReport;
+use crate::privacy::Pseudonymiser;
+use crate::sources::Discovered;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub struct Plan {
+    /// The state of the previous snapshot, when this run builds on it.
+    pub prior: Option<State>,
+    /// Why the run is full (no state yet, `--full`, an older layout).
+    pub full_reason: Option<String>,
+    /// The inputs to read (with discovery's own rejects and reports).
+    pub to_read: Discovered,
+    /// Recorded paths of inputs found unchanged (not read).
+    pub unchanged: Vec<String>,
+    pub reanalyse: bool,
+    /// The `posts` partitioning changed: every partition is written again.
+    pub repartition: bool,
+    /// The run's stamp of each input it reads.
+    stamps: BTreeMap<String, (u64, i64)>,
+}
+
+/// A pseudonym made with the run's key: changes exactly when the key does.
+fn key_check(pseudo: &Pseudonymiser) -> String {
+    pseudo.pseudonym("socialpulse", "key-check")
+}
+
+pub fn plan(
+    cfg: &Config,
+    found: &Discovered,
+    previous: Option<&Path>,
+    full: bool,
+    pseudo: &Pseudonymiser,
+) -> Result<Plan, RunError> {
+    let prior = match previous {
+        Some(p) => State::load(p)?,
+        None => None,
+    };
+    let full_reason = if full {
+        Some("--full".to_string())
+    } else if previous.is_none() {
+        Some("first run into this output".to_string())
+    } else if prior.is_none() {
+        Some(format!(
+            "the output holds no nightly state of format {STATE_FORMAT}"
+        ))
+    } else {
+        None
+    };
+    let prior = prior.filter(|_| full_reason.is_none());
+    if let Some(st) = &prior {
+        if st.ingest != state::ingest_fingerprint(cfg, &key_check(pseudo)) {
+            return Err(RunError::NeedsFull(format!(
+                "{}: the mappings, accounts, privacy options or pseudonym key differ from those the stored posts were read with; \
+                 stored posts cannot follow such a change without their inputs: run again with --full (it reads every input in input.paths)",
+                cfg.output.dir.display()
+            )));
+        }
+    }
+    let mut to_read = Discovered {
+        files: Vec::new(),
+        rejects: found.rejects.clone(),
+        reports: found.reports.clone(),
+    };
+    let mut unchanged = Vec::new();
+    let mut stamps = BTreeMap::new();
+    for f in &found.files {
+        let path = cfg.display_path(f);
+        let stamp = state::file_stamp(f).unwrap_or((0, 0));
+        let seen = prior
+            .as_ref()
+            .and_then(|st| st.inputs.get(&path))
+            .is_some_and(|r| (r.bytes, r.modified_ns) == stamp);
+        if seen {
+            unchanged.push(path);
+        } else {
+            to_read.files.push(f.clone());
+            stamps.insert(path, stamp);
+        }
+    }
+    let reanalyse = prior
+        .as_ref()
+        .is_some_and(|st| st.analysis != state::analysis_fingerprint(cfg));
+    let repartition = prior
+        .as_ref()
+        .is_some_and(|st| st.partition != cfg.output.partition);
+    Ok(Plan {
+        prior,
+        full_reason,
+        to_read,
+        unchanged,
+        reanalyse,
+        repartition,
+        stamps,
+    })
+}
+
+impl Plan {
+    pub fn mode(&self) -> &'static str {
+        if self.prior.is_none() {
+            "full"
+        } else if self.to_read.files.is_empty() && !self.reanalyse && !self.repartition {
+            "unchanged"
+        } else {
+            "incremental"
+        }
+    }
+
+    /// Split the days into those recomputed and those carried over.
+    pub fn days(
+        &self,
+        spilled: &[i64],
+        publish_from: Option<i64>,
+        text_from: Option<i64>,
+        by_month: bool,
+    ) -> (Vec<DayJob>, Vec<(i64, DayState)>) {
+        let empty = BTreeMap::new();
+        let prior = self.prior.as_ref().map_or(&empty, |s| &s.days);
+        let spilled: std::collections::BTreeSet<i64> = spilled.iter().copied().collect();
+        let mut touched = Vec::new();
+        let mut carried = Vec::new();
+        for (&day, &st) in prior {
+            let expires = st.stored && publish_from.is_some_and(|f| day < f);
+            let loses_text = st.text && text_from.is_some_and(|f| day < f);
+            // Day partitions are rewritten on a change of layout; month ones are
+            // written from the stored days after the pass.
+            let relayout = self.repartition && !by_month;
+            if spilled.contains(&day) || self.reanalyse || expires || loses_text || relayout {
+                touched.push(DayJob {
+                    day,
+                    spilled: spilled.contains(&day),
+                    prior: Some(st),
+                });
+            } else {
+                carried.push((day, st));
+            }
+        }
+        for &day in spilled.iter().filter(|d| !prior.contains_key(d)) {
+            touched.push(DayJob {
+                day,
+                spilled: true,
+                prior: None,
+            });
+        }
+        touched.sort_by_key(|j| j.day);
+        (touched, carried)
+    }
+
+    /// The state the new snapshot records.
+    pub fn next_state(
+        &self,
+        cfg: &Config,
+        pseudo: &Pseudonymiser,
+        read: &[FileReport],
+        days: Vec<(i64, DayState)>,
+    ) -> State {
+        let mut inputs = self
+            .prior
+            .as_ref()
+            .map(|s| s.inputs.clone())
+            .unwrap_or_default();
+        for r in read {
+            if let Some(&(bytes, modified_ns)) = self.stamps.get(&r.path) {
+                inputs.insert(
+                    r.path.clone(),
+                    InputRecord {
+                        bytes,
+                        modified_ns,
+                        blake3: r.blake3.clone(),
+                    },
+                );
+            }
+        }
+        State {
+            format: STATE_FORMAT,
+            ingest: state::ingest_fingerprint(cfg, &key_check(pseudo)),
+            analysis: state::analysis_fingerprint(cfg),
+            partition: cfg.output.partition.clone(),
+            inputs,
+            days: days.into_iter().collect(),
+        }
+    }
+
+    /// Paths of the inputs this run reads.
+    pub fn reading(&self) -> &[PathBuf] {
+        &self.to_read.files
+    }
+}

@@ -1,0 +1,192 @@
+//! The nightly state, kept inside each snapshot under `_state/` so that it is published
+//! (and survives a kill) together with the tables it describes:
+//!
+//! - `state.json`: the inputs ingested (path, size, modification time, BLAKE3), the
+//!   fingerprints of the configuration the stored posts were made under, and per UTC
+//!   day what is stored;
+//! - `posts/day-<N>.bin`: the day's deduplicated, analysed posts (the posts a config
+//!   change is re-analysed from), kept while the day is within `retention.days`;
+//! - `days/day-<N>.bin`: the day's metric accumulators, emerging-term counts and
+//!   escalated posts, from which every table but `posts` is rebuilt each run;
+//! - `responses.bin`: every response seen (key of the answered post, time), for
+//!   matching late replies to earlier posts;
+//! - `rejects.bin`: the rejects of every input ingested.
+//!
+//! Binary files are bincode, zstd-compressed. A day's files change only when the day
+//! does; the others are hard-linked from the previous snapshot.
+
+use crate::analysis::emerging::DayTerms;
+use crate::config::Config;
+use crate::metrics::Accumulators;
+use crate::model::Post;
+use bincode::Options;
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub const STATE_DIR: &str = "_state";
+/// Raised when the layout of `_state/` changes; an output with another layout is
+/// rebuilt from the inputs (with a message saying so).
+pub const STATE_FORMAT: u32 = 1;
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct State {
+    pub format: u32,
+    /// Fingerprint of what reading and normalising depend on (mappings, accounts,
+    /// privacy options and key): stored posts cannot be redone without the inputs.
+    pub ingest: String,
+    /// Fingerprint of what analysing a post depends on (sentiment, topics, flags,
+    /// escalation rules, time zone): stored posts are re-analysed when it changes.
+    pub analysis: String,
+    /// `output.partition` the `posts` table is laid out by.
+    pub partition: String,
+    /// Inputs ingested, by recorded path.
+    pub inputs: BTreeMap<String, InputRecord>,
+    /// What is stored per UTC day (days since the epoch).
+    pub days: BTreeMap<i64, DayState>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InputRecord {
+    pub bytes: u64,
+    /// Modification time, nanoseconds since the epoch (0 when the file system has none).
+    pub modified_ns: i64,
+    pub blake3: String,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DayState {
+    /// Posts of the day after deduplication.
+    pub posts: u64,
+    /// The day's posts are stored (and published): false once older than
+    /// `retention.days`.
+    pub stored: bool,
+    /// The stored posts keep their text: false once older than `retention.text_days`.
+    pub text: bool,
+}
+
+/// What the tables need of one day.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct DaySummary {
+    /// Folded over the day's posts; responsiveness items not yet matched (the
+    /// responses live in `responses.bin`).
+    pub acc: Accumulators,
+    pub terms: DayTerms,
+    /// The day's escalated posts (none once the day is past `retention.days`).
+    pub escalated: Vec<Post>,
+}
+
+pub fn dir(snapshot: &Path) -> PathBuf {
+    snapshot.join(STATE_DIR)
+}
+
+pub fn posts_path(snapshot: &Path, day: i64) -> PathBuf {
+    dir(snapshot).join("posts").join(format!("day-{day}.bin"))
+}
+
+pub fn summary_path(snapshot: &Path, day: i64) -> PathBuf {
+    dir(snapshot).join("days").join(format!("day-{day}.bin"))
+}
+
+pub fn responses_path(snapshot: &Path) -> PathBuf {
+    dir(snapshot).join("responses.bin")
+}
+
+pub fn rejects_path(snapshot: &Path) -> PathBuf {
+    dir(snapshot).join("rejects.bin")
+}
+
+fn codec() -> impl bincode::Options + Copy {
+    bincode::DefaultOptions::new()
+}
+
+/// Write a value as zstd-compressed bincode.
+pub fn write_bin<T: Serialize>(path: &Path, value: &T) -> Result<(), String> {
+    let err = |e: &dyn std::fmt::Display| format!("cannot write {}: {e}", path.display());
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| err(&e))?;
+    }
+    let file = std::fs::File::create(path).map_err(|e| err(&e))?;
+    let mut z = zstd::Encoder::new(std::io::BufWriter::new(file), 1).map_err(|e| err(&e))?;
+    codec().serialize_into(&mut z, value).map_err(|e| err(&e))?;
+    use std::io::Write;
+    z.finish()
+        .map_err(|e| err(&e))?
+        .flush()
+        .map_err(|e| err(&e))
+}
+
+/// Read a value written by [`write_bin`]; a damaged file is an error naming it.
+pub fn read_bin<T: DeserializeOwned>(path: &Path) -> Result<T, String> {
+    let err = |e: &dyn std::fmt::Display| format!("damaged state file {}: {e}", path.display());
+    let file = std::fs::File::open(path).map_err(|e| err(&e))?;
+    let z = zstd::Decoder::new(file).map_err(|e| err(&e))?;
+    codec()
+        .deserialize_from(std::io::BufReader::new(z))
+        .map_err(|e| err(&e))
+}
+
+impl State {
+    /// The state of a published snapshot; `None` when it has none (a first run, or
+    /// an output written by a version without nightly state).
+    pub fn load(snapshot: &Path) -> Result<Option<State>, String> {
+        let path = dir(snapshot).join("state.json");
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+        };
+        let state: State = serde_json::from_str(&text)
+            .map_err(|e| format!("damaged state file {}: {e}", path.display()))?;
+        Ok((state.format == STATE_FORMAT).then_some(state))
+    }
+
+    pub fn save(&self, snapshot: &Path) -> Result<(), String> {
+        let path = dir(snapshot).join("state.json");
+        let json = serde_json::to_string_pretty(self).map_err(|e| format!("state: {e}"))?;
+        std::fs::create_dir_all(dir(snapshot))
+            .and_then(|_| std::fs::write(&path, json))
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))
+    }
+}
+
+fn fingerprint<T: Serialize>(value: &T) -> String {
+    let json = serde_json::to_string(value).unwrap_or_default();
+    blake3::hash(json.as_bytes()).to_hex()[..16].to_string()
+}
+
+/// See [`State::ingest`]. `key_check` is a pseudonym made with the run's key, so a
+/// changed key (which changes every stored pseudonym) counts as a change.
+pub fn ingest_fingerprint(cfg: &Config, key_check: &str) -> String {
+    let p = &cfg.privacy;
+    fingerprint(&(
+        &cfg.mappings,
+        &cfg.accounts,
+        p.keep_public_identities,
+        &p.private_messages,
+        key_check,
+    ))
+}
+
+/// See [`State::analysis`].
+pub fn analysis_fingerprint(cfg: &Config) -> String {
+    fingerprint(&(
+        &cfg.sentiment,
+        &cfg.topics,
+        &cfg.flags,
+        &cfg.escalation,
+        &cfg.metrics.timezone,
+    ))
+}
+
+/// Size and modification time of an input, for telling an unchanged file from one
+/// to read again.
+pub fn file_stamp(path: &Path) -> Option<(u64, i64)> {
+    let m = std::fs::metadata(path).ok()?;
+    let ns = m
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as i64);
+    Some((m.len(), ns))
+}
