@@ -169,7 +169,7 @@ sent = duckdb.sql(f"""
 """).fetchall()[0]
 print(vol[0], vol[1], sent[0], sent[1])
 "#,
-        out = out.display().to_string(),
+        out = out.join("current").display().to_string(),
         peer = peer_out.display().to_string()
     );
     let o = std::process::Command::new("python3")

@@ -702,3 +702,41 @@ fn month_partitions_hold_the_day_partitions_rows() {
     assert!(r.partitions.len() > 1);
     assert_same_tables(&dir.path().join("day"), &cfg.output.dir);
 }
+
+/// Retention across nights: as the reference date moves on, days cross the text and the
+/// publication boundaries in a night without new posts, and the tables equal a full run
+/// with the same reference date.
+#[test]
+fn retention_moves_on_night_by_night_as_a_full_run_would() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut cfg =
+        socialpulse::config::Config::load(&root().join("pipelines/example.toml")).expect("example");
+    cfg.run.progress = false;
+    cfg.run.max_reject_ratio = 1.0;
+    cfg.privacy.key_env = "SOCIALPULSE_NIGHTLY_RETENTION_KEY".into();
+    std::env::set_var("SOCIALPULSE_NIGHTLY_RETENTION_KEY", "retention");
+    cfg.retention.days = 5;
+    cfg.retention.text_days = 2;
+    let opts = RunOptions {
+        quiet: true,
+        ..RunOptions::default()
+    };
+    cfg.output.dir = dir.path().join("nightly");
+    for as_of in ["2026-11-08", "2026-11-11", "2026-11-13"] {
+        cfg.retention.as_of = Some(as_of.into());
+        let r = pipeline::run(&cfg, &opts).expect("night");
+        assert_readable(&cfg.output.dir);
+        if as_of != "2026-11-08" {
+            assert_eq!(r.mode, "unchanged");
+            assert!(
+                r.partitions_rewritten > 0,
+                "{as_of}: no day crossed a boundary"
+            );
+        }
+    }
+    let nightly = cfg.output.dir.clone();
+    cfg.output.dir = dir.path().join("full");
+    let r = pipeline::run(&cfg, &opts).expect("full");
+    assert_eq!(r.partitions.first().map(String::as_str), Some("2026-11-08"));
+    assert_same_tables(&nightly, &cfg.output.dir);
+}

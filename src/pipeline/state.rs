@@ -118,7 +118,12 @@ pub fn write_bin<T: Serialize>(path: &Path, value: &T) -> Result<(), String> {
 
 /// Read a value written by [`write_bin`]; a damaged file is an error naming it.
 pub fn read_bin<T: DeserializeOwned>(path: &Path) -> Result<T, String> {
-    let err = |e: &dyn std::fmt::Display| format!("damaged state file {}: {e}", path.display());
+    let err = |e: &dyn std::fmt::Display| {
+        format!(
+            "damaged state file {}: {e} (run with --full to rebuild from the inputs)",
+            path.display()
+        )
+    };
     let file = std::fs::File::open(path).map_err(|e| err(&e))?;
     let z = zstd::Decoder::new(file).map_err(|e| err(&e))?;
     codec()
