@@ -5,7 +5,7 @@ mod common;
 
 use common::*;
 use socialpulse::pipeline::{self, RunError, RunOptions};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn small_config(dir: &Path) -> socialpulse::config::Config {
@@ -72,25 +72,7 @@ fn a_second_run_into_a_held_output_is_refused() {
 #[test]
 fn a_run_killed_at_any_instant_leaves_a_whole_snapshot() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let corpus = dir.path().join("corpus");
-    let o = Command::new(env!("CARGO_BIN_EXE_socialpulse"))
-        .args([
-            "generate",
-            "--posts",
-            "200000",
-            "--posts-per-file",
-            "50000",
-            "--out",
-        ])
-        .arg(&corpus)
-        .output()
-        .expect("generate");
-    assert!(o.status.success());
-    let input = dir.path().join("nightly");
-    std::fs::create_dir_all(input.join("data")).expect("mkdir");
-    for f in ["pipeline.toml", "taxonomy.toml"] {
-        std::fs::copy(corpus.join(f), input.join(f)).expect("copy");
-    }
+    let (corpus, input) = nightly_corpus(dir.path(), 200_000, 50_000);
     let cfg = input.join("pipeline.toml");
     let first_night = ["data/posts-00001.ndjson.gz", "data/posts-00002.ndjson.gz"];
     let second_night = ["data/posts-00003.ndjson.gz", "data/posts-00004.ndjson.gz"];
@@ -181,10 +163,7 @@ fn a_run_killed_at_any_instant_leaves_a_whole_snapshot() {
     let (code, _, stderr) = cli(&cfg, &out, &["--threads", "1"]);
     assert_eq!(code, Some(0), "{stderr}");
     assert!(unpublished(&out).len() <= 1, "{:?}", unpublished(&out));
-    let reference = dir.path().join("reference");
-    let (code, _, stderr) = cli(&cfg, &reference, &[]);
-    assert_eq!(code, Some(0), "{stderr}");
-    assert_same_tables(&out, &reference);
+    assert_equals_full_run(&cfg, &out, &dir.path().join("reference"));
 }
 
 /// The same config gives the same `config_hash` and records the same input paths
@@ -388,6 +367,51 @@ fn assert_same_tables(a: &Path, b: &Path) {
     }
 }
 
+/// A full run of `config` into `reference` publishes the same tables as `out`.
+fn assert_equals_full_run(config: &Path, out: &Path, reference: &Path) {
+    let (code, _, stderr) = cli(config, reference, &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_same_tables(out, reference);
+}
+
+/// A generated corpus of `posts` records in files of `per_file` under `dir/corpus`, and
+/// an empty nightly input folder `dir/nightly` with the corpus's config and taxonomy.
+fn nightly_corpus(dir: &Path, posts: u64, per_file: u64) -> (PathBuf, PathBuf) {
+    let corpus = dir.join("corpus");
+    let o = Command::new(env!("CARGO_BIN_EXE_socialpulse"))
+        .args(["generate", "--posts", &posts.to_string()])
+        .args(["--posts-per-file", &per_file.to_string(), "--out"])
+        .arg(&corpus)
+        .output()
+        .expect("generate");
+    assert!(o.status.success());
+    let input = dir.join("nightly");
+    std::fs::create_dir_all(input.join("data")).expect("mkdir");
+    for f in ["pipeline.toml", "taxonomy.toml"] {
+        std::fs::copy(corpus.join(f), input.join(f)).expect("copy");
+    }
+    (corpus, input)
+}
+
+/// The example pipeline's config, quiet, tolerant of its deliberate rejects, with a
+/// pseudonym key from the variable `key_env` (set to `key`).
+fn example_config(key_env: &str, key: &str) -> socialpulse::config::Config {
+    let mut cfg =
+        socialpulse::config::Config::load(&root().join("pipelines/example.toml")).expect("example");
+    cfg.run.progress = false;
+    cfg.run.max_reject_ratio = 1.0;
+    cfg.privacy.key_env = key_env.into();
+    std::env::set_var(key_env, key);
+    cfg
+}
+
+fn quiet() -> RunOptions {
+    RunOptions {
+        quiet: true,
+        ..RunOptions::default()
+    }
+}
+
 /// Every table of the published snapshot reads, and the manifest parses.
 fn assert_readable(out: &Path) -> serde_json::Value {
     for t in pipeline::TABLES {
@@ -415,24 +439,7 @@ fn deliver(from: &Path, to: &Path, files: &[&str]) {
 #[test]
 fn night_by_night_equals_one_full_run_generated() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let corpus = dir.path().join("corpus");
-    let o = Command::new(env!("CARGO_BIN_EXE_socialpulse"))
-        .args([
-            "generate",
-            "--posts",
-            "24000",
-            "--posts-per-file",
-            "3000",
-            "--out",
-        ])
-        .arg(&corpus)
-        .output()
-        .expect("generate");
-    assert!(o.status.success());
-    let nightly = dir.path().join("nightly");
-    std::fs::create_dir_all(nightly.join("data")).expect("mkdir");
-    std::fs::copy(corpus.join("pipeline.toml"), nightly.join("pipeline.toml")).expect("cfg");
-    std::fs::copy(corpus.join("taxonomy.toml"), nightly.join("taxonomy.toml")).expect("tax");
+    let (corpus, nightly) = nightly_corpus(dir.path(), 24_000, 3_000);
     let nights: [&[&str]; 5] = [
         &["data/posts-00002.ndjson.gz"],
         &["data/posts-00001.ndjson.gz", "data/posts-00004.ndjson.gz"],
@@ -454,10 +461,7 @@ fn night_by_night_equals_one_full_run_generated() {
             (0..i).map(|n| nights[n].len()).sum::<usize>()
         );
     }
-    let full = dir.path().join("out-full");
-    let (code, _, stderr) = cli(&cfg, &full, &[]);
-    assert_eq!(code, Some(0), "{stderr}");
-    assert_same_tables(&out, &full);
+    assert_equals_full_run(&cfg, &out, &dir.path().join("out-full"));
 }
 
 /// The bundled fixtures delivered in four nights (each export's folder whole), with
@@ -474,18 +478,10 @@ fn night_by_night_equals_one_full_run_fixtures() {
         .map(|e| e.file_name().to_string_lossy().to_string())
         .collect();
     folders.sort();
-    let mut cfg =
-        socialpulse::config::Config::load(&root().join("pipelines/example.toml")).expect("example");
+    let mut cfg = example_config("SOCIALPULSE_NIGHTLY_FIXTURE_KEY", "fixtures");
     cfg.input.paths = vec![nightly.clone()];
-    cfg.run.progress = false;
-    cfg.run.max_reject_ratio = 1.0;
-    cfg.privacy.key_env = "SOCIALPULSE_NIGHTLY_FIXTURE_KEY".into();
-    std::env::set_var("SOCIALPULSE_NIGHTLY_FIXTURE_KEY", "fixtures");
     cfg.output.dir = dir.path().join("out-nightly");
-    let opts = RunOptions {
-        quiet: true,
-        ..RunOptions::default()
-    };
+    let opts = quiet();
     // Night n brings every fourth folder, starting with the n-th (in reverse order, so
     // later exports often arrive first).
     for n in 0..4 {
@@ -670,16 +666,8 @@ fn config_changes_reanalyse_stored_posts_or_ask_for_full() {
 #[test]
 fn month_partitions_hold_the_day_partitions_rows() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut cfg =
-        socialpulse::config::Config::load(&root().join("pipelines/example.toml")).expect("example");
-    cfg.run.progress = false;
-    cfg.run.max_reject_ratio = 1.0;
-    cfg.privacy.key_env = "SOCIALPULSE_NIGHTLY_MONTH_KEY".into();
-    std::env::set_var("SOCIALPULSE_NIGHTLY_MONTH_KEY", "month");
-    let opts = RunOptions {
-        quiet: true,
-        ..RunOptions::default()
-    };
+    let mut cfg = example_config("SOCIALPULSE_NIGHTLY_MONTH_KEY", "month");
+    let opts = quiet();
     cfg.output.dir = dir.path().join("day");
     pipeline::run(&cfg, &opts).expect("day run");
     cfg.output.partition = "month".into();
@@ -709,18 +697,10 @@ fn month_partitions_hold_the_day_partitions_rows() {
 #[test]
 fn retention_moves_on_night_by_night_as_a_full_run_would() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut cfg =
-        socialpulse::config::Config::load(&root().join("pipelines/example.toml")).expect("example");
-    cfg.run.progress = false;
-    cfg.run.max_reject_ratio = 1.0;
-    cfg.privacy.key_env = "SOCIALPULSE_NIGHTLY_RETENTION_KEY".into();
-    std::env::set_var("SOCIALPULSE_NIGHTLY_RETENTION_KEY", "retention");
+    let mut cfg = example_config("SOCIALPULSE_NIGHTLY_RETENTION_KEY", "retention");
     cfg.retention.days = 5;
     cfg.retention.text_days = 2;
-    let opts = RunOptions {
-        quiet: true,
-        ..RunOptions::default()
-    };
+    let opts = quiet();
     cfg.output.dir = dir.path().join("nightly");
     for as_of in ["2026-11-08", "2026-11-11", "2026-11-13"] {
         cfg.retention.as_of = Some(as_of.into());

@@ -174,5 +174,8 @@ pub fn publish(
         std::fs::create_dir_all(&dir)
             .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     }
-    staging.publish()
+    // A version 2 output kept the tables and manifest at its top level.
+    let mut legacy: Vec<&str> = TABLES.to_vec();
+    legacy.push(MANIFEST);
+    staging.publish(&legacy)
 }

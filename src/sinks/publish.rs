@@ -77,23 +77,6 @@ pub struct Staging {
     run_id: String,
 }
 
-/// Entries a version 2 output kept at its top level, before snapshots.
-const LEGACY: &[&str] = &[
-    "posts",
-    "rejects",
-    "escalations",
-    "emerging_terms",
-    "daily_volume",
-    "daily_sentiment",
-    "engagement",
-    "responsiveness",
-    "unanswered",
-    "topic_daily",
-    "cost_benefit",
-    "run_summary",
-    "_run.json",
-];
-
 /// Remove every snapshot but `keep`, and the staging folders of older versions. Only
 /// called while holding the output lock, so no other run is writing any of them.
 pub fn clean_leftovers(out: &Path, keep: &[&Path]) -> Vec<PathBuf> {
@@ -154,8 +137,8 @@ impl Staging {
     }
 
     /// Publish the snapshot: point `OUT/current` at it with one atomic rename, then
-    /// remove the tables an older version kept at the top of `OUT`.
-    pub fn publish(self) -> Result<(), String> {
+    /// remove `legacy`, the entries an older version kept at the top of `OUT`.
+    pub fn publish(self, legacy: &[&str]) -> Result<(), String> {
         let link = self.out.join(format!(".current-{}", self.run_id));
         let _ = std::fs::remove_file(&link);
         let target = Path::new(".socialpulse")
@@ -168,7 +151,7 @@ impl Staging {
         if let Ok(d) = std::fs::File::open(&self.out) {
             let _ = d.sync_all();
         }
-        for name in LEGACY {
+        for name in legacy {
             let p = self.out.join(name);
             if p.is_dir() {
                 let _ = std::fs::remove_dir_all(&p);
