@@ -116,11 +116,27 @@ pub fn public_link(
     let names_someone = ["/@", "/profile/", "/user/", "/users/", "/u/", "did:"]
         .iter()
         .any(|m| lower.contains(m))
+        || names_in_path(&lower)
         || identities
             .iter()
             .map(|i| i.trim_start_matches('@').to_lowercase())
             .any(|i| i.len() >= 2 && lower.contains(&i));
     (!names_someone).then(|| url.to_string())
+}
+
+/// Facebook links name their page or person in the first path segment
+/// (`facebook.com/<name>/posts/<id>`, also `videos`, `photos`), whatever the export
+/// calls the author; `permalink.php` and `story.php` links carry ids only.
+fn names_in_path(lower_url: &str) -> bool {
+    let Some((_, rest)) = lower_url.split_once("facebook.com/") else {
+        return false;
+    };
+    let mut segments = rest.split('/');
+    let first = segments.next().unwrap_or("");
+    let kind = segments.next().unwrap_or("");
+    !first.is_empty()
+        && !first.ends_with(".php")
+        && matches!(kind, "posts" | "videos" | "photos" | "reels")
 }
 
 /// Replace the DID of an AT URI (`at://did:plc:…/collection/rkey`) with its pseudonym,
@@ -355,6 +371,22 @@ mod tests {
                 &ids
             ),
             None
+        );
+        // A Facebook post link carries its page's or person's vanity name, which need
+        // not be the display name the export gives as author (CrowdTangle).
+        assert_eq!(
+            public_link(
+                "facebook",
+                "5647382910",
+                Some("https://www.facebook.com/HarbourCityNews/posts/5647382910"),
+                &["Harbour City News", "100000000000002"]
+            ),
+            None
+        );
+        let shortcode = "https://www.instagram.com/p/DBh4rb0urE4t/";
+        assert_eq!(
+            public_link("instagram", "DBh4rb0urE4t", Some(shortcode), &ids),
+            Some(shortcode.into())
         );
     }
 

@@ -102,20 +102,40 @@ fn wrong_encoding_line_is_rejected_alone() {
     assert!(c.rejects[0].raw_excerpt.contains("\"xxx\u{fffd} xxx\""));
 }
 
+/// Exports saved as UTF-16 with a byte order mark (little or big endian) read as UTF-8
+/// would; without the mark they are a clear file reject.
 #[test]
-fn utf16_file_is_a_clear_file_error() {
+fn utf16_files_read_with_a_byte_order_mark() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut bytes = vec![0xFF, 0xFE];
-    for u in "id,text\n1,hello\n".encode_utf16() {
-        bytes.extend_from_slice(&u.to_le_bytes());
+    let csv = "Message ID,Network,Timestamp (UTC),Message,Message Type\n\
+               m1,Twitter,11/03/2026 06:45,Ngā mihi — the 7:10 ferry was on time,Comment\n";
+    let utf16 = |bom: Option<[u8; 2]>, le: bool| {
+        let mut bytes: Vec<u8> = bom.map(Vec::from).unwrap_or_default();
+        for u in csv.encode_utf16() {
+            bytes.extend_from_slice(&if le { u.to_le_bytes() } else { u.to_be_bytes() });
+        }
+        bytes
+    };
+    for (name, bytes) in [
+        ("le.csv", utf16(Some([0xFF, 0xFE]), true)),
+        ("be.csv", utf16(Some([0xFE, 0xFF]), false)),
+    ] {
+        let c = collect_paths(&[write(dir.path(), name, &bytes)]);
+        assert!(c.rejects.is_empty(), "{name}: {:?}", c.rejects);
+        assert_eq!(c.posts.len(), 1, "{name}");
+        assert_eq!(c.posts[0].text, "Ngā mihi — the 7:10 ferry was on time");
+        assert_eq!(c.posts[0].post_id, "m1");
     }
-    let path = write(dir.path(), "export.csv", &bytes);
+    let path = write(dir.path(), "no_bom.csv", &utf16(None, true));
     let c = collect_paths(&[path]);
     assert!(c.posts.is_empty());
     assert_eq!(c.rejects.len(), 1);
-    assert_eq!(
-        c.rejects[0].reason,
-        "UTF-16 text is not supported: re-export the file as UTF-8"
+    assert!(
+        c.rejects[0]
+            .reason
+            .contains("UTF-16 without a byte order mark"),
+        "{}",
+        c.rejects[0].reason
     );
 }
 
@@ -161,7 +181,7 @@ fn empty_and_binary_files_are_file_rejects_and_the_rest_lands() {
     assert_eq!(by_file("blank.ndjson"), "empty file: no records");
     assert_eq!(
         by_file("photo.jpg"),
-        "binary content (NUL bytes): not a text export"
+        "binary content (NUL bytes): not a text export (or UTF-16 without a byte order mark: re-export it as UTF-8)"
     );
     assert!(
         by_file("notes.txt").starts_with("unrecognised format"),

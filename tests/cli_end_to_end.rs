@@ -33,7 +33,7 @@ fn example_pipeline_output_reads_in_pandas_pyarrow_polars_duckdb() {
         String::from_utf8_lossy(&o.stderr)
     );
     assert!(
-        stdout.contains("72 posts (2 duplicates removed), 8 rejects"),
+        stdout.contains("78 posts (2 duplicates removed), 9 rejects"),
         "{stdout}"
     );
     // One snapshot, the published one.
@@ -42,7 +42,7 @@ fn example_pipeline_output_reads_in_pandas_pyarrow_polars_duckdb() {
     let py = Command::new("python3")
         .arg(root().join("tests/python/check_posts.py"))
         .arg(common::cur(&out))
-        .args(["72", "8", "10"])
+        .args(["78", "9", "11"])
         .output()
         .expect("python3 must be installed (see tests/python/requirements.txt)");
     assert!(
@@ -132,12 +132,14 @@ fn run_summary_appends_one_row_per_run() {
 fn quick_form_and_reject_ratio_exit_code() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("out");
-    // Only the Brandwatch file without its mapping: unrecognised → 1 reject of 1 record.
+    // A CSV no preset knows and no mapping names: unrecognised → 1 reject of 1 record.
+    let unknown = dir.path().join("unknown_tool.csv");
+    std::fs::write(&unknown, "When,Who,What\n2026-11-03 08:00,someone,hello\n").expect("csv");
     let o = socialpulse()
         .args(["run", "-q", "--input"])
         .arg(root().join("fixtures/reddit"))
         .arg("--input")
-        .arg(root().join("fixtures/listening/brandwatch_mentions.ndjson"))
+        .arg(&unknown)
         .args(["--account", "reddit:NorthlineTransit", "--out"])
         .arg(&out)
         .output()

@@ -382,8 +382,9 @@ fn bluesky_feed_and_search() {
     assert_eq!(ria.mentions, strings(&["northlinetransit.bsky.social"]));
 }
 
+/// Sprout Social's inbox export reads through its built-in preset, no mapping needed.
 #[test]
-fn generic_csv_through_a_mapping() {
+fn sprout_social_csv_through_its_preset() {
     let c = fixtures(&["listening/sprout_inbox_export.csv"]);
     assert_eq!(c.posts.len(), 3);
     let hannah = find(&c, "ig_17900000000000001");
@@ -408,8 +409,9 @@ fn generic_csv_through_a_mapping() {
     assert_eq!(c.rejects[0].reason, "missing timestamp (Timestamp (UTC))");
 }
 
+/// Brandwatch mentions (API JSON lines) read through their built-in preset.
 #[test]
-fn generic_ndjson_through_a_mapping() {
+fn brandwatch_ndjson_through_its_preset() {
     let c = fixtures(&["listening/brandwatch_mentions.ndjson"]);
     assert_eq!(c.posts.len(), 2);
     let news = find(&c, "bw-0001");
@@ -1006,4 +1008,111 @@ fn mastodon_visibility_keeps_private_messages_out_of_public_metrics() {
     assert!(all.posts.iter().all(|p| !p.withheld));
     let volume: u64 = all.metrics.volume.rows().iter().map(|r| r.1).sum();
     assert_eq!(volume, 4);
+}
+
+/// A user's `[[mappings]]` entry that matches a file wins over the built-in preset.
+#[test]
+fn a_users_mapping_wins_over_a_preset() {
+    let mut cfg = config_for(&[root().join("fixtures/listening/sprout_inbox_export.csv")]);
+    cfg.mappings.push(socialpulse::config::MappingConfig {
+        name: "inbox".into(),
+        platform: Some("linkedin".into()),
+        id: "Message ID".into(),
+        text: "Message".into(),
+        timestamp: "Timestamp (UTC)".into(),
+        timestamp_format: "%m/%d/%Y %H:%M".into(),
+        ..Default::default()
+    });
+    let c = socialpulse::pipeline::collect(&cfg, &pseudo()).expect("collect");
+    assert_eq!(c.inputs[0].format, "generic-csv");
+    assert!(c.posts.iter().all(|p| p.platform == "linkedin"));
+    let plain = fixtures(&["listening/sprout_inbox_export.csv"]);
+    assert_eq!(plain.inputs[0].format, "sprout-social");
+}
+
+/// CrowdTangle's Facebook export: id from the post URL, `Post Created` in the
+/// dashboard's zone (NZDT, UTC+13) turned into UTC, counts with thousands separators.
+#[test]
+fn crowdtangle_facebook_csv() {
+    let c = fixtures(&["crowdtangle/facebook_northline_2026-11.csv"]);
+    assert_eq!(c.inputs[0].format, "crowdtangle-facebook");
+    assert_eq!(c.posts.len(), 2);
+    let own = find(&c, "1029384756");
+    assert_eq!(own.platform, "facebook");
+    assert_eq!(own.created_at, ts("2026-11-02T19:15:42Z"));
+    assert_eq!(own.direction, Direction::Outbound);
+    assert_eq!(own.author_handle.as_deref(), Some("Northline Transit"));
+    assert_eq!(
+        own.url.as_deref(),
+        Some("https://www.facebook.com/NorthlineTransit/posts/1029384756")
+    );
+    let k = &own.counts;
+    assert_eq!(
+        (k.likes, k.replies, k.reposts, k.views),
+        (Some(40), Some(12), Some(5), Some(0))
+    );
+    assert_eq!(own.source_position, 2);
+    let news = find(&c, "5647382910");
+    assert_eq!(news.created_at, ts("2026-11-04T04:40:05Z"));
+    assert_eq!(news.direction, Direction::Inbound);
+    assert!(news
+        .text
+        .starts_with("Northline Transit will close the Red Line"));
+    assert_eq!(c.rejects.len(), 1);
+    assert_eq!(
+        (c.rejects[0].position, c.rejects[0].reason.as_str()),
+        (4, "missing id (@id)"),
+        "the third row (line 4, CRLF endings) has no URL to take its id from"
+    );
+    assert_eq!(c.rejects[0].format.as_deref(), Some("crowdtangle-facebook"));
+}
+
+/// CrowdTangle's Instagram export, with the byte order mark its files start with.
+#[test]
+fn crowdtangle_instagram_csv() {
+    let c = fixtures(&["crowdtangle/instagram_northline_2026-11.csv"]);
+    assert_eq!(c.inputs[0].format, "crowdtangle-instagram");
+    assert!(c.rejects.is_empty(), "{:?}", c.rejects);
+    assert_eq!(c.posts.len(), 2);
+    let murals = find(&c, "DBn0rthL1n3");
+    assert_eq!(murals.platform, "instagram");
+    assert_eq!(murals.created_at, ts("2026-11-03T05:30:00Z"));
+    assert_eq!(murals.direction, Direction::Outbound);
+    assert_eq!(murals.account.as_deref(), Some("northlinetransit"));
+    assert_eq!(
+        (
+            murals.counts.likes,
+            murals.counts.replies,
+            murals.counts.views
+        ),
+        (Some(201), Some(14), None)
+    );
+    assert_eq!(murals.hashtags, strings(&["HarbourCity"]));
+    let lunch = find(&c, "DBh4rb0urE4t");
+    assert_eq!(lunch.direction, Direction::Inbound);
+    assert_eq!(lunch.account.as_deref(), Some("northlinetransit"));
+    assert!(lunch.listening.is_question);
+}
+
+/// Meta Content Library's CSV download: dotted columns, offsets in `creation_time`.
+#[test]
+fn meta_content_library_csv() {
+    let c = fixtures(&["meta-content-library/facebook_posts_northline.csv"]);
+    assert_eq!(c.inputs[0].format, "meta-content-library");
+    assert!(c.rejects.is_empty(), "{:?}", c.rejects);
+    assert_eq!(c.posts.len(), 2);
+    let ferry = find(&c, "861234567890123");
+    assert_eq!(ferry.platform, "facebook");
+    assert_eq!(ferry.created_at, ts("2026-11-06T06:45:10Z"));
+    assert_eq!(ferry.direction, Direction::Outbound);
+    assert_eq!(ferry.lang.as_deref(), Some("en"));
+    assert_eq!(ferry.url, None, "mcl_url opens the Content Library only");
+    let k = &ferry.counts;
+    assert_eq!(
+        (k.likes, k.replies, k.reposts, k.views),
+        (Some(28), Some(6), Some(3), None)
+    );
+    let wait = find(&c, "861234567890456");
+    assert_eq!(wait.direction, Direction::Inbound);
+    assert!(wait.listening.is_complaint);
 }

@@ -319,8 +319,15 @@ fn ndjson_lines_longer_than_the_sniffing_head_read() {
     assert!(c.rejects.is_empty(), "{:?}", c.rejects);
 }
 
+/// Windows and most tools end CSV lines with CRLF: rejects name the same lines.
 #[test]
 fn ragged_csv_rows_and_open_quotes_are_rejects() {
+    for eol in ["\n", "\r\n"] {
+        ragged_csv_rows(eol);
+    }
+}
+
+fn ragged_csv_rows(eol: &str) {
     let dir = tempfile::tempdir().expect("tempdir");
     let fixture =
         std::fs::read_to_string(root().join("fixtures/listening/sprout_inbox_export.csv"))
@@ -339,8 +346,8 @@ fn ragged_csv_rows_and_open_quotes_are_rejects() {
         good("swallowed_1"),                                  // line 6
         good("swallowed_2"),                                  // line 7
     ]
-    .join("\n")
-        + "\n";
+    .join(eol)
+        + eol;
     std::fs::write(dir.path().join("inbox.csv"), csv).expect("write");
     let c = collect_paths(&[dir.path().to_path_buf()]);
     let ids: Vec<&str> = c.posts.iter().map(|p| p.post_id.as_str()).collect();

@@ -5,8 +5,8 @@ use socialpulse::config::Config;
 use std::path::Path;
 use std::sync::OnceLock;
 
-/// The example pipeline's config: its mappings make the generic CSV and NDJSON readers
-/// reachable.
+/// The example pipeline's config (the generic CSV and NDJSON readers are reached
+/// through the built-in presets of well-known exports, or a config's mappings).
 pub fn config() -> &'static Config {
     static CFG: OnceLock<Config> = OnceLock::new();
     CFG.get_or_init(|| {
@@ -36,7 +36,7 @@ pub fn detect(data: &[u8]) {
     read(data.to_vec(), "input");
 }
 
-/// CSV rows under a header that the example config's Sprout Social mapping claims.
+/// CSV rows under a header that the built-in Sprout Social preset claims.
 pub fn csv(data: &[u8]) {
     let mut bytes = b"Message ID,Network,Timestamp (UTC),Profile,From,Message,Message Type,Likes,Comments,Shares,Impressions,Language\n".to_vec();
     bytes.extend_from_slice(data);

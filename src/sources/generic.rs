@@ -3,6 +3,7 @@
 //! mapping whose `id`, `text` and `timestamp` columns it has. NDJSON keys may be
 //! dotted paths (`user.screen_name`).
 
+use super::presets::{self, Preset};
 use super::{find_mapping, flat, Batch, Config, Counter, Ctx, LineFormat, Outcome};
 use crate::config::MappingConfig;
 use crate::model::{excerpt, Draft, Kind, PositionKind, Post, Reject};
@@ -42,7 +43,12 @@ impl LineFormat for GenericNdjson {
         NDJSON
     }
     fn sniff(&self, first: &Value, cfg: &Config) -> Option<usize> {
-        find_mapping(cfg, |k| lookup(first, k).is_some()).map(|(i, _)| i)
+        // A user's mapping first; then the presets, numbered after the mappings.
+        find_mapping(cfg, |k| lookup(first, k).is_some())
+            .map(|(i, _)| i)
+            .or_else(|| {
+                presets::find(|k| lookup(first, k).is_some()).map(|i| cfg.mappings.len() + i)
+            })
     }
     fn parse(
         &self,
@@ -51,8 +57,9 @@ impl LineFormat for GenericNdjson {
         ctx: &Ctx,
         _partial: &mut Vec<String>,
     ) -> Result<Vec<Draft>, String> {
-        let m = ctx.cfg.mappings.get(variant).ok_or("mapping vanished")?;
-        from_fields(m, |col| lookup(&v, col).and_then(value_text)).map(|d| vec![d])
+        let (m, preset) = variant_mapping(ctx.cfg, variant)?;
+        let get = presets::with_derived(preset, |col| lookup(&v, col).and_then(value_text));
+        from_fields(m, get).map(|d| vec![d])
     }
     fn parse_line(
         &self,
@@ -61,10 +68,10 @@ impl LineFormat for GenericNdjson {
         ctx: &Ctx,
         partial: &mut Vec<String>,
     ) -> Result<Vec<Draft>, String> {
-        let m = ctx.cfg.mappings.get(variant).ok_or("mapping vanished")?;
+        let (m, preset) = variant_mapping(ctx.cfg, variant)?;
         let (columns, n) = columns(m);
         let columns = &columns[..n];
-        if columns.iter().any(|c| c.contains('.')) {
+        if preset.is_some() || columns.iter().any(|c| c.contains('.')) {
             // Dotted paths reach into nested objects: read the whole tree.
             return super::parse_tree(self, line, variant, ctx, partial);
         }
@@ -74,6 +81,22 @@ impl LineFormat for GenericNdjson {
             fields[i].as_ref().and_then(flat::Field::text)
         })
         .map(|d| vec![d])
+    }
+}
+
+/// The mapping of a sniffed variant: a user's `[[mappings]]` entry, or a preset (with
+/// its derived columns) numbered after them.
+fn variant_mapping(
+    cfg: &Config,
+    variant: usize,
+) -> Result<(&MappingConfig, Option<&'static Preset>), String> {
+    if let Some(m) = cfg.mappings.get(variant) {
+        return Ok((m, None));
+    }
+    let i = variant - cfg.mappings.len();
+    match (presets::mapping(i), presets::presets().get(i)) {
+        (Some(m), Some(p)) => Ok((m, Some(p))),
+        _ => Err("mapping vanished".into()),
     }
 }
 
@@ -242,7 +265,10 @@ pub(super) fn read_csv(
     let header: Vec<String> = match rdr.byte_headers() {
         Ok(h) => h
             .iter()
-            .map(|c| String::from_utf8_lossy(c).trim().to_string())
+            .map(|c| {
+                let name = String::from_utf8_lossy(c);
+                name.trim_start_matches('\u{feff}').trim().to_string()
+            })
             .collect(),
         Err(e) => {
             return Outcome::Failed(
@@ -253,17 +279,31 @@ pub(super) fn read_csv(
             )
         }
     };
-    let Some((_, m)) = find_mapping(ctx.cfg, |k| header.iter().any(|h| h == k)) else {
-        let shown: String = header.join(",").chars().take(120).collect();
-        return Outcome::Failed(
-            None,
-            0,
-            PositionKind::File,
-            format!(
-                "unrecognised format: not JSON, not an X archive, and no [[mappings]] entry matches the CSV header ({shown})"
-            ),
-        );
+    // A user's mapping wins; then the built-in presets of well-known exports.
+    let has = |k: &str| header.iter().any(|h| h == k);
+    let (m, preset, format) = match find_mapping(ctx.cfg, has) {
+        Some((_, m)) => (m, None, CSV),
+        None => match presets::find(has)
+            .and_then(|i| Some((presets::mapping(i)?, presets::presets().get(i)?)))
+        {
+            Some((m, p)) => (m, Some(p), p.name),
+            None => {
+                let shown: String = header.join(",").chars().take(120).collect();
+                return Outcome::Failed(
+                    None,
+                    0,
+                    PositionKind::File,
+                    format!(
+                        "unrecognised format: not JSON, not an X archive, no [[mappings]] entry and no built-in export layout matches the CSV header ({shown})"
+                    ),
+                );
+            }
+        },
     };
+    // After a header ended by CRLF the reader has not counted its line yet (it stops at
+    // the `\r`): the start line of every record would be one short. (Its running
+    // position, read after a record, is right.)
+    let line_fix = 2u64.saturating_sub(rdr.position().line());
     let col = |name: &str| header.iter().position(|h| h == name);
     let batch_size = ctx.cfg.run.batch_size.max(1);
     let mut batch = Batch::default();
@@ -273,7 +313,9 @@ pub(super) fn read_csv(
         match rdr.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
-                let line = record.position().map_or(last_line + 1, |p| p.line());
+                let line = record
+                    .position()
+                    .map_or(last_line + 1, |p| p.line() + line_fix);
                 last_line = line;
                 let mut bad_utf8 = None;
                 let fields: Vec<Option<&str>> = record
@@ -298,11 +340,14 @@ pub(super) fn read_csv(
                             "invalid UTF-8 in column {:?} (wrong encoding? exports must be UTF-8)",
                             header.get(i).map(String::as_str).unwrap_or("?")
                         )),
-                        None => from_fields(m, |name| {
-                            col(name)
-                                .and_then(|i| fields.get(i).copied().flatten())
-                                .map(Cow::Borrowed)
-                        }),
+                        None => from_fields(
+                            m,
+                            presets::with_derived(preset, |name| {
+                                col(name)
+                                    .and_then(|i| fields.get(i).copied().flatten())
+                                    .map(Cow::Borrowed)
+                            }),
+                        ),
                     }
                 };
                 match result {
@@ -320,7 +365,7 @@ pub(super) fn read_csv(
                             source_file: ctx.file.to_string(),
                             position: line,
                             position_kind: PositionKind::Line,
-                            format: Some(CSV.into()),
+                            format: Some(format.into()),
                             reason,
                             raw_excerpt: excerpt(&raw),
                         });
@@ -339,13 +384,13 @@ pub(super) fn read_csv(
                 }
                 // A malformed row: reject it and carry on with the next.
                 counter.rejects += 1;
-                let line = e.position().map_or(last_line + 1, |p| p.line());
+                let line = e.position().map_or(last_line + 1, |p| p.line() + line_fix);
                 last_line = line;
                 batch.rejects.push(Reject {
                     source_file: ctx.file.to_string(),
                     position: line,
                     position_kind: PositionKind::Line,
-                    format: Some(CSV.into()),
+                    format: Some(format.into()),
                     reason: format!("malformed CSV row: {e}"),
                     raw_excerpt: String::new(),
                 });
@@ -356,8 +401,8 @@ pub(super) fn read_csv(
         emit(batch);
     }
     match truncated {
-        Some(reason) => Outcome::Failed(Some(CSV), last_line + 1, PositionKind::Line, reason),
-        None => Outcome::Format(CSV),
+        Some(reason) => Outcome::Failed(Some(format), last_line + 1, PositionKind::Line, reason),
+        None => Outcome::Format(format),
     }
 }
 

@@ -137,7 +137,7 @@ pub fn open_reader(inner: RawInput, progress: Option<Arc<AtomicU64>>) -> io::Res
     } else {
         Compression::None
     };
-    let reader: Box<dyn BufRead + Send> = match compression {
+    let mut reader: Box<dyn BufRead + Send> = match compression {
         Compression::None => Box::new(raw),
         Compression::Gzip => Box::new(BufReader::with_capacity(
             256 * 1024,
@@ -149,6 +149,15 @@ pub fn open_reader(inner: RawInput, progress: Option<Arc<AtomicU64>>) -> io::Res
             Box::new(BufReader::with_capacity(256 * 1024, d))
         }
     };
+    // A UTF-16 export (byte order mark first) is read as UTF-8 from here on; every
+    // reader after this sees one encoding.
+    let head = reader.fill_buf()?;
+    if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
+        let decoded = encoding_rs_io::DecodeReaderBytesBuilder::new()
+            .bom_sniffing(true)
+            .build(reader);
+        reader = Box::new(BufReader::with_capacity(256 * 1024, decoded));
+    }
     Ok(Opened {
         reader,
         compression,

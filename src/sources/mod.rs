@@ -14,6 +14,7 @@ pub mod instagram;
 pub mod mastodon;
 pub mod meta;
 pub mod no_posts;
+pub mod presets;
 pub mod reddit;
 pub mod salvage;
 pub mod telegram;
@@ -477,20 +478,13 @@ fn read_stream(
             None => Outcome::Failed(None, 0, PositionKind::File, "empty file: no records".into()),
         };
     }
-    if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
-        return Outcome::Failed(
-            None,
-            0,
-            PositionKind::File,
-            "UTF-16 text is not supported: re-export the file as UTF-8".into(),
-        );
-    }
+    // UTF-16 with a byte order mark was transcoded when the file was opened.
     if head[..head.len().min(8192)].contains(&0) {
         return Outcome::Failed(
             None,
             0,
             PositionKind::File,
-            "binary content (NUL bytes): not a text export".into(),
+            "binary content (NUL bytes): not a text export (or UTF-16 without a byte order mark: re-export it as UTF-8)".into(),
         );
     }
     let bom = if head.starts_with(&[0xEF, 0xBB, 0xBF]) {

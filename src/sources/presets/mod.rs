@@ -1,0 +1,93 @@
+//! Built-in mappings for well-known exports, recognised from the CSV header row (or the
+//! first NDJSON record's keys), so they read without a `[[mappings]]` entry. A user's
+//! mapping that matches the same file wins. One file per tool; adding one is a file and
+//! a line in [`presets`].
+//!
+//! A preset is a [`MappingConfig`] whose columns may be *derived* (named `@...`): values
+//! the export does not hold as such, computed from a row by the preset's `derive`
+//! function (CrowdTangle's post id from its URL, its local time with a zone abbreviation
+//! in UTC). Rows then go through the same field rules as a user mapping.
+
+mod brandwatch;
+mod crowdtangle;
+mod meta_content_library;
+mod sprout_social;
+
+use crate::config::MappingConfig;
+use std::borrow::Cow;
+
+/// A row's raw columns, by name.
+pub type Row<'a> = dyn Fn(&str) -> Option<String> + 'a;
+
+pub struct Preset {
+    /// Name in the manifest's `format` (`csv:<name>` / `ndjson:<name>`) and the docs.
+    pub name: &'static str,
+    /// Columns (or NDJSON keys, dotted paths allowed) the export always has: all must
+    /// be present for the preset to apply.
+    pub signature: &'static [&'static str],
+    pub mapping: fn() -> MappingConfig,
+    /// The value of a derived column (`@...`) of a row, given its raw columns.
+    pub derive: fn(column: &str, row: &Row) -> Option<String>,
+}
+
+/// Every preset, most specific first.
+pub fn presets() -> &'static [Preset] {
+    &[
+        crowdtangle::FACEBOOK,
+        crowdtangle::INSTAGRAM,
+        meta_content_library::FACEBOOK,
+        sprout_social::INBOX,
+        brandwatch::MENTIONS,
+    ]
+}
+
+/// The index in [`presets`] of the first preset whose signature the file has (`has`
+/// tells whether a column exists).
+pub fn find(has: impl Fn(&str) -> bool) -> Option<usize> {
+    presets()
+        .iter()
+        .position(|p| p.signature.iter().all(|c| has(c)))
+}
+
+/// The mapping of preset `i`, built once.
+pub fn mapping(i: usize) -> Option<&'static MappingConfig> {
+    static MAPPINGS: std::sync::OnceLock<Vec<MappingConfig>> = std::sync::OnceLock::new();
+    MAPPINGS
+        .get_or_init(|| presets().iter().map(|p| (p.mapping)()).collect())
+        .get(i)
+}
+
+/// No derived columns.
+pub fn none(_: &str, _: &Row) -> Option<String> {
+    None
+}
+
+/// A column getter that serves a preset's derived columns too.
+pub fn with_derived<'a>(
+    preset: Option<&'static Preset>,
+    raw: impl Fn(&str) -> Option<Cow<'a, str>>,
+) -> impl Fn(&str) -> Option<Cow<'a, str>> {
+    move |col: &str| match (preset, col.strip_prefix('@')) {
+        (Some(p), Some(_)) => {
+            let owned = |c: &str| raw(c).map(Cow::into_owned);
+            (p.derive)(col, &owned).map(Cow::Owned)
+        }
+        _ => raw(col),
+    }
+}
+
+/// A mapping with the always-present fields set.
+fn base(name: &str, id: &str, text: &str, timestamp: &str, format: &str) -> MappingConfig {
+    MappingConfig {
+        name: name.to_string(),
+        id: id.to_string(),
+        text: text.to_string(),
+        timestamp: timestamp.to_string(),
+        timestamp_format: format.to_string(),
+        ..MappingConfig::default()
+    }
+}
+
+fn col(name: &str) -> Option<String> {
+    Some(name.to_string())
+}
