@@ -114,7 +114,11 @@ pub struct Post {
     pub reply_to_id: Option<String>,
     pub conversation_id: Option<String>,
     pub text: String,
+    /// The language the source gave (as given).
     pub lang: Option<String>,
+    /// The language detected from the text when the source gave none: an ISO 639-1
+    /// code, or `und` when the text is too short to judge (see the language guard).
+    pub lang_detected: Option<std::borrow::Cow<'static, str>>,
     pub counts: Counts,
     pub hashtags: Vec<String>,
     pub mentions: Vec<String>,
@@ -180,6 +184,7 @@ impl Post {
             conversation_id: None,
             text,
             lang: None,
+            lang_detected: None,
             counts: Counts::default(),
             hashtags: Vec::new(),
             mentions: Vec::new(),

@@ -1,7 +1,18 @@
-//! Cheap language gate for VADER, which is English-only. A post is skipped when the
-//! source says it is not English, or when its letters are mostly in a non-Latin
-//! script, or when it is Latin-script but clearly uses another language's function
-//! words (a stop-word vote, one pass over the words; no model).
+//! The language guard in front of VADER, which is English-only. A post is scored when
+//! its source tags it English, skipped when the source tags another language, and
+//! otherwise judged from its text, cheapest evidence first:
+//!
+//! 1. no words once URLs, @mentions and #hashtags are set aside (emoji, numbers):
+//!    *undetermined*, scored (VADER reads emoji and punctuation the same in any
+//!    language);
+//! 2. letters mostly outside the Latin script: not English;
+//! 3. a stop-word vote (one pass over the words, riding on VADER's tokeniser for
+//!    ASCII text): clearly another language's function words, not English; an English
+//!    word that the other languages lack (`the`, `you`, `why`, ...), English;
+//! 4. anything still unsettled (short Latin-script text such as "No he dormido nada")
+//!    goes to a language identifier (lingua, over the languages in `DETECTED`).
+//!
+//! `posts.lang_detected` records the verdict. Figures: docs/vader.md.
 
 /// What the source's language tag says about scoring a post.
 #[derive(Debug, PartialEq)]
@@ -32,7 +43,10 @@ pub fn skip_reason(source_lang: Option<&str>, text: &str) -> Option<String> {
     match source_gate(source_lang) {
         SourceGate::Score => None,
         SourceGate::Skip(r) => Some(r),
-        SourceGate::Detect => detect_non_english(text).map(detected),
+        SourceGate::Detect => match guard(text) {
+            Verdict::Other(l) => Some(detected(l)),
+            Verdict::English | Verdict::Undetermined => None,
+        },
     }
 }
 
@@ -94,6 +108,16 @@ const STOPWORDS: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// English words that the other languages' function words do not share: one of them
+/// settles a text as English without the identifier.
+const ENGLISH_ONLY: &[&str] = &[
+    "the", "and", "you", "your", "this", "that", "with", "why", "what", "where", "when", "how",
+    "are", "have", "has", "not", "for", "just", "please", "thanks", "thank", "again", "they",
+    "there", "would", "could", "should", "been", "were", "from", "about", "ever", "really", "very",
+    "still", "never", "every", "today", "lol", "omg", "thx", "pls", "plz", "yes", "nope", "yeah",
+    "ugh", "wow", "cheers", "anyone", "nobody", "who",
+];
+
 const ENGLISH: &[&str] = &[
     "the", "and", "is", "are", "was", "to", "of", "in", "it", "you", "i", "my", "for", "on",
     "with", "this", "that", "not", "be", "have", "at", "your", "we", "so", "but", "a", "an", "no",
@@ -111,11 +135,12 @@ fn packed(word: &[u8]) -> u64 {
         .fold(0u64, |w, (k, &b)| w | u64::from(b) << (8 * k))
 }
 
-/// Packed word -> bit per language of `STOPWORDS` (bit 7: English), built once.
-fn stopword_bits() -> &'static rustc_hash::FxHashMap<u64, u8> {
-    static M: std::sync::OnceLock<rustc_hash::FxHashMap<u64, u8>> = std::sync::OnceLock::new();
+/// Packed word -> bit per language of `STOPWORDS` (bit 7: English, bit 8: English
+/// only), built once.
+fn stopword_bits() -> &'static rustc_hash::FxHashMap<u64, u16> {
+    static M: std::sync::OnceLock<rustc_hash::FxHashMap<u64, u16>> = std::sync::OnceLock::new();
     M.get_or_init(|| {
-        let mut m: rustc_hash::FxHashMap<u64, u8> = rustc_hash::FxHashMap::default();
+        let mut m: rustc_hash::FxHashMap<u64, u16> = rustc_hash::FxHashMap::default();
         for (k, (_, list)) in STOPWORDS.iter().enumerate() {
             for w in *list {
                 *m.entry(packed(w.as_bytes())).or_insert(0) |= 1 << k;
@@ -123,6 +148,9 @@ fn stopword_bits() -> &'static rustc_hash::FxHashMap<u64, u8> {
         }
         for w in ENGLISH {
             *m.entry(packed(w.as_bytes())).or_insert(0) |= 1 << 7;
+        }
+        for w in ENGLISH_ONLY {
+            *m.entry(packed(w.as_bytes())).or_insert(0) |= 1 << 8;
         }
         m
     })
@@ -134,6 +162,7 @@ fn stopword_bits() -> &'static rustc_hash::FxHashMap<u64, u8> {
 pub struct Votes {
     votes: [u32; 7],
     english: u32,
+    english_only: u32,
     words: u32,
 }
 
@@ -147,15 +176,37 @@ impl Votes {
             return;
         }
         if let Some(&b) = stopword_bits().get(&packed) {
-            self.english += u32::from(b >> 7);
+            self.english += u32::from(b >> 7 & 1);
+            self.english_only += u32::from(b >> 8 & 1);
             for (k, v) in self.votes.iter_mut().enumerate() {
                 *v += u32::from(b >> k & 1);
             }
         }
     }
 
+    /// The votes of any text.
+    pub fn of(text: &str) -> Votes {
+        let mut v = Votes::default();
+        if text.is_ascii() {
+            v.ascii_text(text.as_bytes());
+        } else {
+            non_ascii_votes(text, &mut v);
+        }
+        v
+    }
+
+    /// The words of ASCII text, token by token as VADER splits it (URLs, @mentions and
+    /// #hashtags set aside).
+    pub fn ascii_text(&mut self, bytes: &[u8]) {
+        for token in bytes.split(|&b| crate::analysis::vader::py_space(char::from(b))) {
+            if !token.is_empty() {
+                self.token(token, None);
+            }
+        }
+    }
+
     /// Every run of ASCII letters in `bytes` (white space and punctuation separate words).
-    pub fn ascii_runs(&mut self, bytes: &[u8]) {
+    fn ascii_runs(&mut self, bytes: &[u8]) {
         let (mut w, mut len) = (0u64, 0usize);
         for &b in bytes {
             if b.is_ascii_alphabetic() {
@@ -173,9 +224,13 @@ impl Votes {
         }
     }
 
-    /// A whitespace token of ASCII text, as VADER's tokeniser hands it over.
+    /// A whitespace token of ASCII text, as VADER's tokeniser hands it over. Links,
+    /// @mentions and #hashtags name things, not a language: they are not words here.
     #[inline]
     pub fn token(&mut self, raw: &[u8], letters: Option<u64>) {
+        if is_reference(raw) {
+            return;
+        }
         match letters {
             Some(w) => self.word(w, raw.len()),
             None => self.ascii_runs(raw),
@@ -194,14 +249,68 @@ impl Votes {
     }
 }
 
-/// The language of a text when it is clearly not English (script, then stop words).
-pub fn detect_non_english(text: &str) -> Option<&'static str> {
-    let mut v = Votes::default();
-    if text.is_ascii() {
-        v.ascii_runs(text.as_bytes());
-        return v.verdict();
+/// A link, @mention or #hashtag token.
+fn is_reference(token: &[u8]) -> bool {
+    matches!(token.first(), Some(b'@' | b'#'))
+        || token.starts_with(b"http://")
+        || token.starts_with(b"https://")
+        || token.starts_with(b"www.")
+}
+
+/// What the guard concluded about a text's language.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Verdict {
+    English,
+    /// Another language: an ISO 639-1 code.
+    Other(&'static str),
+    /// Too little text to judge (emoji, numbers, links, mentions, hashtags only).
+    Undetermined,
+}
+
+impl Verdict {
+    /// The `lang_detected` value.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Verdict::English => "en",
+            Verdict::Other(c) => c,
+            Verdict::Undetermined => "und",
+        }
     }
-    // Script check: letters outside Latin (and its extensions) dominate.
+}
+
+/// The guard over a text whose source gave no language, from the votes of its words
+/// (already counted: for ASCII text while VADER tokenised it) and, when they settle
+/// nothing, the language identifier.
+pub fn judge(text: &str, votes: &Votes) -> Verdict {
+    if votes.words == 0 {
+        return Verdict::Undetermined;
+    }
+    if let Some(l) = votes.verdict() {
+        return Verdict::Other(l);
+    }
+    if votes.english_only > 0 {
+        return Verdict::English;
+    }
+    identify(text)
+}
+
+/// The guard over any text whose source gave no language (one pass to count the
+/// votes, then [`judge`]); non-Latin scripts are named by the identifier.
+pub fn guard(text: &str) -> Verdict {
+    if !mostly_latin(text) {
+        return match identify(text) {
+            Verdict::English | Verdict::Undetermined => Verdict::Other("und"),
+            v => v,
+        };
+    }
+    judge(text, &Votes::of(text))
+}
+
+/// Whether a text's letters are mostly Latin script (ASCII text always is).
+pub fn mostly_latin(text: &str) -> bool {
+    if text.is_ascii() {
+        return true;
+    }
     let (mut latin, mut other) = (0u32, 0u32);
     for c in text.chars() {
         if c.is_alphabetic() {
@@ -212,24 +321,85 @@ pub fn detect_non_english(text: &str) -> Option<&'static str> {
             }
         }
     }
-    if other > latin {
-        return Some("non-latin-script");
-    }
+    other <= latin
+}
+
+/// Stop-word votes over non-ASCII text: words are runs of letters, tokens that are
+/// links, mentions or hashtags set aside.
+fn non_ascii_votes(text: &str, v: &mut Votes) {
     let mut lower = String::new();
-    for w in text
-        .split(|c: char| !c.is_alphabetic())
-        .filter(|w| !w.is_empty())
-    {
-        // Longer than any stop word even lower-cased: counted, not looked up.
-        if w.len() > 12 {
-            v.word(0, w.len());
+    for token in text.split(crate::analysis::vader::py_space) {
+        if token.is_empty() || is_reference(token.as_bytes()) {
             continue;
         }
-        lower.clear();
-        lower.extend(w.chars().flat_map(char::to_lowercase));
-        v.word(packed(lower.as_bytes()), lower.len());
+        for w in token
+            .split(|c: char| !c.is_alphabetic())
+            .filter(|w| !w.is_empty())
+        {
+            // Longer than any stop word even lower-cased: counted, not looked up.
+            if w.len() > 12 {
+                v.word(0, w.len());
+                continue;
+            }
+            lower.clear();
+            lower.extend(w.chars().flat_map(char::to_lowercase));
+            v.word(packed(lower.as_bytes()), lower.len());
+        }
     }
-    v.verdict()
+}
+
+/// The languages the identifier chooses among, with their ISO 639-1 codes.
+const DETECTED: &[(lingua::Language, &str)] = {
+    use lingua::Language::*;
+    &[
+        (English, "en"),
+        (Spanish, "es"),
+        (Portuguese, "pt"),
+        (French, "fr"),
+        (German, "de"),
+        (Italian, "it"),
+        (Dutch, "nl"),
+        (Tagalog, "tl"),
+        (Maori, "mi"),
+        (Indonesian, "id"),
+        (Malay, "ms"),
+        (Swahili, "sw"),
+        (Russian, "ru"),
+        (Ukrainian, "uk"),
+        (Chinese, "zh"),
+        (Japanese, "ja"),
+        (Korean, "ko"),
+        (Arabic, "ar"),
+        (Turkish, "tr"),
+        (Polish, "pl"),
+        (Vietnamese, "vi"),
+        (Hindi, "hi"),
+    ]
+};
+
+fn detector() -> &'static lingua::LanguageDetector {
+    static D: std::sync::OnceLock<lingua::LanguageDetector> = std::sync::OnceLock::new();
+    D.get_or_init(|| {
+        let langs: Vec<lingua::Language> = DETECTED.iter().map(|(l, _)| *l).collect();
+        lingua::LanguageDetectorBuilder::from_languages(&langs).build()
+    })
+}
+
+/// The identifier's language for a text (links, mentions and hashtags removed).
+pub fn identify(text: &str) -> Verdict {
+    let kept: Vec<&str> = text
+        .split(crate::analysis::vader::py_space)
+        .filter(|t| !t.is_empty() && !is_reference(t.as_bytes()))
+        .collect();
+    let cleaned = kept.join(" ");
+    match detector().detect_language_of(&cleaned) {
+        None => Verdict::Undetermined,
+        Some(lingua::Language::English) => Verdict::English,
+        Some(l) => DETECTED
+            .iter()
+            .find(|(x, _)| *x == l)
+            .map_or(Verdict::Undetermined, |(_, c)| Verdict::Other(c)),
+    }
 }
 
 #[cfg(test)]
@@ -258,9 +428,9 @@ mod tests {
             crate::analysis::vader::vader()
                 .polarity_scores_with(t, |raw, letters| from_tokens.token(raw, letters));
             let mut from_text = Votes::default();
-            from_text.ascii_runs(t.as_bytes());
+            from_text.ascii_text(t.as_bytes());
             assert_eq!(from_tokens, from_text, "{t}");
-            assert_eq!(from_tokens.verdict(), detect_non_english(t), "{t}");
+            assert_eq!(judge(t, &from_tokens), guard(t), "{t}");
         }
     }
 
@@ -292,8 +462,18 @@ mod tests {
         );
         assert_eq!(
             skip_reason(None, "電車がまた遅れています"),
-            Some("detected:non-latin-script".into())
+            Some("detected:ja".into())
         );
+        // Short Latin-script text the stop words cannot settle goes to the identifier.
+        assert_eq!(
+            skip_reason(None, "No he dormido nada"),
+            Some("detected:es".into())
+        );
+        assert_eq!(
+            guard("😡😡 https://northline.example @northline #RedLine"),
+            Verdict::Undetermined
+        );
+        assert_eq!(guard("The lift at Park Rd is broken"), Verdict::English);
         // English with one foreign-looking word stays scored.
         assert_eq!(
             skip_reason(None, "Kia ora, the train was great today"),

@@ -114,6 +114,7 @@ impl Analyzer {
         post.sentiment = None;
         post.sentiment_label = None;
         post.sentiment_skipped = None;
+        post.lang_detected = None;
         if !self.sentiment.enabled {
             post.sentiment_skipped = Some("disabled".into());
             return;
@@ -131,16 +132,17 @@ impl Analyzer {
             }
             lang::SourceGate::Detect => {
                 // For ASCII text the stop-word vote rides on VADER's tokeniser (one pass);
-                // other text is checked first, so non-Latin scripts are never scored.
+                // other text is judged first, so non-Latin scripts are never scored.
                 let (s, verdict) = if post.text.is_ascii() {
                     let mut votes = lang::Votes::default();
                     let s = vader
                         .polarity_scores_with(&post.text, |raw, letters| votes.token(raw, letters));
-                    (Some(s), votes.verdict())
+                    (Some(s), lang::judge(&post.text, &votes))
                 } else {
-                    (None, lang::detect_non_english(&post.text))
+                    (None, lang::guard(&post.text))
                 };
-                if let Some(l) = verdict {
+                post.lang_detected = Some(std::borrow::Cow::Borrowed(verdict.code()));
+                if let lang::Verdict::Other(l) = verdict {
                     post.sentiment_skipped = Some(lang::detected(l));
                     return;
                 }

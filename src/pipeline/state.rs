@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 pub const STATE_DIR: &str = "_state";
 /// Raised when the layout of `_state/` changes; an output with another layout is
 /// rebuilt from the inputs (with a message saying so).
-pub const STATE_FORMAT: u32 = 1;
+pub const STATE_FORMAT: u32 = 2;
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct State {

@@ -380,7 +380,7 @@ pub fn vader() -> &'static Vader {
 
 /// Python's `str.isspace` (Rust's `is_whitespace` plus the four ASCII separators).
 #[inline]
-fn py_space(c: char) -> bool {
+pub(crate) fn py_space(c: char) -> bool {
     c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
 }
 
