@@ -28,7 +28,26 @@ pub fn default_escalation_rules() -> Vec<EscalationRule> {
                 "self-harm",
                 "want to die",
                 "hurt myself",
+                "harming myself",
+                "self-harming",
+                "self harming",
+                "cutting myself",
+                "cut myself",
                 "jump in front of",
+                "jumping in front of",
+                "jumped in front of",
+                "throw myself",
+                "throwing myself",
+                "end it all",
+                "take my own life",
+                "take my life",
+                "don't want to be alive",
+                "do not want to be alive",
+                "don't want to live",
+                "do not want to live",
+                "better off dead",
+                "no reason to live",
+                "if i jumped",
             ],
         ),
         rule(
@@ -54,6 +73,15 @@ pub fn default_escalation_rules() -> Vec<EscalationRule> {
                 "emergency",
                 "dangerous driving",
                 "nearly hit",
+                "collapsed",
+                "not breathing",
+                "isn't breathing",
+                "unconscious",
+                "onto the tracks",
+                "on the tracks",
+                "heart attack",
+                "seizure",
+                "bleeding",
             ],
         ),
         rule(
@@ -190,6 +218,56 @@ pub const INFO_REQUEST_TERMS: &[&str] = &[
     "privacy act request",
 ];
 
+/// Phrases that make a request (rather than mention or ask about the law): the message
+/// must hold one, or open with the law's name as a heading (`OIA request: ...`), for an
+/// information-request term to count.
+const REQUEST_ACTS: &[&str] = &[
+    "i request",
+    "i am requesting",
+    "i'm requesting",
+    "requesting under",
+    "request under",
+    "please provide",
+    "please release",
+    "please send",
+    "please supply",
+    "please treat this",
+    "please consider this",
+    "this is an",
+    "this is a",
+    "i would like to make",
+    "i would like to request",
+    "i'd like to make",
+    "i'd like to request",
+    "i am making",
+    "i'm making",
+    "i wish to make",
+    "i wish to request",
+    "i hereby request",
+];
+
+/// Whether a message that names an information law makes a request under it: a
+/// [`REQUEST_ACTS`] phrase, or a heading (`OIA request:`, `FOI request -`,
+/// `FOIA request for ...`) at its start.
+pub fn makes_a_request(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    if REQUEST_ACTS.iter().any(|a| lower.contains(a)) {
+        return true;
+    }
+    // The opening words, @mentions skipped: "<law> request" then ':', '-' or "for".
+    let opening: Vec<&str> = lower
+        .split_whitespace()
+        .skip_while(|w| w.starts_with('@'))
+        .take(6)
+        .collect();
+    let joined = opening.join(" ");
+    let Some(at) = joined.find("request") else {
+        return false;
+    };
+    let rest = joined[at + "request".len()..].trim_start();
+    at <= 40 && (rest.starts_with(':') || rest.starts_with('-') || rest.starts_with("for "))
+}
+
 const INTERROGATIVES: &[&str] = &[
     "how", "when", "where", "why", "what", "which", "who", "whom", "whose", "is", "are", "was",
     "were", "can", "could", "will", "would", "does", "do", "did", "should", "shall", "may", "has",
@@ -217,78 +295,123 @@ pub fn looks_like_question(text: &str) -> bool {
     opens_with_interrogative(cleaned)
 }
 
-/// The sentence rule in one pass over the bytes: a sentence ends at `.`, `!` or a
-/// newline; its first word not starting with `@` (words end at white space, as
-/// `char::is_whitespace` has it) is trimmed of non-alphanumeric characters and checked.
-/// Only a byte of 0x80 or above starts a character that needs decoding (to know whether
-/// it is white space, and its width); the rest is ASCII.
+/// The sentence rule: a sentence ends at `.`, `!` or a newline; its opening words (after
+/// any @mentions, trimmed of punctuation) are checked by [`question_opening`].
 fn opens_with_interrogative(text: &str) -> bool {
-    let b = text.as_bytes();
-    let n = b.len();
-    let end = |c: u8| matches!(c, b'.' | b'!' | b'\n');
-    // Whether the character at `i` (a character boundary) is white space, and its width.
-    let at = |i: usize| -> (bool, usize) {
-        let c = b[i];
-        if c < 0x80 {
-            return (matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'), 1);
-        }
-        match text.get(i..).and_then(|s| s.chars().next()) {
-            Some(ch) => (ch.is_whitespace(), ch.len_utf8()),
-            None => (false, 1),
-        }
-    };
-    let mut i = 0;
-    while i < n {
-        // The sentence's words until one does not start with '@'.
-        loop {
-            while i < n && !end(b[i]) {
-                let (space, w) = at(i);
-                if !space {
-                    break;
-                }
-                i += w;
-            }
-            if i >= n || end(b[i]) {
-                break;
-            }
-            let start = i;
-            while i < n && !end(b[i]) {
-                let (space, w) = at(i);
-                if space {
-                    break;
-                }
-                i += w;
-            }
-            if b[start] != b'@' {
-                let word = &b[start..i];
-                let hit = if word.is_ascii() {
-                    is_interrogative(word)
-                } else {
-                    let w = text.get(start..i).unwrap_or("");
-                    interrogative(w.trim_matches(|c: char| !c.is_alphanumeric()).as_bytes())
-                };
-                if hit {
-                    return true;
-                }
-                break;
-            }
-        }
-        // On to the next sentence.
-        match memchr::memchr3(b'.', b'!', b'\n', &b[i.min(n)..]) {
-            Some(k) => i += k + 1,
-            None => return false,
-        }
-    }
-    false
+    text.split(['.', '!', '\n']).any(|sentence| {
+        let mut words = sentence
+            .split_whitespace()
+            .skip_while(|w| w.starts_with('@'))
+            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\''));
+        let first = words.next().unwrap_or("");
+        let second = words.next().unwrap_or("");
+        let third = words.next().unwrap_or("");
+        question_opening(first, second, third)
+    })
 }
 
-/// An ASCII `word`, trimmed of non-alphanumeric characters, is an interrogative.
-fn is_interrogative(word: &[u8]) -> bool {
-    let start = word.iter().position(u8::is_ascii_alphanumeric);
-    let end = word.iter().rposition(u8::is_ascii_alphanumeric);
-    match (start, end) {
-        (Some(start), Some(end)) => interrogative(&word[start..=end]),
-        _ => false,
+/// Auxiliaries and modals: after a wh-word they make the inversion of a question ("when
+/// does", "where is"); without one, "when it rains", "where the bus stops" open a clause.
+const AUXILIARIES: &[&str] = &[
+    "is",
+    "are",
+    "was",
+    "were",
+    "do",
+    "does",
+    "did",
+    "can",
+    "could",
+    "will",
+    "would",
+    "should",
+    "shall",
+    "may",
+    "might",
+    "has",
+    "have",
+    "had",
+    "must",
+    "am",
+    "isn't",
+    "aren't",
+    "don't",
+    "doesn't",
+    "didn't",
+    "can't",
+    "won't",
+    "wouldn't",
+    "shouldn't",
+    "couldn't",
+];
+
+/// What may follow `how` in a question ("how do", "how long", "how much"); "how lovely",
+/// "how nice of you" are exclamations.
+const AFTER_HOW: &[&str] = &[
+    "long",
+    "much",
+    "many",
+    "often",
+    "far",
+    "soon",
+    "late",
+    "early",
+    "come",
+    "about",
+    "to",
+    "i",
+    "we",
+    "you",
+    "they",
+    "old",
+    "big",
+    "frequently",
+];
+
+/// Openings that ask without an interrogative word.
+const ASKING_OPENINGS: &[(&str, &str)] = &[
+    ("any", "update"),
+    ("any", "updates"),
+    ("any", "news"),
+    ("any", "idea"),
+    ("any", "ideas"),
+    ("anyone", "know"),
+    ("anybody", "know"),
+    ("just", "wondering"),
+    ("i", "wonder"),
+    ("wondering", "if"),
+    ("wondering", "whether"),
+    ("please", "advise"),
+];
+
+fn is_in(word: &str, list: &[&str]) -> bool {
+    list.iter().any(|w| w.eq_ignore_ascii_case(word))
+}
+
+/// Whether a sentence opening with these words asks something.
+fn question_opening(first: &str, second: &str, third: &str) -> bool {
+    let pair = |a: &str, b: &str| first.eq_ignore_ascii_case(a) && second.eq_ignore_ascii_case(b);
+    if ASKING_OPENINGS.iter().any(|(a, b)| pair(a, b))
+        || (pair("i", "was") && third.eq_ignore_ascii_case("wondering"))
+    {
+        return true;
+    }
+    if !interrogative(first.as_bytes()) {
+        return false;
+    }
+    match first.to_ascii_lowercase().as_str() {
+        // "What a mess", "What an idea": exclamations.
+        "what" => !is_in(second, &["a", "an"]),
+        // "Who knew", "Who cares", "Who would have thought": rhetorical idioms.
+        "who" => {
+            let idiom = is_in(second, &["knew", "cares"])
+                || (pair("who", "would") && third.eq_ignore_ascii_case("have"));
+            !idiom
+        }
+        "how" => is_in(second, AUXILIARIES) || is_in(second, AFTER_HOW),
+        // Without the inversion, "when it rains", "where the bus stops", "why I love".
+        "when" | "where" | "why" => is_in(second, AUXILIARIES) || second.is_empty(),
+        _ => true,
     }
 }
 
@@ -464,18 +587,20 @@ mod tests {
         if cleaned.contains('?') || cleaned.contains('¿') {
             return true;
         }
-        cleaned
-            .split(['.', '!', '\n'])
-            .map(|s| {
-                s.split_whitespace()
-                    .find(|w| !w.starts_with('@'))
-                    .unwrap_or("")
-            })
-            .any(|first| {
-                let w = first.trim_matches(|c: char| !c.is_alphanumeric());
-                (2..=6).contains(&w.len())
-                    && INTERROGATIVES.iter().any(|q| q.eq_ignore_ascii_case(w))
-            })
+        // The opening rule itself is `question_opening`'s; this checks the cleaning
+        // (the ASCII fast path of `strip_urls_and_quotes` against this character one)
+        // and the sentence and word splitting.
+        cleaned.split(['.', '!', '\n']).any(|s| {
+            let words: Vec<&str> = s
+                .split(char::is_whitespace)
+                .filter(|w| !w.is_empty())
+                .skip_while(|w| w.starts_with('@'))
+                .take(3)
+                .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\''))
+                .collect();
+            let at = |i: usize| words.get(i).copied().unwrap_or("");
+            question_opening(at(0), at(1), at(2))
+        })
     }
 
     #[test]

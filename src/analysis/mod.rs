@@ -212,7 +212,8 @@ impl Analyzer {
         let inbound = post.direction == Direction::Inbound;
         if inbound {
             l.is_question = flags::looks_like_question(text);
-            l.info_request = hits.contains(Target::InfoRequest);
+            // A term names the law; the message must also make a request under it.
+            l.info_request = hits.contains(Target::InfoRequest) && flags::makes_a_request(text);
             let negative = post.sentiment_label.as_deref() == Some("negative");
             l.is_complaint = negative || hits.contains(Target::Complaint);
             if l.info_request {

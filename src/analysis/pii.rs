@@ -49,7 +49,9 @@ fn patterns() -> &'static Patterns {
             url: re(r"(?i)\b(?:https?://|www\.)\S+"),
             email: re(r"(?i)\b[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b"),
             card: re(r"\b\d(?:[ -]?\d){12,18}\b"),
-            phone: re(r"(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\b\d{2,4}[ .-]?\d{3,4}[ .-]?\d{3,4}\b"),
+            // An optional country code, an area code in brackets or as a short first
+            // group ("+64 9 555 0123", "(09) 555 0182"), then two or three groups.
+            phone: re(r"(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?|\b\d{1,2}[ .-])?\b\d{2,4}[ .-]?\d{3,4}(?:[ .-]?\d{3,4})?\b"),
             address: re(
                 r"\b\d{1,5}[A-Za-z]?,?\s+(?:[A-Z][a-z]+\s+){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Place|Pl|Crescent|Cres|Terrace|Tce|Boulevard|Blvd|Way|Court|Ct|Parade|Highway|Hwy|Close|Grove)\b\.?",
             ),
@@ -171,7 +173,7 @@ fn count_digits(b: &[u8]) -> usize {
     n
 }
 
-/// The most digits in one run of digits, spaces, dots and hyphens. The core of the
+/// The most digits in one run of digits, spaces, dots, hyphens, brackets and `+`. The core of the
 /// phone pattern (`\d{2,4}[ .-]?\d{3,4}[ .-]?\d{3,4}`, eight digits or more) and the
 /// card pattern (thirteen digits or more, single spaces or hyphens between) are such
 /// runs, so a text whose longest run is shorter holds neither; digits spread over a
@@ -181,12 +183,60 @@ fn longest_number_run(b: &[u8]) -> usize {
     for &c in b {
         if c.is_ascii_digit() {
             run += 1;
-        } else if !matches!(c, b' ' | b'.' | b'-') {
+        } else if !matches!(c, b' ' | b'.' | b'-' | b'(' | b')' | b'+') {
             best = best.max(run);
             run = 0;
         }
     }
     best.max(run)
+}
+
+/// Words that say a number is a phone number.
+const PHONE_CUES: &[&str] = &[
+    "call", "ring", "phone", "text", "txt", "mobile", "cell", "number", "contact", "reach",
+    "whatsapp", "tel", "ph",
+];
+
+/// Words that say a number is something else: order, ticket, booking references.
+const REFERENCE_WORDS: &[&str] = &[
+    "order",
+    "ticket",
+    "booking",
+    "reference",
+    "ref",
+    "invoice",
+    "receipt",
+    "tracking",
+    "case",
+    "claim",
+    "account",
+    "card",
+    "bus",
+    "route",
+    "flight",
+    "trip",
+    "parcel",
+];
+
+/// Whether a phone-shaped number reads as a phone: written the way phone numbers are
+/// (a `+`, brackets or separators) or introduced by a phone word, and not introduced
+/// by a reference word (`Order 20261103`, `Booking reference 77104523`).
+fn looks_dialled(text: &str, start: usize, number: &str) -> bool {
+    let before: Vec<String> = text[..start]
+        .split_whitespace()
+        .rev()
+        .take(3)
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_ascii_lowercase()
+        })
+        .collect();
+    let said = |list: &[&str]| before.iter().any(|w| list.contains(&w.as_str()));
+    if said(PHONE_CUES) {
+        return true;
+    }
+    let plain = number.bytes().all(|c| c.is_ascii_digit());
+    !plain && !said(REFERENCE_WORDS)
 }
 
 /// Spans (start, end, kind) of personal data, sorted and non-overlapping.
@@ -261,6 +311,7 @@ pub fn find(text: &str) -> Vec<(usize, usize, Pii)> {
             continue;
         }
         if (8..=15).contains(&n)
+            && looks_dialled(text, m.start(), m.as_str())
             && !in_url(m.start(), m.end())
             && !overlaps(&spans, m.start(), m.end())
         {
