@@ -4,7 +4,7 @@
 
 use super::dedup::dedup;
 use super::spill::{decode_day, Spill};
-use super::stages::{Stages, AGGREGATE, DEDUP, LISTENING, SENTIMENT, SPILL, WRITE_POSTS};
+use super::stages::{Stages, AGGREGATE, DEDUP, LISTENING, SENTIMENT, SPILL, STATE, WRITE_POSTS};
 use super::state::{self, read_bin, DayState, DaySummary};
 use crate::analysis::emerging::DayTerms;
 use crate::analysis::Analyzer;
@@ -233,8 +233,9 @@ impl DayPass<'_> {
         });
         let (mut summary, posts, state) = if let (Some(prev), false) = (prev, prior.stored) {
             // Past retention: the posts are gone, the counts stay; late posts add to them.
-            let mut summary: DaySummary = read_bin(&state::summary_path(prev, day))?;
-            let mut acc = accumulate(&fresh, self.tz);
+            let mut summary: DaySummary =
+                stages.time(STATE, || read_bin(&state::summary_path(prev, day)))?;
+            let mut acc = stages.time(AGGREGATE, || accumulate(&fresh, self.tz));
             acc.responsiveness.forget_responses();
             summary.acc = summary.acc.merge(acc);
             let state = DayState {
@@ -245,7 +246,7 @@ impl DayPass<'_> {
             (summary, Vec::new(), state)
         } else {
             let mut stored: Vec<Post> = match prev {
-                Some(prev) => read_bin(&state::posts_path(prev, day))?,
+                Some(prev) => stages.time(STATE, || read_bin(&state::posts_path(prev, day)))?,
                 None => Vec::new(),
             };
             // Posts whose text is gone keep the analysis they were stored with.
@@ -256,7 +257,7 @@ impl DayPass<'_> {
             stored.extend(fresh);
             let mut posts = stages.time(DEDUP, || dedup(stored));
             let terms = if prior.text {
-                day_terms(&posts)
+                stages.time(AGGREGATE, || day_terms(&posts))
             } else {
                 // Words already removed: the day's term counts stay as they were.
                 let old: DaySummary = match prev {
@@ -268,7 +269,7 @@ impl DayPass<'_> {
             if !keep_text {
                 posts.iter_mut().for_each(|p| p.text = String::new());
             }
-            let mut acc = accumulate(&posts, self.tz);
+            let mut acc = stages.time(AGGREGATE, || accumulate(&posts, self.tz));
             acc.responsiveness.forget_responses();
             let escalated: Vec<Post> = if publish {
                 posts
@@ -294,10 +295,14 @@ impl DayPass<'_> {
                 state,
             )
         };
-        state::write_bin(&state::summary_path(self.snapshot, day), &summary)?;
+        stages.time(STATE, || {
+            state::write_bin(&state::summary_path(self.snapshot, day), &summary)
+        })?;
         let written = if publish { posts.len() as u64 } else { 0 };
         if publish {
-            state::write_bin(&state::posts_path(self.snapshot, day), &posts)?;
+            stages.time(STATE, || {
+                state::write_bin(&state::posts_path(self.snapshot, day), &posts)
+            })?;
             if let Some(posts_dir) = self.posts_dir {
                 stages.time(WRITE_POSTS, || {
                     write_partition(cfg, &day_partition(posts_dir, day), &[(&posts, keep_text)])
@@ -338,7 +343,7 @@ impl DayPass<'_> {
         }
         let mut summary: DaySummary = self
             .stages
-            .time(SPILL, || read_bin(&state::summary_path(prev, day)))?;
+            .time(STATE, || read_bin(&state::summary_path(prev, day)))?;
         let mut r = self.fold(day, &mut summary, st.stored)?;
         r.written = if st.stored { st.posts } else { 0 };
         Ok(r)

@@ -10,7 +10,7 @@ pub struct Stages {
 }
 
 impl Stages {
-    pub const NAMES: [&'static str; 9] = [
+    pub const NAMES: [&'static str; 10] = [
         "parse",
         "spill",
         "dedup",
@@ -20,6 +20,7 @@ impl Stages {
         "write_posts",
         "write_tables",
         "rejects",
+        "state",
     ];
 
     pub fn new() -> Stages {
@@ -68,3 +69,5 @@ pub const AGGREGATE: usize = 5;
 pub const WRITE_POSTS: usize = 6;
 pub const WRITE_TABLES: usize = 7;
 pub const REJECTS: usize = 8;
+/// Reading and writing the nightly state (stored posts, day summaries).
+pub const STATE: usize = 9;
