@@ -79,20 +79,23 @@ fn run_format(format: corpus::Format, keep: bool) -> (tempfile::TempDir, PathBuf
     let summary = corpus::generate(&spec, dir.path()).expect("generate");
     let mut cfg = Config::load(&summary.config).expect("config");
     let out = dir.path().join("out");
-    cfg.output.dir = out.clone();
+    run_into(&mut cfg, &out, keep);
+    (dir, out)
+}
+
+/// Run `cfg` into `out` with a generated key, quietly, keeping the public's raw
+/// identities or not.
+fn run_into(cfg: &mut Config, out: &Path, keep: bool) {
+    cfg.output.dir = out.to_path_buf();
     cfg.run.progress = false;
     cfg.run.max_reject_ratio = 1.0;
     cfg.privacy.key_env = "SOCIALPULSE_PRIVACY_TEST_KEY_UNSET".into();
     cfg.privacy.keep_public_identities = keep;
-    pipeline::run(
-        &cfg,
-        &RunOptions {
-            quiet: true,
-            ..RunOptions::default()
-        },
-    )
-    .expect("run");
-    (dir, out)
+    let opts = RunOptions {
+        quiet: true,
+        ..RunOptions::default()
+    };
+    pipeline::run(cfg, &opts).expect("run");
 }
 
 #[test]
@@ -124,18 +127,7 @@ fn no_fixture_identity_outside_the_operational_columns() {
     let run = |keep: bool| {
         let dir = tempfile::tempdir().expect("tempdir");
         let mut cfg = Config::load(&root.join("pipelines/example.toml")).expect("config");
-        cfg.output.dir = dir.path().join("out");
-        cfg.run.progress = false;
-        cfg.privacy.key_env = "SOCIALPULSE_PRIVACY_TEST_KEY_UNSET".into();
-        cfg.privacy.keep_public_identities = keep;
-        pipeline::run(
-            &cfg,
-            &RunOptions {
-                quiet: true,
-                ..RunOptions::default()
-            },
-        )
-        .expect("run");
+        run_into(&mut cfg, &dir.path().join("out"), keep);
         dir
     };
     let raw = run(true);
