@@ -176,32 +176,16 @@ impl DayPass<'_> {
             Ok(mut v) => v.push((day, st)),
             Err(p) => p.into_inner().push((day, st)),
         };
-        let touched_totals = touched
-            .par_iter()
-            .with_max_len(1)
-            .map(|job| {
-                let (r, st) = self.touched_day(job)?;
-                note(job.day, st);
-                Ok(r)
-            })
-            .fold(
-                || Ok(Totals::default()),
-                |acc: Result<Totals, String>, r: Result<DayResult, String>| Ok(acc?.absorb(r?)),
-            )
-            .reduce(|| Ok(Totals::default()), |a, b| Ok(a?.merge(b?)));
-        let carried_totals = carried
-            .par_iter()
-            .with_max_len(1)
-            .map(|&(day, st)| {
-                let r = self.carried_day(day, st)?;
-                note(day, st);
-                Ok(r)
-            })
-            .fold(
-                || Ok(Totals::default()),
-                |acc: Result<Totals, String>, r: Result<DayResult, String>| Ok(acc?.absorb(r?)),
-            )
-            .reduce(|| Ok(Totals::default()), |a, b| Ok(a?.merge(b?)));
+        let touched_totals = fold(touched.par_iter().with_max_len(1).map(|job| {
+            let (r, st) = self.touched_day(job)?;
+            note(job.day, st);
+            Ok(r)
+        }));
+        let carried_totals = fold(carried.par_iter().with_max_len(1).map(|&(day, st)| {
+            let r = self.carried_day(day, st)?;
+            note(day, st);
+            Ok(r)
+        }));
         let totals = touched_totals?.merge(carried_totals?);
         let mut states = states.into_inner().map_err(|_| "day state lock poisoned")?;
         states.sort_by_key(|s| s.0);
@@ -377,6 +361,15 @@ impl DayPass<'_> {
             })
         })
     }
+}
+
+/// Days' results folded into running totals per rayon task, then reduced.
+fn fold(days: impl ParallelIterator<Item = Result<DayResult, String>>) -> Result<Totals, String> {
+    days.fold(
+        || Ok(Totals::default()),
+        |acc: Result<Totals, String>, r| Ok(acc?.absorb(r?)),
+    )
+    .reduce(|| Ok(Totals::default()), |a, b| Ok(a?.merge(b?)))
 }
 
 /// Write one `posts` partition file from days of posts in order, each with whether
