@@ -14,7 +14,12 @@ fn main() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("eval/flags");
     let dirs: Vec<std::path::PathBuf> = match args.iter().find(|a| !a.starts_with("--")) {
         Some(d) => vec![d.into()],
-        None => vec![root.clone(), root.join("heldout"), root.join("fresh")],
+        None => vec![
+            root.clone(),
+            root.join("heldout"),
+            root.join("fresh"),
+            root.join("blind"),
+        ],
     };
     for dir in dirs {
         println!("\n{}\n", dir.display());

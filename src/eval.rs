@@ -95,11 +95,19 @@ pub fn evaluate(dir: &Path, cfg: &Config) -> Result<Vec<Score>, String> {
             p.listening.is_complaint
         }),
     ] {
+        // A directory may hold some of the sets only (a blind set for one flag).
+        let path = dir.join(format!("{set}.tsv"));
+        if !path.exists() {
+            continue;
+        }
         let mut s = score(flag, set);
-        for (i, (label, text)) in rows(&dir.join(format!("{set}.tsv")))?.iter().enumerate() {
+        for (i, (label, text)) in rows(&path)?.iter().enumerate() {
             s.count(pick(&analysed(&analyzer, i, text)), label == "1", text);
         }
         out.push(s);
+    }
+    if !dir.join("escalation.tsv").exists() {
+        return Ok(out);
     }
     let esc = rows(&dir.join("escalation.tsv"))?;
     let mut any = score("escalate", "escalation");
@@ -121,6 +129,9 @@ pub fn evaluate(dir: &Path, cfg: &Config) -> Result<Vec<Score>, String> {
     }
     out.push(any);
     out.extend(by_reason);
+    if !dir.join("pii.tsv").exists() {
+        return Ok(out);
+    }
     let pii = rows(&dir.join("pii.tsv"))?;
     let mut has = score("has_pii", "pii");
     let mut by_type: Vec<Score> = ["email", "phone", "address", "card"]

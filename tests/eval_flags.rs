@@ -44,7 +44,7 @@ fn flag_counts_on_the_fresh_set() {
         &[
             ("is_question", 18, 8, 0, 2),
             ("info_request", 10, 5, 0, 0),
-            ("is_complaint", 8, 1, 0, 4),
+            ("is_complaint", 8, 4, 0, 1),
             ("escalate", 12, 0, 1, 8),
             ("escalate:self_harm", 12, 0, 0, 4),
             ("escalate:safety", 12, 0, 1, 4),
@@ -57,6 +57,13 @@ fn flag_counts_on_the_fresh_set() {
     );
 }
 
+/// The complaints written to measure the complaint vocabulary's categories (see
+/// eval/flags/README.md for how blind it is).
+#[test]
+fn complaint_counts_on_the_blind_set() {
+    assert_counts("blind", &[("is_complaint", 30, 17, 4, 3)]);
+}
+
 #[test]
 fn flag_counts_on_the_heldout_set() {
     assert_counts(
@@ -64,7 +71,7 @@ fn flag_counts_on_the_heldout_set() {
         &[
             ("is_question", 20, 12, 0, 0),
             ("info_request", 14, 7, 0, 0),
-            ("is_complaint", 12, 3, 1, 5),
+            ("is_complaint", 12, 6, 1, 2),
             ("escalate", 15, 10, 1, 0),
             ("escalate:self_harm", 15, 5, 0, 0),
             ("escalate:safety", 15, 5, 1, 0),
@@ -84,7 +91,7 @@ fn flag_counts_on_the_labelled_sets() {
         &[
             ("is_question", 40, 20, 2, 0),
             ("info_request", 30, 15, 0, 0),
-            ("is_complaint", 30, 8, 2, 7),
+            ("is_complaint", 30, 14, 2, 1),
             ("escalate", 30, 18, 3, 0),
             ("escalate:self_harm", 30, 8, 2, 0),
             ("escalate:safety", 30, 10, 1, 0),

@@ -168,10 +168,14 @@ pub fn default_escalation_rules() -> Vec<EscalationRule> {
 /// Priority of information requests in the escalation queue (statutory deadline).
 pub const INFO_REQUEST_PRIORITY: u8 = 4;
 
+/// Words that name what a complaint is about: they make a complaint of a post that
+/// does not ask a question ("I want a refund", not "Can I get a refund?").
+pub const COMPLAINT_TOPIC_TERMS: &[&str] = &["complaint", "complain", "complaining", "refund"];
+
+/// Complaint vocabulary, by the kinds of complaint that carry no negative sentiment:
+/// plain failure, sarcasm, failure that persists, loss and breakage, repetition and
+/// consequences.
 pub const COMPLAINT_TERMS: &[&str] = &[
-    "complaint",
-    "complain",
-    "complaining",
     "unacceptable",
     "disgraceful",
     "disgusting",
@@ -188,7 +192,6 @@ pub const COMPLAINT_TERMS: &[&str] = &[
     "never turned up",
     "late again",
     "cancelled again",
-    "refund",
     "overcharged",
     "charged twice",
     "rude",
@@ -196,6 +199,64 @@ pub const COMPLAINT_TERMS: &[&str] = &[
     "broken again",
     "not good enough",
     "shocking",
+    // failure
+    "never came",
+    "never arrived",
+    "never showed",
+    "didn't come",
+    "didn't arrive",
+    "did not come",
+    "did not arrive",
+    "drove past",
+    "drove right past",
+    "left early",
+    "no one answers",
+    "no one answered",
+    "nobody answers",
+    "nobody answered",
+    "hung up",
+    "cut off",
+    "out of order",
+    // sarcasm
+    "thanks for nothing",
+    "thank you for nothing",
+    "for not showing",
+    "for not turning up",
+    "for leaving me",
+    "for leaving us",
+    // persistence
+    "still no",
+    "still not",
+    "still nothing",
+    "still got nothing",
+    "still haven't",
+    "still hasn't",
+    "still didn't",
+    "still don't",
+    "still doesn't",
+    "still broken",
+    // loss and breakage
+    "lost my",
+    "lost our",
+    "stole my",
+    "stolen",
+    "damaged",
+    "swallowed my",
+    "ate my",
+    // repetition
+    "keeps telling",
+    "keeps cancelling",
+    "keeps crashing",
+    "every single",
+    "third time",
+    "fourth time",
+    "once again",
+    // consequences
+    "missed my",
+    "made me late",
+    "because of you",
+    "ruined",
+    "cost me",
 ];
 
 pub const INFO_REQUEST_TERMS: &[&str] = &[

@@ -21,19 +21,23 @@ pub enum Target {
     TopicExclude(usize),
     Escalation(usize),
     Complaint,
+    /// Words that name a complaint's subject (a refund, a complaint): a complaint
+    /// unless the post asks about it.
+    ComplaintTopic,
     InfoRequest,
 }
 
 impl Target {
     /// Position in a [`Hits`] set: topics, their exclusions and escalation rules
-    /// interleaved after the two single targets, so no count is needed up front.
+    /// interleaved after the three single targets, so no count is needed up front.
     fn bit(self) -> usize {
         match self {
             Target::Complaint => 0,
             Target::InfoRequest => 1,
-            Target::Topic(i) => 2 + 3 * i,
-            Target::TopicExclude(i) => 3 + 3 * i,
-            Target::Escalation(i) => 4 + 3 * i,
+            Target::ComplaintTopic => 2,
+            Target::Topic(i) => 3 + 3 * i,
+            Target::TopicExclude(i) => 4 + 3 * i,
+            Target::Escalation(i) => 5 + 3 * i,
         }
     }
 
@@ -41,10 +45,11 @@ impl Target {
         match b {
             0 => Target::Complaint,
             1 => Target::InfoRequest,
-            _ => match (b - 2) % 3 {
-                0 => Target::Topic((b - 2) / 3),
-                1 => Target::TopicExclude((b - 2) / 3),
-                _ => Target::Escalation((b - 2) / 3),
+            2 => Target::ComplaintTopic,
+            _ => match (b - 3) % 3 {
+                0 => Target::Topic((b - 3) / 3),
+                1 => Target::TopicExclude((b - 3) / 3),
+                _ => Target::Escalation((b - 3) / 3),
             },
         }
     }

@@ -66,6 +66,11 @@ impl Analyzer {
             .map(|s| s.to_string())
             .chain(cfg.flags.complaint_terms.iter().cloned());
         entries.extend(complaint.map(|w| (w, Target::Complaint, true)));
+        entries.extend(
+            flags::COMPLAINT_TOPIC_TERMS
+                .iter()
+                .map(|s| (s.to_string(), Target::ComplaintTopic, true)),
+        );
         let info = flags::INFO_REQUEST_TERMS
             .iter()
             .map(|s| s.to_string())
@@ -215,7 +220,9 @@ impl Analyzer {
             // A term names the law; the message must also make a request under it.
             l.info_request = hits.contains(Target::InfoRequest) && flags::makes_a_request(text);
             let negative = post.sentiment_label.as_deref() == Some("negative");
-            l.is_complaint = negative || hits.contains(Target::Complaint);
+            // Asking about a refund or how to complain is a question, not a complaint.
+            let topic = hits.contains(Target::ComplaintTopic) && !l.is_question;
+            l.is_complaint = negative || hits.contains(Target::Complaint) || topic;
             if l.info_request {
                 let received =
                     chrono::DateTime::<chrono::Utc>::from_timestamp_micros(post.created_at)
