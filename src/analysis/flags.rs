@@ -359,16 +359,49 @@ pub fn looks_like_question(text: &str) -> bool {
 /// The sentence rule: a sentence ends at `.`, `!` or a newline; its opening words (after
 /// any @mentions, trimmed of punctuation) are checked by [`question_opening`].
 fn opens_with_interrogative(text: &str) -> bool {
-    text.split(['.', '!', '\n']).any(|sentence| {
-        let mut words = sentence
-            .split_whitespace()
-            .skip_while(|w| w.starts_with('@'))
-            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\''));
-        let first = words.next().unwrap_or("");
-        let second = words.next().unwrap_or("");
-        let third = words.next().unwrap_or("");
-        question_opening(first, second, third)
-    })
+    // Sentence ends are ASCII, so every cut is a character boundary.
+    let b = text.as_bytes();
+    let mut start = 0;
+    loop {
+        let end = memchr::memchr3(b'.', b'!', b'\n', &b[start..]).map_or(b.len(), |k| start + k);
+        if sentence_asks(&text[start..end]) {
+            return true;
+        }
+        if end >= b.len() {
+            return false;
+        }
+        start = end + 1;
+    }
+}
+
+fn trim_word(w: &str) -> &str {
+    w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'')
+}
+
+/// First words of the asking openings that have no interrogative.
+const OPENERS: &[&str] = &[
+    "any",
+    "anyone",
+    "anybody",
+    "just",
+    "i",
+    "wondering",
+    "please",
+];
+
+fn sentence_asks(sentence: &str) -> bool {
+    let mut words = sentence
+        .split_whitespace()
+        .skip_while(|w| w.starts_with('@'))
+        .map(trim_word);
+    let first = words.next().unwrap_or("");
+    // Most sentences open with neither: decided without reading further.
+    if !interrogative(first.as_bytes()) && !is_in(first, OPENERS) {
+        return false;
+    }
+    let second = words.next().unwrap_or("");
+    let third = words.next().unwrap_or("");
+    question_opening(first, second, third)
 }
 
 /// Auxiliaries and modals: after a wh-word they make the inversion of a question ("when
@@ -460,19 +493,22 @@ fn question_opening(first: &str, second: &str, third: &str) -> bool {
     if !interrogative(first.as_bytes()) {
         return false;
     }
-    match first.to_ascii_lowercase().as_str() {
+    let is = |w: &str| first.eq_ignore_ascii_case(w);
+    if is("what") {
         // "What a mess", "What an idea": exclamations.
-        "what" => !is_in(second, &["a", "an"]),
+        !is_in(second, &["a", "an"])
+    } else if is("who") {
         // "Who knew", "Who cares", "Who would have thought": rhetorical idioms.
-        "who" => {
-            let idiom = is_in(second, &["knew", "cares"])
-                || (pair("who", "would") && third.eq_ignore_ascii_case("have"));
-            !idiom
-        }
-        "how" => is_in(second, AUXILIARIES) || is_in(second, AFTER_HOW),
+        let idiom = is_in(second, &["knew", "cares"])
+            || (pair("who", "would") && third.eq_ignore_ascii_case("have"));
+        !idiom
+    } else if is("how") {
+        is_in(second, AUXILIARIES) || is_in(second, AFTER_HOW)
+    } else if is("when") || is("where") || is("why") {
         // Without the inversion, "when it rains", "where the bus stops", "why I love".
-        "when" | "where" | "why" => is_in(second, AUXILIARIES) || second.is_empty(),
-        _ => true,
+        is_in(second, AUXILIARIES) || second.is_empty()
+    } else {
+        true
     }
 }
 
