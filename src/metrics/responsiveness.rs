@@ -420,6 +420,8 @@ pub struct Row {
     pub response_rate: f64,
     pub median_minutes: Option<f64>,
     pub p90_minutes: Option<f64>,
+    /// Minutes to the first response of each answered item, ascending.
+    pub minutes: Vec<f64>,
 }
 
 pub fn rows(acc: &Acc, tz: Tz) -> Vec<Row> {
@@ -454,6 +456,7 @@ pub fn rows(acc: &Acc, tz: Tz) -> Vec<Row> {
                 response_rate: responded as f64 / n as f64,
                 median_minutes: quantile(&answered, 0.5),
                 p90_minutes: quantile(&answered, 0.9),
+                minutes: answered,
             }
         })
         .collect();
@@ -471,8 +474,15 @@ pub fn schema() -> SchemaRef {
         Field::new("response_rate", DataType::Float64, false),
         Field::new("median_response_minutes", DataType::Float64, true),
         Field::new("p90_response_minutes", DataType::Float64, true),
+        Field::new("response_minutes", minutes_type(), false),
     ]);
     Arc::new(Schema::new(fields))
+}
+
+/// `list<float64>`: every answered item's minutes, so quantiles over any set of days
+/// and groups can be computed exactly (the daily medians cannot be combined).
+fn minutes_type() -> DataType {
+    DataType::List(Arc::new(Field::new("item", DataType::Float64, true)))
 }
 
 pub fn batch(acc: &Acc, tz: Tz) -> Result<RecordBatch, String> {
@@ -509,6 +519,14 @@ pub fn batch(acc: &Acc, tz: Tz) -> Result<RecordBatch, String> {
                 .collect::<Float64Array>(),
         ),
         Arc::new(rows.iter().map(|r| r.p90_minutes).collect::<Float64Array>()),
+        {
+            let mut b = arrow::array::ListBuilder::new(arrow::array::Float64Builder::new());
+            for r in &rows {
+                b.values().append_slice(&r.minutes);
+                b.append(true);
+            }
+            Arc::new(b.finish()) as ArrayRef
+        },
     ]);
     RecordBatch::try_new(schema(), columns)
         .map_err(|e| format!("building responsiveness batch: {e}"))

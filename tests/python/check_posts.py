@@ -147,15 +147,17 @@ eng_rust = con.execute(
 ).fetchall()
 check(eng_sql == eng_rust, f"engagement differs from SQL:\n{eng_sql}\n{eng_rust}")
 
-resp_sql = con.execute(
-    f"""with p as (select * from read_parquet('{glob}', hive_partitioning = true)),
+# Items needing a response and their first responses, from the posts alone.
+RESP_CTES = f"""with p as (select * from read_parquet('{glob}', hive_partitioning = true)),
         items as (select platform, post_id, account, created_at, cast(date as varchar) as d from p
                   where direction = 'inbound' and (is_question or is_complaint or info_request)),
         resp as (select i.platform, i.post_id, min(o.created_at) as first_at
                  from items i join p o on o.platform = i.platform and o.direction = 'outbound'
                    and (o.reply_to_id = i.post_id or o.conversation_id = i.post_id)
                    and o.post_id <> i.post_id and o.created_at >= i.created_at
-                 group by all)
+                 group by all)"""
+resp_sql = con.execute(
+    f"""{RESP_CTES}
         select i.d, i.platform, i.account, count(*), count(r.first_at),
                median(epoch(r.first_at) / 60 - epoch(i.created_at) / 60),
                quantile_cont(epoch(r.first_at) / 60 - epoch(i.created_at) / 60, 0.9)
@@ -168,6 +170,32 @@ resp_rust = con.execute(
         from read_parquet('{out}/responsiveness/*.parquet') order by all"""
 ).fetchall()
 check_rows("responsiveness", resp_sql, resp_rust, 5, 1e-6)
+# The published minutes of every answered item give back each row's count and quantiles,
+# and a period's quantiles are computed from them across rows (days and groups).
+per_row = con.execute(
+    f"""select cast(date as varchar), platform, account, responded, len(response_minutes),
+               median_response_minutes, list_median(response_minutes),
+               p90_response_minutes,
+               (select quantile_cont(m, 0.9) from unnest(response_minutes) as t(m))
+        from read_parquet('{out}/responsiveness/*.parquet') order by all"""
+).fetchall()
+for r in per_row:
+    check(r[3] == r[4], f"responsiveness {r[:3]}: {r[4]} minutes for {r[3]} responded")
+    for a, b in ((r[5], r[6]), (r[7], r[8])):
+        check((a is None and b is None) or abs(a - b) < 1e-9, f"responsiveness {r[:3]}: {a} != {b}")
+period_sql = con.execute(
+    f"""{RESP_CTES}
+        select count(*), median(epoch(r.first_at) / 60 - epoch(i.created_at) / 60),
+               quantile_cont(epoch(r.first_at) / 60 - epoch(i.created_at) / 60, 0.9)
+        from items i join resp r on r.platform = i.platform and r.post_id = i.post_id"""
+).fetchone()
+period_rust = con.execute(
+    f"""select count(*), median(m), quantile_cont(m, 0.9)
+        from (select unnest(response_minutes) as m from read_parquet('{out}/responsiveness/*.parquet'))"""
+).fetchone()
+check(period_sql[0] == period_rust[0] and period_sql[0] > 0, f"answered items {period_sql[0]} vs {period_rust[0]}")
+for a, b in zip(period_sql[1:], period_rust[1:]):
+    check(abs(a - b) < 1e-6, f"whole-period first response {a} != {b}")
 topic_sql = con.execute(
     f"""with p as (select * from read_parquet('{glob}', hive_partitioning = true) where direction = 'inbound' and {PUBLIC}),
         day as (select cast(date as varchar) as d, count(*) as n from p group by all),
