@@ -720,3 +720,26 @@ fn retention_moves_on_night_by_night_as_a_full_run_would() {
     assert_eq!(r.partitions.first().map(String::as_str), Some("2026-11-08"));
     assert_same_tables(&nightly, &cfg.output.dir);
 }
+
+/// A damaged nightly state stops an incremental run with a message naming `--full`,
+/// and `--full` rebuilds without reading it.
+#[test]
+fn a_damaged_state_asks_for_full_and_full_rebuilds() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cfg = small_config(dir.path());
+    let out = cfg.output.dir.clone();
+    pipeline::run(&cfg, &quiet()).expect("first run");
+    let state = cur(&out).join("_state/state.json");
+    // Replace the hard-linked file, not its shared content.
+    std::fs::remove_file(&state).expect("rm");
+    std::fs::write(&state, "{ not json").expect("damage");
+    let err = pipeline::run(&cfg, &quiet()).expect_err("damaged state");
+    assert!(err.to_string().contains("--full"), "{err}");
+    let full = RunOptions {
+        quiet: true,
+        full: true,
+    };
+    let r = pipeline::run(&cfg, &full).expect("full run");
+    assert_eq!(r.mode, "full");
+    assert!(r.posts_written > 0);
+}

@@ -49,7 +49,8 @@ pub fn plan(
     full: bool,
     pseudo: &Pseudonymiser,
 ) -> Result<Plan, RunError> {
-    let prior = match previous {
+    // `--full` never reads the state: it is the way out of a damaged one.
+    let prior = match previous.filter(|_| !full) {
         Some(p) => State::load(p)?,
         None => None,
     };
@@ -58,6 +59,7 @@ pub fn plan(
     } else if previous.is_none() {
         Some("first run into this output".to_string())
     } else if prior.is_none() {
+        // (an older layout: `State::load` gives none for another format)
         Some(format!(
             "the output holds no nightly state of format {STATE_FORMAT}"
         ))

@@ -141,8 +141,12 @@ impl State {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
         };
-        let state: State = serde_json::from_str(&text)
-            .map_err(|e| format!("damaged state file {}: {e}", path.display()))?;
+        let state: State = serde_json::from_str(&text).map_err(|e| {
+            format!(
+                "damaged state file {}: {e} (run with --full to rebuild from the inputs)",
+                path.display()
+            )
+        })?;
         Ok((state.format == STATE_FORMAT).then_some(state))
     }
 
