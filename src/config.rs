@@ -29,10 +29,42 @@ pub struct Config {
     /// Follower counts of own accounts, for engagement rate by followers.
     pub followers: Vec<FollowerCount>,
     pub retention: RetentionConfig,
+    /// The HTML report written with every run (`OUT/report.html`).
+    pub report: ReportConfig,
     /// The config file's directory (absolute), set by [`Config::load`]: relative paths
     /// in the file are resolved against it, and inputs are recorded relative to it.
     #[serde(skip)]
     pub base_dir: Option<PathBuf>,
+}
+
+/// What the HTML report compares and shows; stored in the manifest, so
+/// `socialpulse report OUT` rebuilds the same report from the published tables.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReportConfig {
+    /// Days in the report's period (ending on the latest day with data), compared with
+    /// the same number of days before it.
+    pub period_days: u32,
+    /// Days of history the daily charts show.
+    pub history_days: u32,
+    /// The first-response target, in minutes; the report gives the share answered within it.
+    pub response_target_minutes: f64,
+    /// Rows of the escalation queue the report lists.
+    pub top_escalations: usize,
+    /// Open information requests due within this many working days count as due soon.
+    pub due_soon_working_days: u32,
+}
+
+impl Default for ReportConfig {
+    fn default() -> Self {
+        ReportConfig {
+            period_days: 7,
+            history_days: 90,
+            response_target_minutes: 60.0,
+            top_escalations: 20,
+            due_soon_working_days: 5,
+        }
+    }
 }
 
 /// How long members of the public's posts and words stay in the published tables. The

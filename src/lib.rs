@@ -11,6 +11,7 @@ pub mod metrics;
 pub mod model;
 pub mod pipeline;
 pub mod privacy;
+pub mod report;
 pub mod sinks;
 pub mod sources;
 pub mod text;

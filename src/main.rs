@@ -60,6 +60,22 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Build the HTML report again from an output's published tables:
+    /// `socialpulse report out/example` (writes `out/example/current/report.html`,
+    /// which `out/example/report.html` links to).
+    Report {
+        /// The output directory a run wrote (the one holding `current/`).
+        out: PathBuf,
+        /// Write the report here instead of into the published snapshot.
+        #[arg(long, short = 'o')]
+        output: Option<PathBuf>,
+        /// Days in the report's period (default: as the run's config said).
+        #[arg(long)]
+        period_days: Option<u32>,
+        /// First-response target in minutes (default: as the run's config said).
+        #[arg(long)]
+        target_minutes: Option<f64>,
+    },
     /// Write a deterministic synthetic corpus and a `pipeline.toml` that reads it:
     /// `socialpulse generate --posts 100000 --out bench/data/100k`.
     Generate {
@@ -118,6 +134,12 @@ fn main() -> ExitCode {
             posts_per_file,
             days,
         ),
+        Command::Report {
+            out,
+            output,
+            period_days,
+            target_minutes,
+        } => report(&out, output, period_days, target_minutes),
         Command::Run {
             config,
             inputs,
@@ -182,6 +204,52 @@ fn main() -> ExitCode {
                 }
                 Err(e) => fail(e),
             }
+        }
+    }
+}
+
+fn report(
+    out: &std::path::Path,
+    output: Option<PathBuf>,
+    period_days: Option<u32>,
+    target_minutes: Option<f64>,
+) -> ExitCode {
+    use socialpulse::report;
+    let Some(snapshot) = socialpulse::sinks::publish::current(out) else {
+        eprintln!(
+            "error: {} holds no published run (no {}/current); run `socialpulse run` first",
+            out.display(),
+            out.display()
+        );
+        return ExitCode::from(2);
+    };
+    let result = report::Settings::from_manifest(&snapshot).and_then(|mut s| {
+        if let Some(p) = period_days {
+            s.period_days = p;
+        }
+        if let Some(t) = target_minutes {
+            s.response_target_minutes = t;
+        }
+        match &output {
+            Some(path) => report::build(&snapshot, &s).and_then(|page| {
+                std::fs::write(path, page)
+                    .map(|_| path.clone())
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))
+            }),
+            None => report::write(&snapshot, &s).and_then(|p| {
+                report::link(out)?;
+                Ok(p)
+            }),
+        }
+    });
+    match result {
+        Ok(path) => {
+            say!("report {}", path.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
         }
     }
 }

@@ -328,6 +328,8 @@ pub struct RunReport {
     pub reanalysed: bool,
     /// UTC days recomputed (new posts, retention, re-analysis).
     pub partitions_rewritten: u64,
+    /// What the HTML report compares and shows, so `socialpulse report` rebuilds it.
+    pub report: crate::report::Settings,
 }
 
 impl RunReport {

@@ -405,7 +405,7 @@ fn leftovers_of_killed_runs_are_cleaned_by_the_next_run() {
         .to_string_lossy()
         .to_string();
     assert_eq!(names(&snapshots), std::slice::from_ref(&current_name));
-    assert_eq!(names(&out), [".socialpulse", "current"]);
+    assert_eq!(names(&out), [".socialpulse", "current", "report.html"]);
     // The next run keeps the snapshot it replaces (readers may still be in it) and
     // removes it the run after.
     run(&config(std::slice::from_ref(&good), &out));

@@ -223,6 +223,7 @@ fn run_inner(cfg: &Config, opts: &RunOptions) -> Result<RunReport, RunError> {
         KeySource::Generated(f) => format!("generated:{f}"),
     };
     report.max_reject_ratio = cfg.run.max_reject_ratio;
+    report.report = crate::report::Settings::from_config(cfg);
     report.output = out.display().to_string();
     report.snapshot = staging.dir.display().to_string();
     report.stage_cpu_ms = stages.report();

@@ -174,8 +174,17 @@ pub fn publish(
         std::fs::create_dir_all(&dir)
             .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     }
+    // The report reads the staged tables as a reader of the published ones would. The
+    // tables are the contract: a report that cannot be built is a warning, not a failure.
+    if let Err(e) = crate::report::write(&staging.dir, &report.report) {
+        eprintln!("warning: the report was not written: {e}");
+    }
     // A version 2 output kept the tables and manifest at its top level.
     let mut legacy: Vec<&str> = TABLES.to_vec();
     legacy.push(MANIFEST);
-    staging.publish(&legacy)
+    staging.publish(&legacy)?;
+    if let Err(e) = crate::report::link(out) {
+        eprintln!("warning: {e}");
+    }
+    Ok(())
 }

@@ -1,0 +1,670 @@
+//! Everything the report shows, computed from a snapshot's published tables (and its
+//! manifest) alone, so `socialpulse report OUT` gives the run's report again.
+
+use super::table::scan;
+use super::Settings;
+use crate::analysis::flags::due_date;
+use chrono::{Datelike, NaiveDate, TimeZone};
+use rustc_hash::FxHashSet;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// A run of calendar days, both ends included.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Period {
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+}
+
+impl Period {
+    pub fn contains(&self, d: NaiveDate) -> bool {
+        self.start <= d && d <= self.end
+    }
+    pub fn days(&self) -> i64 {
+        (self.end - self.start).num_days() + 1
+    }
+}
+
+/// A figure for the report's period and the one before it.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Pair<T> {
+    pub cur: T,
+    pub prev: T,
+}
+
+/// One row of the escalation queue as the report lists it.
+#[derive(Clone, Debug)]
+pub struct Escalation {
+    pub position: i32,
+    pub priority: i32,
+    pub reasons: Vec<String>,
+    pub due: Option<NaiveDate>,
+    pub created: chrono::DateTime<chrono::Utc>,
+    pub platform: String,
+    pub url: Option<String>,
+    pub topics: Vec<String>,
+    pub compound: Option<f64>,
+    pub text: Option<String>,
+}
+
+/// Per day, inbound posts of every platform: the sums behind mean compound and shares.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct DaySentiment {
+    pub scored: i64,
+    pub compound_sum: f64,
+    pub positive: f64,
+    pub neutral: f64,
+    pub negative: f64,
+}
+
+/// A spike or emerging term worth listing.
+#[derive(Clone, Debug)]
+pub struct Emerging {
+    pub date: NaiveDate,
+    pub term: String,
+    pub count: i64,
+    pub expected: f64,
+    pub score: f64,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Data {
+    pub run_id: String,
+    pub version: String,
+    pub timezone: String,
+    pub currency: String,
+    /// None when the tables hold no day at all.
+    pub period: Option<Pair<Period>>,
+    pub history: Option<Period>,
+    // Headline figures.
+    pub posts_in: Pair<i64>,
+    pub posts_out: Pair<i64>,
+    pub unique_authors: Pair<i64>,
+    pub mean_sentiment: Pair<Option<f64>>,
+    pub needing_response: Pair<i64>,
+    pub responded: Pair<i64>,
+    pub response_minutes: Pair<Vec<f64>>,
+    pub unanswered: Pair<i64>,
+    /// Escalated posts made in the period, by priority.
+    pub escalations: BTreeMap<i32, Pair<i64>>,
+    pub info_as_of: Option<NaiveDate>,
+    pub info_due_by: Option<NaiveDate>,
+    pub info_due_soon: i64,
+    pub info_overdue: i64,
+    pub cost_total: Pair<Option<f64>>,
+    pub cost_responses: Pair<i64>,
+    pub net_benefit: Pair<Option<f64>>,
+    // Charts over the history window.
+    /// (date, platform, direction) → posts.
+    pub volume: BTreeMap<(NaiveDate, String, String), i64>,
+    pub sentiment: BTreeMap<NaiveDate, DaySentiment>,
+    /// (topic, date) → (volume, spike).
+    pub topics: BTreeMap<(String, NaiveDate), (i64, bool)>,
+    pub emerging: Vec<Emerging>,
+    pub queue: Vec<Escalation>,
+    pub queue_total: i64,
+    // Data quality.
+    pub rejects_by_reason: BTreeMap<String, i64>,
+    pub rejects_by_file: BTreeMap<String, i64>,
+    pub rejects_total: i64,
+    /// (file, why) of inputs recognised as holding no posts, from the manifest.
+    pub skipped_files: Vec<(String, String)>,
+    pub duplicates_removed: i64,
+    pub posts_read: i64,
+    /// Posts of the period by why they have no score: `non-English`, `no text`,
+    /// `disabled`; `scored` for the rest.
+    pub scoring: BTreeMap<String, Pair<i64>>,
+}
+
+fn day(days_since_epoch: i32) -> NaiveDate {
+    NaiveDate::default() + chrono::Duration::days(i64::from(days_since_epoch))
+}
+
+fn both<T>(period: &Pair<Period>, d: NaiveDate, pair: &mut Pair<T>, f: impl Fn(&mut T)) {
+    if period.cur.contains(d) {
+        f(&mut pair.cur);
+    } else if period.prev.contains(d) {
+        f(&mut pair.prev);
+    }
+}
+
+/// The last day of the cost period starting on `start`.
+fn cost_period_end(start: NaiveDate, grain: &str) -> NaiveDate {
+    if grain != "month" {
+        return start;
+    }
+    let (y, m) = if start.month() == 12 {
+        (start.year() + 1, 1)
+    } else {
+        (start.year(), start.month() + 1)
+    };
+    NaiveDate::from_ymd_opt(y, m, 1).map_or(start, |d| d.pred_opt().unwrap_or(d))
+}
+
+pub fn load(snapshot: &Path, s: &Settings) -> Result<Data, String> {
+    let tz: chrono_tz::Tz = s
+        .timezone
+        .parse()
+        .map_err(|_| format!("report: unknown time zone `{}`", s.timezone))?;
+    let local_day = |micros: i64| -> Option<NaiveDate> {
+        chrono::DateTime::from_timestamp_micros(micros)
+            .map(|t| tz.from_utc_datetime(&t.naive_utc()).date_naive())
+    };
+    let t = |name: &str| snapshot.join(name);
+    let mut d = Data {
+        timezone: s.timezone.clone(),
+        ..Data::default()
+    };
+
+    scan(&t("rejects"), &["source_file", "reason"], |b| {
+        let file = b.str("source_file")?;
+        let reason = b.str("reason")?;
+        for i in 0..b.rows() {
+            d.rejects_total += 1;
+            *d.rejects_by_file
+                .entry(file[i].unwrap_or_default().to_string())
+                .or_default() += 1;
+            *d.rejects_by_reason
+                .entry(reason_kind(reason[i].unwrap_or_default()))
+                .or_default() += 1;
+        }
+        Ok(())
+    })?;
+
+    // Every run's reads and duplicates: the dataset's history, not one night's.
+    scan(
+        &t("run_summary"),
+        &["posts_read", "duplicates_removed"],
+        |b| {
+            for (r, dup) in b
+                .i64("posts_read")?
+                .into_iter()
+                .zip(b.i64("duplicates_removed")?)
+            {
+                d.posts_read += r.unwrap_or(0);
+                d.duplicates_removed += dup.unwrap_or(0);
+            }
+            Ok(())
+        },
+    )?;
+
+    // The period ends on the latest day any post was made (reporting time zone).
+    let mut last: Option<NaiveDate> = None;
+    scan(&t("daily_volume"), &["date"], |b| {
+        for x in b.date("date")?.into_iter().flatten() {
+            last = last.max(Some(day(x)));
+        }
+        Ok(())
+    })?;
+    let Some(end) = last else {
+        return Ok(d);
+    };
+    let n = i64::from(s.period_days.max(1));
+    let cur = Period {
+        start: end - chrono::Duration::days(n - 1),
+        end,
+    };
+    let prev = Period {
+        start: cur.start - chrono::Duration::days(n),
+        end: cur.start - chrono::Duration::days(1),
+    };
+    let period = Pair { cur, prev };
+    let history = Period {
+        start: end - chrono::Duration::days(i64::from(s.history_days.max(1)) - 1),
+        end,
+    };
+    d.period = Some(period);
+    d.history = Some(history);
+
+    scan(
+        &t("daily_volume"),
+        &["date", "platform", "direction", "posts"],
+        |b| {
+            let (dates, platforms, dirs, posts) = (
+                b.date("date")?,
+                b.str("platform")?,
+                b.str("direction")?,
+                b.i64("posts")?,
+            );
+            for i in 0..b.rows() {
+                let (Some(dt), Some(p)) = (dates[i], posts[i]) else {
+                    continue;
+                };
+                let date = day(dt);
+                let dir = dirs[i].unwrap_or_default();
+                if dir == "inbound" {
+                    both(&period, date, &mut d.posts_in, |v| *v += p);
+                } else {
+                    both(&period, date, &mut d.posts_out, |v| *v += p);
+                }
+                if history.contains(date) {
+                    let key = (
+                        date,
+                        platforms[i].unwrap_or_default().to_string(),
+                        dir.to_string(),
+                    );
+                    *d.volume.entry(key).or_default() += p;
+                }
+            }
+            Ok(())
+        },
+    )?;
+
+    let mut sentiment_sum: Pair<(f64, i64)> = Pair::default();
+    scan(
+        &t("daily_sentiment"),
+        &[
+            "date",
+            "direction",
+            "scored",
+            "mean_compound",
+            "positive_share",
+            "neutral_share",
+            "negative_share",
+        ],
+        |b| {
+            let dates = b.date("date")?;
+            let dirs = b.str("direction")?;
+            let scored = b.i64("scored")?;
+            let mean = b.f64("mean_compound")?;
+            let shares = [
+                b.f64("positive_share")?,
+                b.f64("neutral_share")?,
+                b.f64("negative_share")?,
+            ];
+            for i in 0..b.rows() {
+                if dirs[i] != Some("inbound") {
+                    continue;
+                }
+                let (Some(dt), Some(n), Some(m)) = (dates[i], scored[i], mean[i]) else {
+                    continue;
+                };
+                let date = day(dt);
+                both(&period, date, &mut sentiment_sum, |v| {
+                    v.0 += m * n as f64;
+                    v.1 += n;
+                });
+                if history.contains(date) {
+                    let e = d.sentiment.entry(date).or_default();
+                    e.scored += n;
+                    e.compound_sum += m * n as f64;
+                    // Shares times scored are whole label counts.
+                    e.positive += (shares[0][i].unwrap_or(0.0) * n as f64).round();
+                    e.neutral += (shares[1][i].unwrap_or(0.0) * n as f64).round();
+                    e.negative += (shares[2][i].unwrap_or(0.0) * n as f64).round();
+                }
+            }
+            Ok(())
+        },
+    )?;
+    let mean = |(sum, n): (f64, i64)| (n > 0).then(|| sum / n as f64);
+    d.mean_sentiment = Pair {
+        cur: mean(sentiment_sum.cur),
+        prev: mean(sentiment_sum.prev),
+    };
+
+    scan(
+        &t("responsiveness"),
+        &[
+            "date",
+            "needing_response",
+            "responded",
+            "unanswered",
+            "response_minutes",
+        ],
+        |b| {
+            let dates = b.date("date")?;
+            let need = b.i64("needing_response")?;
+            let done = b.i64("responded")?;
+            let open = b.i64("unanswered")?;
+            let minutes = b.f64_list("response_minutes")?;
+            for (i, m) in minutes.into_iter().enumerate() {
+                let Some(dt) = dates[i] else { continue };
+                let date = day(dt);
+                both(&period, date, &mut d.needing_response, |v| {
+                    *v += need[i].unwrap_or(0)
+                });
+                both(&period, date, &mut d.responded, |v| {
+                    *v += done[i].unwrap_or(0)
+                });
+                both(&period, date, &mut d.unanswered, |v| {
+                    *v += open[i].unwrap_or(0)
+                });
+                both(&period, date, &mut d.response_minutes, |v| {
+                    v.extend_from_slice(&m)
+                });
+            }
+            Ok(())
+        },
+    )?;
+
+    scan(
+        &t("escalations"),
+        &[
+            "queue_position",
+            "priority",
+            "reasons",
+            "info_request_due",
+            "created_at",
+            "platform",
+            "url",
+            "topics",
+            "sentiment_compound",
+            "text",
+        ],
+        |b| {
+            let pos = b.i32("queue_position")?;
+            let prio = b.i32("priority")?;
+            let reasons = b.str_list("reasons")?;
+            let due = b.date("info_request_due")?;
+            let created = b.micros("created_at")?;
+            let platform = b.str("platform")?;
+            let url = b.str("url")?;
+            let topics = b.str_list("topics")?;
+            let compound = b.f64("sentiment_compound")?;
+            let text = b.str("text")?;
+            for (i, (reasons, topics)) in reasons.into_iter().zip(topics).enumerate() {
+                let (Some(p), Some(c)) = (prio[i], created[i]) else {
+                    continue;
+                };
+                d.queue_total += 1;
+                if let Some(date) = local_day(c) {
+                    let e = d.escalations.entry(p).or_default();
+                    both(&period, date, e, |v| *v += 1);
+                }
+                let position = pos[i].unwrap_or(0);
+                if position >= 1 && (position as usize) <= s.top_escalations {
+                    d.queue.push(Escalation {
+                        position,
+                        priority: p,
+                        reasons,
+                        due: due[i].map(day),
+                        created: chrono::DateTime::from_timestamp_micros(c).unwrap_or_default(),
+                        platform: platform[i].unwrap_or_default().to_string(),
+                        url: url[i].map(str::to_string),
+                        topics,
+                        compound: compound[i],
+                        text: text[i].map(str::to_string),
+                    });
+                }
+            }
+            Ok(())
+        },
+    )?;
+    d.queue.sort_by_key(|e| e.position);
+
+    // Information requests still open: due within the next working days, or overdue.
+    let holidays: Vec<NaiveDate> = s
+        .holidays
+        .iter()
+        .filter_map(|h| NaiveDate::parse_from_str(h, "%Y-%m-%d").ok())
+        .collect();
+    scan(
+        &t("unanswered"),
+        &["reasons", "info_request_due", "as_of"],
+        |b| {
+            let reasons = b.str_list("reasons")?;
+            let due = b.date("info_request_due")?;
+            let as_of = b.micros("as_of")?;
+            for (i, r) in reasons.iter().enumerate() {
+                let Some(today) = as_of[i].and_then(local_day) else {
+                    continue;
+                };
+                let by = due_date(today, s.due_soon_working_days, &holidays);
+                d.info_as_of = Some(today);
+                d.info_due_by = Some(by);
+                if !r.iter().any(|x| x == "info_request") {
+                    continue;
+                }
+                match due[i].map(day) {
+                    Some(due) if due < today => d.info_overdue += 1,
+                    Some(due) if due <= by => d.info_due_soon += 1,
+                    _ => {}
+                }
+            }
+            Ok(())
+        },
+    )?;
+
+    let mut cost_seen: Pair<bool> = Pair::default();
+    scan(
+        &t("cost_benefit"),
+        &[
+            "period_start",
+            "period",
+            "currency",
+            "responses",
+            "total_cost",
+            "net_benefit",
+        ],
+        |b| {
+            let start = b.date("period_start")?;
+            let grain = b.str("period")?;
+            let currency = b.str("currency")?;
+            let responses = b.i64("responses")?;
+            let total = b.f64("total_cost")?;
+            let net = b.f64("net_benefit")?;
+            for i in 0..b.rows() {
+                let Some(st) = start[i].map(day) else {
+                    continue;
+                };
+                let en = cost_period_end(st, grain[i].unwrap_or("month"));
+                if let Some(c) = currency[i] {
+                    d.currency = c.to_string();
+                }
+                for (p, cost, resp, nb, seen) in [
+                    (
+                        period.cur,
+                        &mut d.cost_total.cur,
+                        &mut d.cost_responses.cur,
+                        &mut d.net_benefit.cur,
+                        &mut cost_seen.cur,
+                    ),
+                    (
+                        period.prev,
+                        &mut d.cost_total.prev,
+                        &mut d.cost_responses.prev,
+                        &mut d.net_benefit.prev,
+                        &mut cost_seen.prev,
+                    ),
+                ] {
+                    if st > p.end || en < p.start {
+                        continue;
+                    }
+                    *seen = true;
+                    *resp += responses[i].unwrap_or(0);
+                    if let Some(x) = total[i] {
+                        *cost = Some(cost.unwrap_or(0.0) + x);
+                    }
+                    if let Some(x) = net[i] {
+                        *nb = Some(nb.unwrap_or(0.0) + x);
+                    }
+                }
+            }
+            Ok(())
+        },
+    )?;
+
+    scan(
+        &t("topic_daily"),
+        &["date", "topic", "volume", "spike"],
+        |b| {
+            let dates = b.date("date")?;
+            let topic = b.str("topic")?;
+            let volume = b.i64("volume")?;
+            let spike = b.bool("spike")?;
+            for i in 0..b.rows() {
+                let (Some(dt), Some(tp)) = (dates[i], topic[i]) else {
+                    continue;
+                };
+                let date = day(dt);
+                if history.contains(date) {
+                    d.topics.insert(
+                        (tp.to_string(), date),
+                        (volume[i].unwrap_or(0), spike[i].unwrap_or(false)),
+                    );
+                }
+            }
+            Ok(())
+        },
+    )?;
+
+    scan(
+        &t("emerging_terms"),
+        &["date", "term", "count", "expected", "score"],
+        |b| {
+            let dates = b.date("date")?;
+            let term = b.str("term")?;
+            let count = b.i64("count")?;
+            let expected = b.f64("expected")?;
+            let score = b.f64("score")?;
+            for i in 0..b.rows() {
+                let Some(date) = dates[i].map(day) else {
+                    continue;
+                };
+                if period.cur.contains(date) {
+                    d.emerging.push(Emerging {
+                        date,
+                        term: term[i].unwrap_or_default().to_string(),
+                        count: count[i].unwrap_or(0),
+                        expected: expected[i].unwrap_or(0.0),
+                        score: score[i].unwrap_or(0.0),
+                    });
+                }
+            }
+            Ok(())
+        },
+    )?;
+    // Highest score first; the day and term make the order total.
+    d.emerging.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then(b.date.cmp(&a.date))
+            .then(a.term.cmp(&b.term))
+    });
+
+    // The posts themselves, one pass: distinct inbound authors and why posts have no score.
+    let mut authors: Pair<FxHashSet<(String, String)>> = Pair::default();
+    let exclude_private = s.private_messages != "include";
+    scan(
+        &t("posts"),
+        &[
+            "platform",
+            "author_id",
+            "direction",
+            "created_at",
+            "sentiment_skipped",
+            "visibility",
+        ],
+        |b| {
+            let visibility = b.str("visibility")?;
+            let platform = b.str("platform")?;
+            let author = b.str("author_id")?;
+            let dir = b.str("direction")?;
+            let created = b.micros("created_at")?;
+            let skipped = b.str("sentiment_skipped")?;
+            for i in 0..b.rows() {
+                let Some(date) = created[i].and_then(local_day) else {
+                    continue;
+                };
+                if !period.cur.contains(date) && !period.prev.contains(date) {
+                    continue;
+                }
+                if exclude_private && matches!(visibility[i], Some("private" | "direct")) {
+                    continue;
+                }
+                let why = match skipped[i] {
+                    None => "scored",
+                    Some(s) if s.starts_with("lang:") || s.starts_with("detected:") => {
+                        "non-English"
+                    }
+                    Some("no_text") => "no text",
+                    Some(_) => "disabled",
+                };
+                both(
+                    &period,
+                    date,
+                    d.scoring.entry(why.to_string()).or_default(),
+                    |v| *v += 1,
+                );
+                if dir[i] == Some("inbound") {
+                    if let (Some(p), Some(a)) = (platform[i], author[i]) {
+                        let key = (p.to_string(), a.to_string());
+                        if period.cur.contains(date) {
+                            authors.cur.insert(key);
+                        } else {
+                            authors.prev.insert(key);
+                        }
+                    }
+                }
+            }
+            Ok(())
+        },
+    )?;
+    d.unique_authors = Pair {
+        cur: authors.cur.len() as i64,
+        prev: authors.prev.len() as i64,
+    };
+    if !cost_seen.cur {
+        d.cost_total.cur = None;
+    }
+    if !cost_seen.prev {
+        d.cost_total.prev = None;
+    }
+    Ok(d)
+}
+
+/// A reject's reason without the record's particulars (line and column of a JSON error,
+/// the value that failed to parse), so the same failure counts as one reason.
+pub fn reason_kind(reason: &str) -> String {
+    let cut = [" at line ", ": `", " (`", ": \""]
+        .iter()
+        .filter_map(|m| reason.find(m))
+        .min()
+        .unwrap_or(reason.len());
+    reason[..cut].trim_end_matches([':', ' ']).to_string()
+}
+
+/// Median and 90th percentile with linear interpolation (duckdb `quantile_cont`).
+pub fn quantile(sorted: &[f64], q: f64) -> Option<f64> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let pos = q * (sorted.len() - 1) as f64;
+    let lo = pos.floor() as usize;
+    let hi = pos.ceil() as usize;
+    Some(sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo as f64))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantiles_interpolate_like_quantile_cont() {
+        // duckdb: quantile_cont([1, 2, 4, 10], 0.9) = 4 + 0.7 × 6 = 8.2; median 3.
+        let v = [1.0, 2.0, 4.0, 10.0];
+        assert_eq!(quantile(&v, 0.5), Some(3.0));
+        assert!((quantile(&v, 0.9).unwrap() - 8.2).abs() < 1e-12);
+        assert_eq!(quantile(&[7.0], 0.9), Some(7.0));
+        assert_eq!(quantile(&[], 0.5), None);
+    }
+
+    #[test]
+    fn reasons_lose_their_particulars() {
+        assert_eq!(
+            reason_kind("invalid JSON: EOF while parsing a string at line 1 column 127"),
+            "invalid JSON: EOF while parsing a string"
+        );
+        assert_eq!(reason_kind("missing id (@id)"), "missing id (@id)");
+        assert_eq!(reason_kind("bad timestamp: `yesterday`"), "bad timestamp");
+    }
+
+    #[test]
+    fn cost_periods_end_on_the_last_day_of_the_month() {
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(cost_period_end(d(2026, 2, 1), "month"), d(2026, 2, 28));
+        assert_eq!(cost_period_end(d(2026, 12, 1), "month"), d(2026, 12, 31));
+        assert_eq!(cost_period_end(d(2026, 12, 5), "day"), d(2026, 12, 5));
+    }
+}

@@ -1,0 +1,290 @@
+//! The HTML the sections write into, and how figures are formatted. The browser test
+//! (`tests/python/report_browser.py`) formats duckdb's figures with the same rules and
+//! compares them with what the page shows.
+
+use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
+use std::fmt::Write;
+
+/// How a figure is shown (`data-format` on the page).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Format {
+    /// 12,345
+    Int,
+    /// 12.3%
+    Pct,
+    /// +0.123
+    Signed3,
+    /// 42 min, 3 h 05 min, 2 d 4 h
+    Minutes,
+    /// NZD 1,234.56
+    Money,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Int => "int",
+            Format::Pct => "pct",
+            Format::Signed3 => "signed3",
+            Format::Minutes => "minutes",
+            Format::Money => "money",
+        }
+    }
+}
+
+/// `1234567` → `1,234,567`.
+pub fn thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+/// A figure as shown; `—` when there is none.
+pub fn show(v: Option<f64>, f: Format, currency: &str) -> String {
+    let Some(v) = v.filter(|v| v.is_finite()) else {
+        return "—".to_string();
+    };
+    match f {
+        Format::Int => thousands(v.round() as i64),
+        Format::Pct => format!("{:.1}%", v * 100.0),
+        Format::Signed3 => format!("{v:+.3}"),
+        Format::Minutes => {
+            let m = v.round() as i64;
+            if m < 60 {
+                format!("{m} min")
+            } else if m < 1440 {
+                format!("{} h {:02} min", m / 60, m % 60)
+            } else {
+                format!("{} d {} h", m / 1440, (m % 1440) / 60)
+            }
+        }
+        Format::Money => {
+            let cents = (v * 100.0).round() as i64;
+            let sign = if cents < 0 { "-" } else { "" };
+            let c = cents.abs();
+            format!("{currency} {sign}{}.{:02}", thousands(c / 100), c % 100)
+        }
+    }
+}
+
+/// The page under construction.
+#[derive(Default)]
+pub struct Html {
+    pub body: String,
+}
+
+/// One figure of the headline block.
+pub struct Kpi<'a> {
+    pub metric: &'a str,
+    pub label: &'a str,
+    pub format: Format,
+    pub value: Option<f64>,
+    /// None when the figure has no previous period (a state as of now).
+    pub previous: Option<Option<f64>>,
+    pub note: Option<String>,
+}
+
+fn raw(v: Option<f64>) -> String {
+    v.map_or(String::new(), |v| format!("{v}"))
+}
+
+impl Html {
+    pub fn push(&mut self, s: &str) {
+        self.body.push_str(s);
+    }
+
+    pub fn text(&mut self, s: &str) {
+        self.body.push_str(&text(s));
+    }
+
+    pub fn p(&mut self, class: &str, s: &str) {
+        let _ = write!(self.body, r#"<p class="{class}">{}</p>"#, text(s));
+    }
+
+    pub fn kpi(&mut self, k: &Kpi, currency: &str, prev_label: &str) {
+        let _ = write!(
+            self.body,
+            r#"<div class="kpi" data-metric="{}" data-format="{}" data-value="{}""#,
+            attr(k.metric),
+            k.format.name(),
+            raw(k.value)
+        );
+        if let Some(p) = k.previous {
+            let _ = write!(self.body, r#" data-previous="{}""#, raw(p));
+        }
+        let _ = write!(
+            self.body,
+            r#"><div class="kpi-label">{}</div><div class="kpi-value">{}</div>"#,
+            text(k.label),
+            text(&show(k.value, k.format, currency))
+        );
+        if let Some(p) = k.previous {
+            let _ = write!(
+                self.body,
+                r#"<div class="kpi-prev">{}: <span class="kpi-prev-value">{}</span>{}</div>"#,
+                text(prev_label),
+                text(&show(p, k.format, currency)),
+                delta(k.value, p)
+            );
+        }
+        if let Some(n) = &k.note {
+            let _ = write!(self.body, r#"<div class="kpi-note">{}</div>"#, text(n));
+        }
+        self.body.push_str("</div>");
+    }
+
+    /// A table; on a narrow screen every row becomes a card whose cells carry their
+    /// column name, so no table is wider than a phone.
+    pub fn table(&mut self, caption: &str, head: &[&str], rows: &[Vec<Cell>]) {
+        let _ = write!(
+            self.body,
+            r#"<table class="data"><caption>{}</caption><thead><tr>"#,
+            text(caption)
+        );
+        for h in head {
+            let _ = write!(self.body, "<th scope=\"col\">{}</th>", text(h));
+        }
+        self.body.push_str("</tr></thead><tbody>");
+        for row in rows {
+            self.body.push_str("<tr>");
+            for (h, c) in head.iter().zip(row) {
+                // Long text (posts, file paths) may break anywhere; short text keeps whole words.
+                let class = if c.numeric {
+                    " class=\"num\""
+                } else if c.text.chars().count() > 24 {
+                    " class=\"wrap\""
+                } else {
+                    ""
+                };
+                let _ = write!(self.body, r#"<td data-label="{}"{class}>"#, attr(h));
+                match &c.link {
+                    Some(href) => {
+                        let _ = write!(
+                            self.body,
+                            r#"<a href="{}" rel="noopener noreferrer">{}</a>"#,
+                            attr(href),
+                            text(&c.text)
+                        );
+                    }
+                    None => self.body.push_str(&text(&c.text)),
+                }
+                self.body.push_str("</td>");
+            }
+            self.body.push_str("</tr>");
+        }
+        if rows.is_empty() {
+            let _ = write!(
+                self.body,
+                r#"<tr><td colspan="{}">none</td></tr>"#,
+                head.len().max(1)
+            );
+        }
+        self.body.push_str("</tbody></table>");
+    }
+
+    /// A table folded away under a summary line (a chart's numbers).
+    pub fn details_table(&mut self, summary: &str, head: &[&str], rows: &[Vec<Cell>]) {
+        let _ = write!(self.body, "<details><summary>{}</summary>", text(summary));
+        self.table(summary, head, rows);
+        self.body.push_str("</details>");
+    }
+
+    /// Colour swatches naming a chart's series.
+    pub fn legend(&mut self, items: &[(String, String)]) {
+        self.body.push_str(r#"<ul class="legend">"#);
+        for (name, colour) in items {
+            let _ = write!(
+                self.body,
+                r#"<li><span class="swatch" style="background:{}"></span>{}</li>"#,
+                attr(colour),
+                text(name)
+            );
+        }
+        self.body.push_str("</ul>");
+    }
+}
+
+fn delta(cur: Option<f64>, prev: Option<f64>) -> String {
+    match (cur, prev) {
+        (Some(c), Some(p)) if p != 0.0 && c.is_finite() && p.is_finite() => {
+            let change = (c - p) / p.abs() * 100.0;
+            let arrow = if change > 0.0 {
+                "▲"
+            } else if change < 0.0 {
+                "▼"
+            } else {
+                "="
+            };
+            format!(
+                r#" <span class="delta">{arrow} {:.0}%</span>"#,
+                change.abs()
+            )
+        }
+        _ => String::new(),
+    }
+}
+
+/// One table cell.
+#[derive(Clone, Debug, Default)]
+pub struct Cell {
+    pub text: String,
+    pub numeric: bool,
+    pub link: Option<String>,
+}
+
+impl Cell {
+    pub fn s(t: impl Into<String>) -> Cell {
+        Cell {
+            text: t.into(),
+            ..Cell::default()
+        }
+    }
+    pub fn n(t: impl Into<String>) -> Cell {
+        Cell {
+            text: t.into(),
+            numeric: true,
+            link: None,
+        }
+    }
+    pub fn int(v: i64) -> Cell {
+        Cell::n(thousands(v))
+    }
+    pub fn link(t: impl Into<String>, href: Option<&str>) -> Cell {
+        Cell {
+            text: t.into(),
+            numeric: false,
+            link: href.map(str::to_string),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn figures_are_formatted_as_the_browser_test_expects() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(-1234567), "-1,234,567");
+        assert_eq!(show(Some(0.1234), Format::Pct, ""), "12.3%");
+        assert_eq!(show(Some(-0.0625), Format::Signed3, ""), "-0.062");
+        assert_eq!(show(Some(0.25), Format::Signed3, ""), "+0.250");
+        assert_eq!(show(Some(42.4), Format::Minutes, ""), "42 min");
+        assert_eq!(show(Some(185.0), Format::Minutes, ""), "3 h 05 min");
+        assert_eq!(show(Some(3000.0), Format::Minutes, ""), "2 d 2 h");
+        assert_eq!(show(Some(-1234.5), Format::Money, "NZD"), "NZD -1,234.50");
+        assert_eq!(show(None, Format::Int, ""), "—");
+    }
+}

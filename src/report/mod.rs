@@ -1,0 +1,177 @@
+//! The HTML report: one self-contained page (inline CSS and SVG, no script, no network)
+//! built from a snapshot's published tables and manifest alone. Every run writes it
+//! into its snapshot (`OUT/current/report.html`, linked as `OUT/report.html`), and
+//! `socialpulse report OUT` builds it again. See docs/report.md.
+
+pub mod charts;
+pub mod data;
+pub mod html;
+mod sections;
+pub mod table;
+
+use crate::config::Config;
+use serde::{Deserialize, Serialize};
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+
+/// The file name of the report in a snapshot and in the output directory.
+pub const REPORT: &str = "report.html";
+
+/// What the report needs beyond the tables; recorded in the manifest (`report`), so a
+/// rebuilt report equals the run's.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    pub period_days: u32,
+    pub history_days: u32,
+    pub response_target_minutes: f64,
+    pub top_escalations: usize,
+    pub due_soon_working_days: u32,
+    /// `metrics.timezone`: the calendar the daily tables use.
+    pub timezone: String,
+    /// `flags.holidays`, for counting working days.
+    pub holidays: Vec<String>,
+    /// `privacy.private_messages`: with `exclude`, followers-only and direct posts are
+    /// left out of the report's figures as they are out of the metric tables.
+    pub private_messages: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings::from_config(&Config::default())
+    }
+}
+
+impl Settings {
+    pub fn from_config(cfg: &Config) -> Settings {
+        let r = &cfg.report;
+        Settings {
+            period_days: r.period_days,
+            history_days: r.history_days,
+            response_target_minutes: r.response_target_minutes,
+            top_escalations: r.top_escalations,
+            due_soon_working_days: r.due_soon_working_days,
+            timezone: cfg.metrics.timezone.clone(),
+            holidays: cfg.flags.holidays.clone(),
+            private_messages: cfg.privacy.private_messages.clone(),
+        }
+    }
+
+    /// The settings recorded in a snapshot's manifest (defaults for an output written
+    /// before the report existed).
+    pub fn from_manifest(snapshot: &Path) -> Result<Settings, String> {
+        let m = manifest(snapshot)?;
+        match m.get("report") {
+            Some(r) => serde_json::from_value(r.clone())
+                .map_err(|e| format!("{}: `report`: {e}", snapshot.join("_run.json").display())),
+            None => Ok(Settings::default()),
+        }
+    }
+}
+
+fn manifest(snapshot: &Path) -> Result<serde_json::Value, String> {
+    let path = snapshot.join(crate::pipeline::MANIFEST);
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+const CSS: &str = include_str!("report.css");
+
+/// The report of the tables in `snapshot`, as one HTML document.
+pub fn build(snapshot: &Path, settings: &Settings) -> Result<String, String> {
+    let mut d = data::load(snapshot, settings)?;
+    let m = manifest(snapshot)?;
+    let s = |k: &str| {
+        m.get(k)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
+    d.run_id = s("run_id");
+    d.version = s("version");
+    if let Some(inputs) = m.get("inputs").and_then(|v| v.as_array()) {
+        for i in inputs {
+            if let (Some(p), Some(why)) = (
+                i.get("path").and_then(|v| v.as_str()),
+                i.get("skipped").and_then(|v| v.as_str()),
+            ) {
+                d.skipped_files.push((p.to_string(), why.to_string()));
+            }
+        }
+    }
+    let mut h = html::Html::default();
+    let title = "socialpulse report";
+    let _ = write!(
+        h.body,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{title}</title><style>{CSS}</style></head><body><header><h1>{title}</h1>"
+    );
+    match d.period {
+        Some(p) => {
+            let _ = write!(
+                h.body,
+                r#"<p class="period" data-start="{}" data-end="{}" data-prev-start="{}" data-prev-end="{}">{} – {} ({} days), compared with {} – {}</p>"#,
+                p.cur.start,
+                p.cur.end,
+                p.prev.start,
+                p.prev.end,
+                sections::long_date(p.cur.start),
+                sections::long_date(p.cur.end),
+                p.cur.days(),
+                sections::long_date(p.prev.start),
+                sections::long_date(p.prev.end),
+            );
+        }
+        None => h.p("period", "No data yet."),
+    }
+    h.p(
+        "meta",
+        &format!(
+            "Days in {}. Run {} (socialpulse {}). Built from the published tables; rebuild with `socialpulse report OUT`.",
+            settings.timezone, d.run_id, d.version
+        ),
+    );
+    h.push(r#"<nav><ul>"#);
+    for (id, heading, _) in sections::SECTIONS {
+        let _ = write!(h.body, r##"<li><a href="#{id}">{heading}</a></li>"##);
+    }
+    h.push("</ul></nav></header><main>");
+    for (id, heading, render) in sections::SECTIONS {
+        let _ = write!(h.body, r#"<section id="{id}"><h2>{heading}</h2>"#);
+        render(&d, settings, &mut h)?;
+        h.push("</section>");
+    }
+    h.push("</main></body></html>\n");
+    Ok(h.body)
+}
+
+/// Build the report of `snapshot` and write it into the snapshot, atomically.
+pub fn write(snapshot: &Path, settings: &Settings) -> Result<PathBuf, String> {
+    let page = build(snapshot, settings)?;
+    let path = snapshot.join(REPORT);
+    let tmp = snapshot.join(".report.html.tmp");
+    std::fs::write(&tmp, page).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
+    std::fs::rename(&tmp, &path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(path)
+}
+
+/// `OUT/report.html`: a relative link to the published snapshot's report, so it always
+/// shows the current one.
+pub fn link(out: &Path) -> Result<(), String> {
+    let link = out.join(REPORT);
+    let target = Path::new("current").join(REPORT);
+    if std::fs::read_link(&link).is_ok_and(|t| t == target) {
+        return Ok(());
+    }
+    let tmp = out.join(".report.html.link");
+    let _ = std::fs::remove_file(&tmp);
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&target, &tmp)
+        .map_err(|e| format!("cannot link {}: {e}", link.display()))?;
+    #[cfg(not(unix))]
+    std::fs::copy(out.join(&target), &tmp)
+        .map_err(|e| format!("cannot copy {}: {e}", link.display()))?;
+    std::fs::rename(&tmp, &link).map_err(|e| format!("cannot link {}: {e}", link.display()))
+}

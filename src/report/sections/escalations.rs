@@ -1,0 +1,58 @@
+//! The top of the escalation queue, in the order to work it.
+
+use crate::report::data::Data;
+use crate::report::html::{show, Cell, Format, Html};
+use crate::report::Settings;
+use chrono::TimeZone;
+
+pub fn render(d: &Data, s: &Settings, h: &mut Html) -> Result<(), String> {
+    let tz: chrono_tz::Tz = s.timezone.parse().unwrap_or(chrono_tz::UTC);
+    h.p(
+        "lead",
+        &format!(
+            "{} of {} escalated posts, most urgent first. Text is as the privacy options publish it.",
+            d.queue.len(),
+            d.queue_total
+        ),
+    );
+    let rows: Vec<Vec<Cell>> = d
+        .queue
+        .iter()
+        .map(|e| {
+            let local = tz.from_utc_datetime(&e.created.naive_utc());
+            vec![
+                Cell::int(i64::from(e.position)),
+                Cell::int(i64::from(e.priority)),
+                Cell::s(e.reasons.join(", ")),
+                Cell::s(e.due.map_or(String::new(), |x| x.to_string())),
+                Cell::s(local.format("%Y-%m-%d %H:%M").to_string()),
+                Cell::s(e.platform.clone()),
+                Cell::s(e.topics.join(", ")),
+                Cell::n(show(e.compound, Format::Signed3, "")),
+                Cell::s(e.text.clone().unwrap_or_else(|| "(text not kept)".into())),
+                if e.url.is_some() {
+                    Cell::link("open post", e.url.as_deref())
+                } else {
+                    Cell::s("no link")
+                },
+            ]
+        })
+        .collect();
+    h.table(
+        &format!("Escalation queue (times in {})", s.timezone),
+        &[
+            "#",
+            "priority",
+            "reasons",
+            "due",
+            "created",
+            "platform",
+            "topics",
+            "sentiment",
+            "text",
+            "link",
+        ],
+        &rows,
+    );
+    Ok(())
+}
