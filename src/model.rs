@@ -268,7 +268,7 @@ pub fn excerpt(raw: &[u8]) -> String {
 }
 
 /// What reading one file produced, for the manifest.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct FileReport {
     pub path: String,
     pub format: String,

@@ -27,6 +27,27 @@ impl Pseudonymiser {
         }
     }
 
+    /// The derived key and the raw-identity option, for handing the same pseudonymiser
+    /// to worker processes (the Spark path's executors). As secret as the key.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut v = self.key.to_vec();
+        v.push(u8::from(self.keep_raw));
+        v
+    }
+
+    /// The inverse of [`Pseudonymiser::to_bytes`].
+    pub fn from_bytes(b: &[u8]) -> Result<Pseudonymiser, String> {
+        if b.len() != 33 {
+            return Err(format!("pseudonymiser state of {} bytes, not 33", b.len()));
+        }
+        let mut key = [0u8; 32];
+        key.copy_from_slice(&b[..32]);
+        Ok(Pseudonymiser {
+            key,
+            keep_raw: b[32] != 0,
+        })
+    }
+
     /// Key from the environment variable, else the key file, else a key generated
     /// once and stored under `state_dir` so reruns stay deterministic.
     pub fn from_config(

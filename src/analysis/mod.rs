@@ -39,6 +39,26 @@ thread_local! {
 }
 
 impl Analyzer {
+    /// The priority an escalation reason carries (a post's is its most urgent
+    /// reason's), for posts read back from a table, which stores only the reasons.
+    pub fn priority_of(&self, reason: &str) -> Option<u8> {
+        if reason == "info_request" {
+            return Some(flags::INFO_REQUEST_PRIORITY);
+        }
+        if let Some(topic) = reason.strip_prefix("topic:") {
+            return self
+                .topics
+                .iter()
+                .any(|(name, escalate)| *escalate && name == topic)
+                .then_some(TOPIC_PRIORITY);
+        }
+        self.rules
+            .iter()
+            .filter(|r| r.reason == reason)
+            .map(|r| r.priority)
+            .min()
+    }
+
     pub fn new(cfg: &Config) -> Result<Analyzer, String> {
         let rules = if cfg.escalation.is_empty() {
             flags::default_escalation_rules()

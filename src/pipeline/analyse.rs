@@ -21,18 +21,18 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 /// What pass 2 produces for one day.
-struct DayResult {
-    date: String,
-    day: i64,
-    read: u64,
-    written: u64,
+pub(crate) struct DayResult {
+    pub date: String,
+    pub day: i64,
+    pub read: u64,
+    pub written: u64,
     /// Posts the day gained in the dataset (not copies of posts it held).
-    added: u64,
-    expired: u64,
+    pub added: u64,
+    pub expired: u64,
     /// The day's escalations table rows, ordered at the end.
-    escalated: RecordBatch,
-    terms: DayTerms,
-    metrics: Accumulators,
+    pub escalated: RecordBatch,
+    pub terms: DayTerms,
+    pub metrics: Accumulators,
 }
 
 /// Pass 2's running totals over finished days.
@@ -47,7 +47,7 @@ pub struct Totals {
 }
 
 impl Totals {
-    fn absorb(mut self, r: DayResult) -> Totals {
+    pub(crate) fn absorb(mut self, r: DayResult) -> Totals {
         self.metrics = self.metrics.merge(r.metrics);
         self.report.partitions.push(r.date);
         self.report.posts_read += r.read;
@@ -333,34 +333,45 @@ impl DayPass<'_> {
         Ok(r)
     }
 
-    /// What a day adds to the tables: its responsiveness items matched against every
-    /// response, its escalations as rows, its term counts.
+    /// What a day adds to the tables (see [`fold_day`]).
     fn fold(&self, day: i64, summary: &mut DaySummary, publish: bool) -> Result<DayResult, String> {
-        let cfg = self.cfg;
-        let drop_text = cfg.flags.drop_text || self.text_from.is_some_and(|from| day < from);
+        let drop_text = self.cfg.flags.drop_text || self.text_from.is_some_and(|from| day < from);
         self.stages.time(AGGREGATE, || {
-            let escalated: Vec<&Post> = summary.escalated.iter().collect();
-            let escalated = sinks::escalations::batch(&escalated, drop_text)?;
-            let mut metrics = std::mem::take(&mut summary.acc);
-            // Answered items shrink to a duration now; only open ones are kept.
-            metrics.responsiveness.settle(self.responses, self.tz);
-            Ok(DayResult {
-                date: if publish {
-                    utc_date(day * 86_400_000_000)
-                } else {
-                    String::new()
-                },
-                day,
-                read: 0,
-                written: 0,
-                added: 0,
-                expired: 0,
-                escalated,
-                terms: std::mem::take(&mut summary.terms),
-                metrics,
-            })
+            fold_day(self.responses, self.tz, day, summary, publish, drop_text)
         })
     }
+}
+
+/// What a day adds to the tables: its responsiveness items matched against every
+/// response, its escalations as rows, its term counts.
+pub(crate) fn fold_day(
+    responses: &ResponseIndex,
+    tz: chrono_tz::Tz,
+    day: i64,
+    summary: &mut DaySummary,
+    publish: bool,
+    drop_text: bool,
+) -> Result<DayResult, String> {
+    let escalated: Vec<&Post> = summary.escalated.iter().collect();
+    let escalated = sinks::escalations::batch(&escalated, drop_text)?;
+    let mut metrics = std::mem::take(&mut summary.acc);
+    // Answered items shrink to a duration now; only open ones are kept.
+    metrics.responsiveness.settle(responses, tz);
+    Ok(DayResult {
+        date: if publish {
+            utc_date(day * 86_400_000_000)
+        } else {
+            String::new()
+        },
+        day,
+        read: 0,
+        written: 0,
+        added: 0,
+        expired: 0,
+        escalated,
+        terms: std::mem::take(&mut summary.terms),
+        metrics,
+    })
 }
 
 /// Days' results folded into running totals per rayon task, then reduced.

@@ -6,12 +6,18 @@ use rustc_hash::FxHashMap;
 /// Deterministic choice between two copies of the same post: more known counters,
 /// then higher engagement (the later export), then the first by (source_file, position).
 pub fn better_copy(a: &Post, b: &Post) -> bool {
-    let ka = (a.counts.known_fields(), a.counts.known_total());
-    let kb = (b.counts.known_fields(), b.counts.known_total());
+    let (ka, kb) = (copy_rank(a), copy_rank(b));
     if ka != kb {
         return ka > kb;
     }
     (&a.source_file, a.source_position) < (&b.source_file, b.source_position)
+}
+
+/// The first keys of the copy order, higher is better: counters known, then their sum.
+/// Ties go to the first copy by (source_file, source_position). The Spark path orders
+/// its deduplication window by these values.
+pub fn copy_rank(p: &Post) -> (usize, i64) {
+    (p.counts.known_fields(), p.counts.known_total())
 }
 
 /// Keep one copy per (platform, post_id) by [`better_copy`], ordered by time then id.

@@ -16,6 +16,7 @@ pub mod analyse;
 pub mod dedup;
 mod months;
 pub mod normalise;
+pub mod parts;
 pub mod plan;
 pub mod publish;
 pub mod read;
@@ -212,6 +213,32 @@ fn run_inner(cfg: &Config, opts: &RunOptions) -> Result<RunReport, RunError> {
             return Err(e.into());
         }
     };
+    stamp(
+        &mut report,
+        cfg,
+        run_id,
+        started_at,
+        key_source,
+        &staging,
+        &stages,
+    );
+    let elapsed = t0.elapsed().as_millis() as u64;
+    report.durations_ms.insert("total".into(), elapsed);
+    publish::publish(staging, cfg, &out, &report, elapsed)?;
+    Ok(report)
+}
+
+/// The manifest's identity and settings: version, run, config, key source, report
+/// settings, where it is published.
+fn stamp(
+    report: &mut RunReport,
+    cfg: &Config,
+    run_id: String,
+    started_at: String,
+    key_source: KeySource,
+    staging: &Staging,
+    stages: &Stages,
+) {
     report.schema_version = SCHEMA_VERSION;
     report.version = env!("CARGO_PKG_VERSION").to_string();
     report.run_id = run_id;
@@ -224,13 +251,9 @@ fn run_inner(cfg: &Config, opts: &RunOptions) -> Result<RunReport, RunError> {
     };
     report.max_reject_ratio = cfg.run.max_reject_ratio;
     report.report = crate::report::Settings::from_config(cfg);
-    report.output = out.display().to_string();
+    report.output = cfg.output.dir.display().to_string();
     report.snapshot = staging.dir.display().to_string();
     report.stage_cpu_ms = stages.report();
-    let elapsed = t0.elapsed().as_millis() as u64;
-    report.durations_ms.insert("total".into(), elapsed);
-    publish::publish(staging, cfg, &out, &report, elapsed)?;
-    Ok(report)
 }
 
 /// Pass 1 (read the new inputs, normalise, spill by day), pass 2 (per touched day:

@@ -80,6 +80,26 @@ pub fn write_tables(
 /// The metric tables, built and written one at a time; `unanswered`, a large run's
 /// biggest, in chunks.
 fn write_metrics(staging: &Staging, cfg: &Config, m: &Accumulators) -> Result<(), String> {
+    metric_tables(cfg, m, &mut |name, schema, build| {
+        let path = staging.table_dir(name).join("part-00000.parquet");
+        let mut file = ParquetFile::create(&path, schema, cfg.output.row_group_size)?;
+        build(&mut |b| file.write(b))?;
+        file.close()
+    })
+}
+
+/// Where a metric table's batches go.
+pub type BatchSink<'a> = dyn FnMut(&arrow::record_batch::RecordBatch) -> Result<(), String> + 'a;
+/// Builds one metric table into a sink.
+pub type Build<'a> = Box<dyn Fn(&mut BatchSink) -> Result<(), String> + 'a>;
+
+/// The registry of metric tables: `each` gets every table's name, schema and builder,
+/// in publication order. A run writes them to Parquet; the Python package collects them.
+pub fn metric_tables(
+    cfg: &Config,
+    m: &Accumulators,
+    each: &mut dyn FnMut(&str, SchemaRef, Build) -> Result<(), String>,
+) -> Result<(), String> {
     use metrics::{cost_benefit, daily_sentiment, daily_volume, engagement};
     use metrics::{responsiveness, topic_daily};
     let (baseline, min_count) = (
@@ -88,51 +108,45 @@ fn write_metrics(staging: &Staging, cfg: &Config, m: &Accumulators) -> Result<()
     );
     let tz = timezone(cfg)?;
     let chunk = cfg.output.row_group_size;
-    type Build<'a> = Box<dyn Fn(&mut ParquetFile) -> Result<(), String> + 'a>;
     let tables: Vec<(&str, SchemaRef, Build)> = vec![
         (
             "daily_volume",
             daily_volume::schema(),
-            Box::new(|f| f.write(&daily_volume::batch(&m.volume)?)),
+            Box::new(|f| f(&daily_volume::batch(&m.volume)?)),
         ),
         (
             "daily_sentiment",
             daily_sentiment::schema(),
-            Box::new(|f| f.write(&daily_sentiment::batch(&m.sentiment)?)),
+            Box::new(|f| f(&daily_sentiment::batch(&m.sentiment)?)),
         ),
         (
             "topic_daily",
             topic_daily::schema(),
-            Box::new(|f| f.write(&topic_daily::batch(&m.topics, baseline, min_count)?)),
+            Box::new(|f| f(&topic_daily::batch(&m.topics, baseline, min_count)?)),
         ),
         (
             "cost_benefit",
             cost_benefit::schema(),
-            Box::new(|f| f.write(&cost_benefit::batch(m, &cfg.cost, tz)?)),
+            Box::new(|f| f(&cost_benefit::batch(m, &cfg.cost, tz)?)),
         ),
         (
             "engagement",
             engagement::schema(),
-            Box::new(|f| f.write(&engagement::batch(&m.engagement, &cfg.followers)?)),
+            Box::new(|f| f(&engagement::batch(&m.engagement, &cfg.followers)?)),
         ),
         (
             "responsiveness",
             responsiveness::schema(),
-            Box::new(|f| f.write(&responsiveness::batch(&m.responsiveness, tz)?)),
+            Box::new(|f| f(&responsiveness::batch(&m.responsiveness, tz)?)),
         ),
         (
             "unanswered",
             responsiveness::unanswered_schema(),
-            Box::new(|f| {
-                responsiveness::unanswered_chunks(&m.responsiveness, chunk, |b| f.write(&b))
-            }),
+            Box::new(|f| responsiveness::unanswered_chunks(&m.responsiveness, chunk, |b| f(&b))),
         ),
     ];
     for (name, schema, build) in tables {
-        let path = staging.table_dir(name).join("part-00000.parquet");
-        let mut file = ParquetFile::create(&path, schema, chunk)?;
-        build(&mut file)?;
-        file.close()?;
+        each(name, schema, build)?;
     }
     Ok(())
 }

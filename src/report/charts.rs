@@ -294,6 +294,9 @@ mod tests {
         assert!(svg.contains("posts per day") && svg.contains("Nov 1"));
         // The opening tag has no fixed size: the page's CSS scales it.
         let open = &svg[..svg.find('>').unwrap()];
-        assert!(!open.contains("width=") && !open.contains("height="), "{open}");
+        assert!(
+            !open.contains("width=") && !open.contains("height="),
+            "{open}"
+        );
     }
 }

@@ -1,9 +1,9 @@
 //! Everything the report shows, computed from a snapshot's published tables (and its
 //! manifest) alone, so `socialpulse report OUT` gives the run's report again.
 
-use super::table::scan;
 use super::Settings;
 use crate::analysis::flags::due_date;
+use crate::sinks::read::scan;
 use chrono::{Datelike, NaiveDate, TimeZone};
 use rustc_hash::FxHashSet;
 use std::collections::BTreeMap;

@@ -7,7 +7,6 @@ pub mod charts;
 pub mod data;
 pub mod html;
 mod sections;
-pub mod table;
 
 use crate::config::Config;
 use serde::{Deserialize, Serialize};

@@ -6,5 +6,6 @@ pub mod escalations;
 pub mod parquet;
 pub mod posts;
 pub mod publish;
+pub mod read;
 pub mod rejects;
 pub mod run_summary;

@@ -1,5 +1,6 @@
-//! Reading the published tables back: every Parquet file under a table's folder (Hive
-//! partitions included), only the columns asked for, batch by batch.
+//! Reading tables back: every Parquet file under a table's folder (Hive partitions
+//! included), only the columns asked for, batch by batch; and typed access by column
+//! name to any record batch (the report, the Python bindings).
 
 use arrow::array::{Array, ArrayRef, AsArray, RecordBatch};
 use arrow::datatypes::{Date32Type, Float64Type, Int32Type, Int64Type, TimestampMicrosecondType};
@@ -59,19 +60,28 @@ pub fn scan(
             .map_err(|e| format!("{}: {e}", path.display()))?;
         for batch in reader {
             let batch = batch.map_err(|e| format!("{}: {e}", path.display()))?;
-            f(&Batch { batch, path: &path })?;
+            let label = path.display().to_string();
+            f(&Batch::new(batch, &label))?;
         }
     }
     Ok(())
 }
 
-/// One record batch with typed access by column name.
+/// One record batch with typed access by column name; errors name `label` (a file).
 pub struct Batch<'a> {
     batch: RecordBatch,
-    path: &'a Path,
+    label: &'a str,
 }
 
-impl Batch<'_> {
+impl<'a> Batch<'a> {
+    pub fn new(batch: RecordBatch, label: &'a str) -> Batch<'a> {
+        Batch { batch, label }
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.batch.column_by_name(name).is_some()
+    }
+
     pub fn rows(&self) -> usize {
         self.batch.num_rows()
     }
@@ -79,11 +89,11 @@ impl Batch<'_> {
     fn col(&self, name: &str) -> Result<&ArrayRef, String> {
         self.batch
             .column_by_name(name)
-            .ok_or_else(|| format!("{}: no column `{name}`", self.path.display()))
+            .ok_or_else(|| format!("{}: no column `{name}`", self.label))
     }
 
     fn wrong(&self, name: &str, want: &str) -> String {
-        format!("{}: column `{name}` is not {want}", self.path.display())
+        format!("{}: column `{name}` is not {want}", self.label)
     }
 
     pub fn str(&self, name: &str) -> Result<Vec<Option<&str>>, String> {

@@ -1,0 +1,14 @@
+"""Type stubs of the socialpulse package (see __init__.py for the docs)."""
+
+import os
+from typing import Any, Dict, Optional, Sequence, Tuple, Union
+
+import pyarrow as pa
+
+__version__: str
+PathLike = Union[str, os.PathLike[str]]
+
+def read(paths: Union[PathLike, Sequence[PathLike]], config: Optional[PathLike] = None) -> Tuple[pa.Table, pa.Table]: ...
+def analyse(posts: Any, config: Optional[PathLike] = None) -> pa.Table: ...
+def score(texts: Any, config: Optional[PathLike] = None) -> pa.Table: ...
+def metrics(posts: Any, config: Optional[PathLike] = None) -> Dict[str, pa.Table]: ...
