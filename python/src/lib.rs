@@ -15,7 +15,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList};
 use socialpulse::config::Config;
 use socialpulse::model::Post;
-use socialpulse::pipeline::parts::{Driver, Job, ReadSummary};
+use socialpulse::pipeline::parts::{Driver, Gathered, Job, ReadSummary};
 use socialpulse::pipeline::state::DaySummary;
 use socialpulse::privacy::Pseudonymiser;
 use socialpulse::sinks;
@@ -86,10 +86,7 @@ fn decode(job: &Job, batches: &[RecordBatch]) -> PyResult<Vec<Post>> {
     for b in batches {
         let label = "posts";
         let batch = sinks::read::Batch::new(b.clone(), label);
-        posts.extend(
-            job.posts_from(&batch)
-                .map_err(PyValueError::new_err)?,
-        );
+        posts.extend(job.posts_from(&batch).map_err(PyValueError::new_err)?);
     }
     Ok(posts)
 }
@@ -109,8 +106,13 @@ fn read(
     let (posts, rejects) = py
         .allow_threads(|| -> Result<_, String> {
             let found = job.discover();
-            if found.files.is_empty() && found.rejects.is_empty() {
-                return Err("no input files found".into());
+            if found.files.is_empty() {
+                let why: Vec<String> = found
+                    .rejects
+                    .iter()
+                    .map(|r| format!("{}: {}", r.source_file, r.reason))
+                    .collect();
+                return Err(format!("no input files found ({})", why.join("; ")));
             }
             let part = job.read(found.files.clone())?;
             let posts = socialpulse::pipeline::dedup(part.posts);
@@ -318,6 +320,28 @@ impl SparkRun {
             .collect()
     }
 
+    /// The reads to schedule: (path, start, end) per file, or per byte range of a plain
+    /// line-format file larger than `split_bytes` (start and end -1: the whole file).
+    fn reads(&self, py: Python<'_>, split_bytes: u64) -> Vec<(String, i64, i64)> {
+        let job = &self.job;
+        let files = &self.found.files;
+        py.allow_threads(|| {
+            let mut out = Vec::new();
+            for f in files {
+                let name = f.display().to_string();
+                match job.line_ranges(f, split_bytes) {
+                    Some(ranges) => {
+                        for (a, b) in ranges {
+                            out.push((name.clone(), a as i64, b as i64));
+                        }
+                    }
+                    None => out.push((name, -1, -1)),
+                }
+            }
+            out
+        })
+    }
+
     /// The executors' task description (secret: it holds the pseudonymisation key).
     fn task<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
         PyBytes::new(py, &self.task)
@@ -351,9 +375,12 @@ impl SparkRun {
                 responses.extend(r);
                 read.push(summary);
             }
-            let report = driver
-                .finish(job, summaries, responses, found, read)
-                .map_err(err)?;
+            let gathered = Gathered {
+                days: summaries,
+                responses,
+                reads: read,
+            };
+            let report = driver.finish(job, found, gathered).map_err(err)?;
             serde_json::to_string(&report).map_err(err)
         })
     }
@@ -382,13 +409,27 @@ fn read_schema() -> SchemaRef {
     ]))
 }
 
-/// Executor step 1: read and normalise `paths`.
+/// Executor step 1: read and normalise whole files (start -1) and byte ranges.
 #[pyfunction]
-fn spark_read(py: Python<'_>, task: &[u8], paths: Vec<PathBuf>) -> PyResult<PyObject> {
+fn spark_read(py: Python<'_>, task: &[u8], reads: Vec<(PathBuf, i64, i64)>) -> PyResult<PyObject> {
     let task = Task::decode(task)?;
     let batch = py.allow_threads(|| -> PyResult<RecordBatch> {
         let job = task.job()?;
-        let part = job.read(paths).map_err(err)?;
+        let whole: Vec<PathBuf> = reads
+            .iter()
+            .filter(|r| r.1 < 0)
+            .map(|r| r.0.clone())
+            .collect();
+        let mut part = job.read(whole).map_err(err)?;
+        for (path, start, end) in reads.iter().filter(|r| r.1 >= 0) {
+            let range = job
+                .read_range(path, *start as u64, *end as u64)
+                .map_err(err)?;
+            part.posts.extend(range.posts);
+            part.rejects.extend(range.rejects);
+            part.inputs.extend(range.inputs);
+            part.responses.extend(range.responses);
+        }
         let n = part.posts.len();
         let mut kind = Vec::with_capacity(n + 1);
         let mut platform = Vec::with_capacity(n + 1);

@@ -213,32 +213,28 @@ fn run_inner(cfg: &Config, opts: &RunOptions) -> Result<RunReport, RunError> {
             return Err(e.into());
         }
     };
-    stamp(
+    let elapsed = stamp(
         &mut report,
         cfg,
-        run_id,
-        started_at,
+        (run_id, started_at, t0),
         key_source,
         &staging,
         &stages,
     );
-    let elapsed = t0.elapsed().as_millis() as u64;
-    report.durations_ms.insert("total".into(), elapsed);
     publish::publish(staging, cfg, &out, &report, elapsed)?;
     Ok(report)
 }
 
-/// The manifest's identity and settings: version, run, config, key source, report
-/// settings, where it is published.
+/// The manifest's identity and settings: version, run (id, start, clock), config, key
+/// source, report settings, where it is published, the total time (returned).
 fn stamp(
     report: &mut RunReport,
     cfg: &Config,
-    run_id: String,
-    started_at: String,
+    (run_id, started_at, t0): (String, String, Instant),
     key_source: KeySource,
     staging: &Staging,
     stages: &Stages,
-) {
+) -> u64 {
     report.schema_version = SCHEMA_VERSION;
     report.version = env!("CARGO_PKG_VERSION").to_string();
     report.run_id = run_id;
@@ -254,6 +250,9 @@ fn stamp(
     report.output = cfg.output.dir.display().to_string();
     report.snapshot = staging.dir.display().to_string();
     report.stage_cpu_ms = stages.report();
+    let elapsed = t0.elapsed().as_millis() as u64;
+    report.durations_ms.insert("total".into(), elapsed);
+    elapsed
 }
 
 /// Pass 1 (read the new inputs, normalise, spill by day), pass 2 (per touched day:

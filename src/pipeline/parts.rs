@@ -46,12 +46,6 @@ pub struct ReadPart {
 
 impl Job {
     pub fn new(cfg: Config, pseudo: Pseudonymiser) -> Result<Job, String> {
-        if cfg.retention.days > 0 || cfg.retention.text_days > 0 {
-            return Err(
-                "retention is applied by `socialpulse run` only; this path would publish every post"
-                    .into(),
-            );
-        }
         Ok(Job {
             accounts: Accounts::from_config(&cfg),
             analyzer: Analyzer::new(&cfg)?,
@@ -89,23 +83,39 @@ impl Job {
             &self.accounts,
             &self.pseudo,
             &Stages::new(),
-            &|mut batch| {
-                let mut found = Vec::new();
-                for p in &batch {
-                    response_targets(p, |k, t| found.push((k, t)));
-                }
-                if let Ok(mut r) = responses.lock() {
-                    r.extend(found);
-                }
-                if let Ok(mut all) = posts.lock() {
-                    all.append(&mut batch);
-                }
-            },
+            &|mut batch| gather(&mut batch, &posts, &responses),
         );
         Ok(ReadPart {
             posts: posts.into_inner().map_err(|_| "posts lock poisoned")?,
             rejects,
             inputs,
+            responses: responses
+                .into_inner()
+                .map_err(|_| "responses lock poisoned")?,
+        })
+    }
+
+    /// Byte ranges of about `chunk` bytes for a plain line-format file larger than that
+    /// (read with [`Job::read_range`]); none when the file is read whole.
+    pub fn line_ranges(&self, path: &Path, chunk: u64) -> Option<Vec<(u64, u64)>> {
+        sources::line_ranges(path, &self.cfg, chunk)
+    }
+
+    /// Read the lines starting in [`start`, `end`) of a plain line-format file.
+    pub fn read_range(&self, path: &Path, start: u64, end: u64) -> Result<ReadPart, String> {
+        let posts: Mutex<Vec<Post>> = Mutex::new(Vec::new());
+        let responses: Mutex<Vec<(u64, i64)>> = Mutex::new(Vec::new());
+        let (report, rejects) = read::read_range(
+            &self.cfg,
+            (path, start, end),
+            &self.accounts,
+            &self.pseudo,
+            &|mut batch| gather(&mut batch, &posts, &responses),
+        );
+        Ok(ReadPart {
+            posts: posts.into_inner().map_err(|_| "posts lock poisoned")?,
+            rejects,
+            inputs: vec![report],
             responses: responses
                 .into_inner()
                 .map_err(|_| "responses lock poisoned")?,
@@ -209,6 +219,20 @@ impl Job {
     }
 }
 
+/// A batch of read posts kept, with the responses it holds.
+fn gather(batch: &mut Vec<Post>, posts: &Mutex<Vec<Post>>, responses: &Mutex<Vec<(u64, i64)>>) {
+    let mut found = Vec::new();
+    for p in batch.iter() {
+        response_targets(p, |k, t| found.push((k, t)));
+    }
+    if let Ok(mut r) = responses.lock() {
+        r.extend(found);
+    }
+    if let Ok(mut all) = posts.lock() {
+        all.append(batch);
+    }
+}
+
 /// A table held in memory: name, schema, batches.
 pub type Table = (String, arrow::datatypes::SchemaRef, Vec<RecordBatch>);
 
@@ -248,6 +272,12 @@ impl Driver {
     /// Lock the output, resolve the pseudonymisation key (as a run does) and stage a
     /// snapshot.
     pub fn begin(cfg: &Config) -> Result<(Driver, Pseudonymiser), RunError> {
+        if cfg.retention.days > 0 || cfg.retention.text_days > 0 {
+            return Err(RunError::Failed(
+                "retention is applied by `socialpulse run` only; a distributed run would publish every post"
+                    .into(),
+            ));
+        }
         let t0 = Instant::now();
         let (run_id, started_at) = super::run_id();
         let out = &cfg.output.dir;
@@ -277,18 +307,14 @@ impl Driver {
         self.staging.table_dir("posts")
     }
 
-    /// Write the other tables from the days' summaries (day, posts, summary), the
-    /// responses and rejects of every file read, then publish the snapshot.
+    /// Write the other tables from what the workers gathered, then publish the snapshot.
     pub fn finish(
         self,
         job: &Job,
-        days: Vec<(i64, u64, DaySummary)>,
-        responses: Vec<(u64, i64)>,
         walked: &Discovered,
-        read: Vec<ReadSummary>,
+        gathered: Gathered,
     ) -> Result<RunReport, RunError> {
-        let result = self.finish_inner(job, days, responses, walked, read);
-        match result {
+        match self.finish_inner(job, walked, gathered) {
             Ok((staging, report, elapsed)) => {
                 publish::publish(staging, &job.cfg, &job.cfg.output.dir, &report, elapsed)?;
                 Ok(report)
@@ -304,11 +330,14 @@ impl Driver {
     fn finish_inner(
         self,
         job: &Job,
-        days: Vec<(i64, u64, DaySummary)>,
-        responses: Vec<(u64, i64)>,
         walked: &Discovered,
-        read: Vec<ReadSummary>,
+        gathered: Gathered,
     ) -> Result<(Staging, RunReport, u64), (Staging, String)> {
+        let Gathered {
+            days,
+            responses,
+            reads: read,
+        } = gathered;
         let Driver {
             staging,
             run_id,
@@ -340,7 +369,7 @@ impl Driver {
             posts_read += r.posts;
         }
         read::sort_rejects(&mut rejects);
-        inputs.sort_by(|a, b| a.path.cmp(&b.path));
+        let inputs = merge_ranges(inputs);
         let mut totals = totals;
         totals.report.posts_read = posts_read;
         let mut report =
@@ -354,13 +383,10 @@ impl Driver {
         report.mode = "full".into();
         report.partitions_rewritten = report.partitions.len() as u64;
         report.inputs = inputs;
-        let elapsed = t0.elapsed().as_millis() as u64;
-        report.durations_ms.insert("total".into(), elapsed);
-        super::stamp(
+        let elapsed = super::stamp(
             &mut report,
             cfg,
-            run_id,
-            started_at,
+            (run_id, started_at, t0),
             key_source,
             &staging,
             &stages,
@@ -372,6 +398,42 @@ impl Driver {
     pub fn abandon(self) {
         self.staging.abandon();
     }
+}
+
+/// One report per file: the reports of a file's byte ranges summed (the range at 0
+/// carries the file's hash), sorted by path.
+fn merge_ranges(reports: Vec<FileReport>) -> Vec<FileReport> {
+    let mut by_path: BTreeMap<String, FileReport> = BTreeMap::new();
+    for r in reports {
+        match by_path.get_mut(&r.path) {
+            None => {
+                by_path.insert(r.path.clone(), r);
+            }
+            Some(m) => {
+                m.bytes += r.bytes;
+                m.records += r.records;
+                m.posts += r.posts;
+                m.rejects += r.rejects;
+                m.skipped_records += r.skipped_records;
+                if m.blake3.is_empty() {
+                    m.blake3 = r.blake3;
+                }
+                if m.error.is_none() {
+                    m.error = r.error;
+                }
+            }
+        }
+    }
+    by_path.into_values().collect()
+}
+
+/// What the workers send the driver: each day's (day, posts, summary), the responses
+/// every read found, and what each read gave.
+#[derive(Default)]
+pub struct Gathered {
+    pub days: Vec<(i64, u64, DaySummary)>,
+    pub responses: Vec<(u64, i64)>,
+    pub reads: Vec<ReadSummary>,
 }
 
 /// What the driver keeps of one worker's read: its rejects, file reports and count of

@@ -64,6 +64,57 @@ impl Progress {
     }
 }
 
+/// A parsed batch: its drafts normalised into posts for `on_posts`, its rejects kept
+/// in `rejects` with their raw excerpts masked as the privacy options say.
+fn take_batch(
+    batch: Batch,
+    accounts: &Accounts,
+    pseudo: &Pseudonymiser,
+    on_posts: &(dyn Fn(Vec<Post>) + Sync),
+    rejects: &Mutex<Vec<Reject>>,
+) {
+    let posts: Vec<Post> = batch
+        .drafts
+        .into_par_iter()
+        .map(|d| normalise(d, accounts, pseudo))
+        .collect();
+    on_posts(posts);
+    if !batch.rejects.is_empty() {
+        let mut batch_rejects = batch.rejects;
+        // A raw record names its author: only its shape is kept by default.
+        if !pseudo.keeps_raw() {
+            for r in &mut batch_rejects {
+                r.raw_excerpt = crate::privacy::mask_excerpt(&r.raw_excerpt);
+            }
+        }
+        match rejects.lock() {
+            Ok(mut r) => r.extend(batch_rejects),
+            Err(p) => p.into_inner().extend(batch_rejects),
+        }
+    }
+}
+
+/// Read the lines starting in one byte range of a plain line-format file (see
+/// [`sources::line_ranges`]) as pass 1 reads a whole file: normalised posts to
+/// `on_posts`, the range's report and rejects returned.
+pub fn read_range(
+    cfg: &Config,
+    (path, start, end): (&std::path::Path, u64, u64),
+    accounts: &Accounts,
+    pseudo: &Pseudonymiser,
+    on_posts: &(dyn Fn(Vec<Post>) + Sync),
+) -> (FileReport, Vec<Reject>) {
+    let rejects: Mutex<Vec<Reject>> = Mutex::new(Vec::new());
+    let emit = |batch: Batch| take_batch(batch, accounts, pseudo, on_posts, &rejects);
+    let report = sources::read_line_range(path, start, end, cfg, &emit);
+    let mut rejects = match rejects.into_inner() {
+        Ok(r) => r,
+        Err(p) => p.into_inner(),
+    };
+    sort_rejects(&mut rejects);
+    (report, rejects)
+}
+
 /// Pass 1: read every file (in parallel), normalise its drafts and hand them to
 /// `on_posts` batch by batch. Returns the per-file reports and all rejects, those of
 /// the paths discovery could not walk included.
@@ -85,25 +136,7 @@ pub fn read_inputs(
     let progress = Progress::new(total_bytes, cfg.run.progress, opts.quiet);
     let rejects: Mutex<Vec<Reject>> = Mutex::new(Vec::new());
     let emit = |batch: Batch| {
-        let posts: Vec<Post> = batch
-            .drafts
-            .into_par_iter()
-            .map(|d| normalise(d, accounts, pseudo))
-            .collect();
-        on_posts(posts);
-        if !batch.rejects.is_empty() {
-            let mut batch_rejects = batch.rejects;
-            // A raw record names its author: only its shape is kept by default.
-            if !pseudo.keeps_raw() {
-                for r in &mut batch_rejects {
-                    r.raw_excerpt = crate::privacy::mask_excerpt(&r.raw_excerpt);
-                }
-            }
-            match rejects.lock() {
-                Ok(mut r) => r.extend(batch_rejects),
-                Err(p) => p.into_inner().extend(batch_rejects),
-            }
-        }
+        take_batch(batch, accounts, pseudo, on_posts, &rejects);
         progress.tick();
     };
     let mut reports: Vec<FileReport> = files

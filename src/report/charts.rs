@@ -27,6 +27,12 @@ const WIDTH: u32 = 600;
 const HEIGHT: u32 = 360;
 const FONT: &str = "sans-serif";
 
+type Chart<'a, 'b> = ChartContext<
+    'a,
+    SVGBackend<'b>,
+    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+>;
+
 /// How a series is drawn.
 #[derive(Clone, Copy, PartialEq)]
 pub enum Mark {
@@ -113,9 +119,12 @@ impl DayChart<'_> {
         self.y_range.unwrap_or_else(|| (0.0, y_max(values)))
     }
 
-    /// Lines and points per series.
-    pub fn lines(&self, series: &[Series]) -> Result<String, String> {
-        let (y0, y1) = self.range(series.iter().flat_map(|s| s.points.iter().map(|p| p.1)));
+    /// Draw on a frame with the title, axes and grid; `plot` adds the data.
+    fn frame(
+        &self,
+        (y0, y1): (f64, f64),
+        plot: impl FnOnce(&mut Chart) -> Result<(), String>,
+    ) -> Result<String, String> {
         let mut svg = String::new();
         {
             let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
@@ -129,12 +138,22 @@ impl DayChart<'_> {
                 .build_cartesian_2d(-0.5..n - 0.5, y0..y1)
                 .map_err(err)?;
             self.mesh(&mut chart)?;
+            plot(&mut chart)?;
+            root.present().map_err(err)?;
+        }
+        Ok(finish(svg, self.title))
+    }
+
+    /// Lines and points per series.
+    pub fn lines(&self, series: &[Series]) -> Result<String, String> {
+        let range = self.range(series.iter().flat_map(|s| s.points.iter().map(|p| p.1)));
+        self.frame(range, |chart| {
             for s in series {
-                let pts: Vec<(f64, f64)> = s.points.iter().map(|&(i, v)| (i as f64, v)).collect();
                 match s.mark {
                     Mark::Points => {
+                        let pts = s.points.iter().map(|&(i, v)| (i as f64, v));
                         chart
-                            .draw_series(pts.iter().map(|&p| Circle::new(p, 4, s.colour.filled())))
+                            .draw_series(pts.map(|p| Circle::new(p, 4, s.colour.filled())))
                             .map_err(err)?;
                     }
                     Mark::Line | Mark::Bold => {
@@ -144,13 +163,8 @@ impl DayChart<'_> {
                             let seg: Vec<(f64, f64)> =
                                 run.iter().map(|&(i, v)| (i as f64, v)).collect();
                             if seg.len() == 1 {
-                                chart
-                                    .draw_series(std::iter::once(Circle::new(
-                                        seg[0],
-                                        3,
-                                        s.colour.filled(),
-                                    )))
-                                    .map_err(err)?;
+                                let dot = Circle::new(seg[0], 3, s.colour.filled());
+                                chart.draw_series(std::iter::once(dot)).map_err(err)?;
                             } else {
                                 chart
                                     .draw_series(LineSeries::new(seg, s.colour.stroke_width(width)))
@@ -160,9 +174,8 @@ impl DayChart<'_> {
                     }
                 }
             }
-            root.present().map_err(err)?;
-        }
-        Ok(finish(svg, self.title))
+            Ok(())
+        })
     }
 
     /// Stacked bars per day: `layers` bottom to top, each a value per day.
@@ -175,20 +188,8 @@ impl DayChart<'_> {
                     .sum()
             })
             .collect();
-        let (y0, y1) = self.range(totals.iter().copied());
-        let mut svg = String::new();
-        {
-            let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
-            root.fill(&WHITE).map_err(err)?;
-            let n = self.days.len().max(1) as f64;
-            let mut chart = ChartBuilder::on(&root)
-                .caption(self.title, (FONT, 24))
-                .margin(14)
-                .x_label_area_size(56)
-                .y_label_area_size(76)
-                .build_cartesian_2d(-0.5..n - 0.5, y0..y1)
-                .map_err(err)?;
-            self.mesh(&mut chart)?;
+        let range = self.range(totals.iter().copied());
+        self.frame(range, |chart| {
             let mut base = vec![0.0; self.days.len()];
             for (_, colour, values) in layers {
                 let bars: Vec<Rectangle<(f64, f64)>> = values
@@ -207,9 +208,8 @@ impl DayChart<'_> {
                     .collect();
                 chart.draw_series(bars).map_err(err)?;
             }
-            root.present().map_err(err)?;
-        }
-        Ok(finish(svg, self.title))
+            Ok(())
+        })
     }
 
     fn mesh<DB: DrawingBackend>(

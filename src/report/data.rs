@@ -625,30 +625,9 @@ pub fn reason_kind(reason: &str) -> String {
     reason[..cut].trim_end_matches([':', ' ']).to_string()
 }
 
-/// Median and 90th percentile with linear interpolation (duckdb `quantile_cont`).
-pub fn quantile(sorted: &[f64], q: f64) -> Option<f64> {
-    if sorted.is_empty() {
-        return None;
-    }
-    let pos = q * (sorted.len() - 1) as f64;
-    let lo = pos.floor() as usize;
-    let hi = pos.ceil() as usize;
-    Some(sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo as f64))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn quantiles_interpolate_like_quantile_cont() {
-        // duckdb: quantile_cont([1, 2, 4, 10], 0.9) = 4 + 0.7 × 6 = 8.2; median 3.
-        let v = [1.0, 2.0, 4.0, 10.0];
-        assert_eq!(quantile(&v, 0.5), Some(3.0));
-        assert!((quantile(&v, 0.9).unwrap() - 8.2).abs() < 1e-12);
-        assert_eq!(quantile(&[7.0], 0.9), Some(7.0));
-        assert_eq!(quantile(&[], 0.5), None);
-    }
 
     #[test]
     fn reasons_lose_their_particulars() {

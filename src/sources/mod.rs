@@ -511,26 +511,8 @@ fn read_stream(
             }
         }
     }
-    let lines_in_head = complete_lines(&head[bom..], at_eof);
-    let is_archive = lines_in_head
-        .first()
-        .is_some_and(|l| l.starts_with(b"window.YTD."));
     let is_json = first == b'{' || first == b'[';
-    // NDJSON when the first parseable line is an object a line format claims.
-    let mut claimed = None;
-    if is_json && !is_archive {
-        for line in lines_in_head.iter().take(20) {
-            if let Ok(v) = serde_json::from_slice::<Value>(line) {
-                if v.is_object() {
-                    claimed = line_formats()
-                        .into_iter()
-                        .find_map(|f| f.sniff(&v, ctx.cfg).map(|variant| (f, variant)));
-                }
-                break;
-            }
-        }
-    }
-    drop(lines_in_head);
+    let (is_archive, claimed) = claim(&head[bom..], at_eof, is_json, ctx.cfg);
     let mut stream: Box<dyn BufRead + Send + '_> = if truncated.is_some() {
         Box::new(std::io::Cursor::new(head))
     } else {
@@ -553,6 +535,253 @@ fn read_stream(
         };
     }
     generic::read_csv(stream, ctx, counter, emit, truncated)
+}
+
+/// Whether the head is a Twitter archive part, and the line format (and its variant)
+/// that claims it: NDJSON when the first parseable line is an object a format knows.
+fn claim(
+    head: &[u8],
+    at_eof: bool,
+    is_json: bool,
+    cfg: &Config,
+) -> (bool, Option<(&'static dyn LineFormat, usize)>) {
+    let lines_in_head = complete_lines(head, at_eof);
+    let is_archive = lines_in_head
+        .first()
+        .is_some_and(|l| l.starts_with(b"window.YTD."));
+    let mut claimed = None;
+    if is_json && !is_archive {
+        for line in lines_in_head.iter().take(20) {
+            if let Ok(v) = serde_json::from_slice::<Value>(line) {
+                if v.is_object() {
+                    claimed = line_formats()
+                        .into_iter()
+                        .find_map(|f| f.sniff(&v, cfg).map(|variant| (f, variant)));
+                }
+                break;
+            }
+        }
+    }
+    (is_archive, claimed)
+}
+
+/// The line format of a plain (uncompressed, UTF-8) file whose records are lines, when
+/// one claims it: such a file can be read in byte ranges ([`read_line_range`]).
+fn plain_line_format(path: &Path, cfg: &Config) -> Option<(&'static dyn LineFormat, usize)> {
+    let opened = input::open(path, None).ok()?;
+    if opened.compression != input::Compression::None {
+        return None;
+    }
+    let mut reader = opened.reader;
+    let mut head = Vec::with_capacity(64 * 1024);
+    reader
+        .by_ref()
+        .take(HEAD_BYTES as u64)
+        .read_to_end(&mut head)
+        .ok()?;
+    let mut at_eof = head.len() < HEAD_BYTES;
+    if !at_eof && !head.contains(&b'\n') {
+        reader.read_until(b'\n', &mut head).ok()?;
+        at_eof = !head.ends_with(b"\n");
+    }
+    // A UTF-8 byte order mark is fine (range 0 skips it); UTF-16 is transcoded on open,
+    // so its byte offsets are not the file's: not split.
+    let mut raw = [0u8; 2];
+    let n = std::fs::File::open(path)
+        .and_then(|mut f| f.read(&mut raw))
+        .ok()?;
+    if n == 2 && (raw == [0xFF, 0xFE] || raw == [0xFE, 0xFF]) || head.contains(&0) {
+        return None;
+    }
+    let bom = if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        3
+    } else {
+        0
+    };
+    let body = bom
+        + head[bom..]
+            .iter()
+            .take_while(|b| b.is_ascii_whitespace())
+            .count();
+    let first = *head.get(body)?;
+    let (is_archive, claimed) = claim(&head[bom..], at_eof, first == b'{', cfg);
+    match claimed {
+        Some((f, v)) if !is_archive && f.holds_no_posts().is_none() => Some((f, v)),
+        _ => None,
+    }
+}
+
+/// Byte ranges of about `chunk` bytes that together cover a plain line-format file
+/// larger than `chunk`; none for any other file (read whole). Each range reads the
+/// lines that start in it, so the ranges' reads together are the file's.
+pub fn line_ranges(path: &Path, cfg: &Config, chunk: u64) -> Option<Vec<(u64, u64)>> {
+    let size = std::fs::metadata(path).ok()?.len();
+    if chunk == 0 || size <= chunk {
+        return None;
+    }
+    plain_line_format(path, cfg)?;
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < size {
+        let end = (start + chunk).min(size);
+        out.push((start, end));
+        start = end;
+    }
+    Some(out)
+}
+
+/// The offset of the first line starting at or after `at`: `at` itself when a line
+/// ends just before it, else just past the next newline (or the end of the file).
+/// Also returns the newlines before that offset (the line number of the line before).
+fn line_boundary(file: &mut std::fs::File, at: u64, size: u64) -> std::io::Result<(u64, u64)> {
+    use std::io::{Seek, SeekFrom};
+    let mut newlines = 0u64;
+    let mut buf = vec![0u8; 1 << 20];
+    file.seek(SeekFrom::Start(0))?;
+    let mut pos = 0u64;
+    // Newlines before `at - 1` are counted in bulk; then the line holding `at - 1` is
+    // followed to its end.
+    let upto = at.saturating_sub(1).min(size);
+    while pos < upto {
+        let want = ((upto - pos) as usize).min(buf.len());
+        let n = file.read(&mut buf[..want])?;
+        if n == 0 {
+            break;
+        }
+        newlines += memchr::memchr_iter(b'\n', &buf[..n]).count() as u64;
+        pos += n as u64;
+    }
+    if at == 0 || at >= size {
+        return Ok((at.min(size), newlines));
+    }
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            return Ok((size, newlines));
+        }
+        if let Some(i) = memchr::memchr(b'\n', &buf[..n]) {
+            return Ok((pos + i as u64 + 1, newlines + 1));
+        }
+        pos += n as u64;
+    }
+}
+
+/// Read the lines of a plain line-format file that start in the byte range
+/// [`start`, `end`) (see [`line_ranges`]), with their true line numbers. The report
+/// counts this range's records; `bytes` is the range's length, and only the range
+/// starting at 0 hashes the whole file (`blake3`), so the ranges' reports add up to
+/// the file's.
+pub fn read_line_range(
+    path: &Path,
+    start: u64,
+    end: u64,
+    cfg: &Config,
+    emit: &(dyn Fn(Batch) + Sync),
+) -> FileReport {
+    let file_name = cfg.display_path(path);
+    let ctx = Ctx {
+        cfg,
+        file: &file_name,
+        path,
+    };
+    let mut report = FileReport {
+        path: file_name.clone(),
+        compression: input::Compression::None.as_str().to_string(),
+        ..FileReport::default()
+    };
+    let fail = |report: &mut FileReport, reason: String| {
+        report.error = Some(reason.clone());
+        report.rejects += 1;
+        emit(Batch {
+            drafts: vec![],
+            rejects: vec![file_reject(
+                &file_name,
+                None,
+                start,
+                PositionKind::Byte,
+                reason,
+            )],
+        });
+    };
+    let Some((fmt, variant)) = plain_line_format(path, cfg) else {
+        fail(
+            &mut report,
+            "not a plain line-format file: cannot be read by byte range".into(),
+        );
+        return report;
+    };
+    report.format = fmt.name().to_string();
+    let opened = std::fs::File::open(path).and_then(|mut f| {
+        let size = f.metadata()?.len();
+        let (from, lines_before) = line_boundary(&mut f, start, size)?;
+        let (to, _) = line_boundary(&mut f, end, size)?;
+        use std::io::{Seek, SeekFrom};
+        f.seek(SeekFrom::Start(from))?;
+        Ok((f, from, to, lines_before))
+    });
+    let (f, from, to, lines_before) = match opened {
+        Ok(o) => o,
+        Err(e) => {
+            fail(
+                &mut report,
+                format!("cannot read byte range {start}..{end}: {e}"),
+            );
+            return report;
+        }
+    };
+    report.bytes = to - from;
+    if start == 0 {
+        match std::fs::File::open(path).and_then(|mut f| {
+            let mut h = blake3::Hasher::new();
+            std::io::copy(&mut f, &mut h)?;
+            Ok(h.finalize().to_hex().to_string())
+        }) {
+            Ok(h) => report.blake3 = h,
+            Err(e) => fail(&mut report, format!("cannot hash the file: {e}")),
+        }
+    }
+    let mut stream: Box<dyn BufRead + Send> = Box::new(std::io::BufReader::with_capacity(
+        256 * 1024,
+        f.take(to - from),
+    ));
+    if from == 0 {
+        if let Ok(b) = stream.fill_buf() {
+            if b.starts_with(&[0xEF, 0xBB, 0xBF]) {
+                stream.consume(3);
+            }
+        }
+    }
+    let mut counter = Counter::default();
+    let outcome = read_lines_from(
+        stream,
+        lines_before,
+        fmt,
+        variant,
+        &ctx,
+        &mut counter,
+        emit,
+        None,
+    );
+    report.posts = counter.posts;
+    report.rejects += counter.rejects;
+    report.records = counter.posts_records + counter.rejects + counter.skipped;
+    report.skipped_records = counter.skipped;
+    if let Outcome::Failed(_, position, kind, reason) = outcome {
+        report.error = Some(reason.clone());
+        report.rejects += 1;
+        report.records += 1;
+        emit(Batch {
+            drafts: vec![],
+            rejects: vec![file_reject(
+                &file_name,
+                Some(fmt.name()),
+                position,
+                kind,
+                reason,
+            )],
+        });
+    }
+    report
 }
 
 /// The non-empty lines wholly inside the head (the last one only if the head is the whole file).
@@ -660,10 +889,25 @@ fn read_lines(
     emit: &(dyn Fn(Batch) + Sync),
     truncated: Option<String>,
 ) -> Outcome {
+    read_lines_from(stream, 0, fmt, variant, ctx, counter, emit, truncated)
+}
+
+/// [`read_lines`] from the line after line `lines_before` (a byte range's start).
+#[allow(clippy::too_many_arguments)]
+fn read_lines_from(
+    stream: Box<dyn BufRead + Send + '_>,
+    lines_before: u64,
+    fmt: &'static dyn LineFormat,
+    variant: usize,
+    ctx: &Ctx,
+    counter: &mut Counter,
+    emit: &(dyn Fn(Batch) + Sync),
+    truncated: Option<String>,
+) -> Outcome {
     let batch_size = ctx.cfg.run.batch_size.max(1);
     let mut reader = LineReader {
         stream,
-        lineno: 0,
+        lineno: lines_before,
         eof: false,
         truncated,
     };

@@ -6,7 +6,8 @@
   value computed here with duckdb from the published tables under OUT/current.
 - No console error, page error, failed or external request.
 - At 390 px and 1280 px wide, with every <details> open, no element is wider than the
-  page; a full-page screenshot of each width goes to DIR.
+  page; a full-page screenshot of each width goes to DIR, and the page printed to an A4
+  PDF (the print style sheet) too.
 Exits non-zero with every failure listed.
 """
 
@@ -224,6 +225,15 @@ def main():
             if args.shots:
                 os.makedirs(args.shots, exist_ok=True)
                 page.screenshot(path=os.path.join(args.shots, f"report-{width}.png"), full_page=True)
+                if width == 1280:
+                    # Printed to PDF as a manager would: A4, the print style sheet.
+                    page.emulate_media(media="print")
+                    pdf = os.path.join(args.shots, "report.pdf")
+                    page.pdf(path=pdf, format="A4", print_background=True)
+                    with open(pdf, "rb") as f:
+                        head = f.read(5)
+                    if head != b"%PDF-" or os.path.getsize(pdf) < 10_000:
+                        failures.append("printing to PDF gave no document")
             page.close()
         browser.close()
     if failures:

@@ -1,6 +1,7 @@
 //! Headline figures for the period against the one before it.
 
-use crate::report::data::{quantile, Data, Pair};
+use crate::metrics::responsiveness::quantile;
+use crate::report::data::{Data, Pair};
 use crate::report::html::{Format, Html, Kpi};
 use crate::report::Settings;
 

@@ -86,6 +86,25 @@ pub fn render(d: &Data, _s: &Settings, h: &mut Html) -> Result<(), String> {
         h.push(&chart.lines(&series)?);
         h.legend(&legend);
         h.push("</figure>");
+        // The chart's numbers: every charted topic's posts per day.
+        let mut per_day: Vec<Vec<Cell>> = Vec::new();
+        for day in days.iter().rev() {
+            for topic in &named {
+                if let Some((n, spike)) = d.topics.get(&(topic.clone(), *day)) {
+                    per_day.push(vec![
+                        Cell::s(day.to_string()),
+                        Cell::s(topic.clone()),
+                        Cell::int(*n),
+                        Cell::s(if *spike { "spike" } else { "" }),
+                    ]);
+                }
+            }
+        }
+        h.details_table(
+            "Posts per charted topic per day (newest first)",
+            &["date", "topic", "posts", "spike"],
+            &per_day,
+        );
         let mut order: Vec<(&String, &i64)> = totals.iter().collect();
         order.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
         let rows: Vec<Vec<Cell>> = order
