@@ -80,8 +80,6 @@ def assert_same_rows(a, b, what: str, columns: str = "*"):
 
 @pytest.fixture(scope="session")
 def spark():
-    pyspark = pytest.importorskip("pyspark") if os.environ.get("SOCIALPULSE_NO_SPARK") else __import__("pyspark")
-    del pyspark
     if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
         pytest.fail("the Spark tests need Java 17 (apt-get install openjdk-17-jre-headless)")
     from pyspark.sql import SparkSession
