@@ -188,15 +188,34 @@ pub fn load(snapshot: &Path, s: &Settings) -> Result<Data, String> {
         },
     )?;
 
-    // The period ends on the latest day any post was made (reporting time zone).
-    let mut last: Option<NaiveDate> = None;
-    scan(&t("daily_volume"), &["date"], |b| {
-        for x in b.date("date")?.into_iter().flatten() {
-            last = last.max(Some(day(x)));
-        }
-        Ok(())
-    })?;
-    let Some(end) = last else {
+    // Volume per (day, platform, direction), read once: its latest day ends the period
+    // (the latest day any post was made, reporting time zone).
+    let mut volume: BTreeMap<(NaiveDate, String, String), i64> = BTreeMap::new();
+    scan(
+        &t("daily_volume"),
+        &["date", "platform", "direction", "posts"],
+        |b| {
+            let (dates, platforms, dirs, posts) = (
+                b.date("date")?,
+                b.str("platform")?,
+                b.str("direction")?,
+                b.i64("posts")?,
+            );
+            for i in 0..b.rows() {
+                let (Some(dt), Some(p)) = (dates[i], posts[i]) else {
+                    continue;
+                };
+                let key = (
+                    day(dt),
+                    platforms[i].unwrap_or_default().to_string(),
+                    dirs[i].unwrap_or_default().to_string(),
+                );
+                *volume.entry(key).or_default() += p;
+            }
+            Ok(())
+        },
+    )?;
+    let Some(end) = volume.keys().map(|k| k.0).max() else {
         return Ok(d);
     };
     let n = i64::from(s.period_days.max(1));
@@ -215,40 +234,16 @@ pub fn load(snapshot: &Path, s: &Settings) -> Result<Data, String> {
     };
     d.period = Some(period);
     d.history = Some(history);
-
-    scan(
-        &t("daily_volume"),
-        &["date", "platform", "direction", "posts"],
-        |b| {
-            let (dates, platforms, dirs, posts) = (
-                b.date("date")?,
-                b.str("platform")?,
-                b.str("direction")?,
-                b.i64("posts")?,
-            );
-            for i in 0..b.rows() {
-                let (Some(dt), Some(p)) = (dates[i], posts[i]) else {
-                    continue;
-                };
-                let date = day(dt);
-                let dir = dirs[i].unwrap_or_default();
-                if dir == "inbound" {
-                    both(&period, date, &mut d.posts_in, |v| *v += p);
-                } else {
-                    both(&period, date, &mut d.posts_out, |v| *v += p);
-                }
-                if history.contains(date) {
-                    let key = (
-                        date,
-                        platforms[i].unwrap_or_default().to_string(),
-                        dir.to_string(),
-                    );
-                    *d.volume.entry(key).or_default() += p;
-                }
-            }
-            Ok(())
-        },
-    )?;
+    for ((date, platform, dir), p) in volume {
+        if dir == "inbound" {
+            both(&period, date, &mut d.posts_in, |v| *v += p);
+        } else {
+            both(&period, date, &mut d.posts_out, |v| *v += p);
+        }
+        if history.contains(date) {
+            d.volume.insert((date, platform, dir), p);
+        }
+    }
 
     let mut sentiment_sum: Pair<(f64, i64)> = Pair::default();
     scan(

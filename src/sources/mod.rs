@@ -391,12 +391,15 @@ fn read_input(
         Ok(o) => o,
         Err(e) => {
             let reason = format!("cannot open file: {e}");
-            report.error = Some(reason.clone());
-            report.rejects = 1;
-            emit(Batch {
-                drafts: vec![],
-                rejects: vec![file_reject(&file, None, 0, PositionKind::File, reason)],
-            });
+            failed(
+                &mut report,
+                emit,
+                None,
+                0,
+                PositionKind::File,
+                reason,
+                false,
+            );
             return report;
         }
     };
@@ -412,10 +415,7 @@ fn read_input(
     let raw = raw.finish();
     report.bytes = raw.bytes;
     report.blake3 = raw.blake3;
-    report.posts = counter.posts;
-    report.rejects = counter.rejects;
-    report.records = counter.posts_records + counter.rejects + counter.skipped;
-    report.skipped_records = counter.skipped;
+    counter.report(&mut report);
     match outcome {
         Outcome::Format(f) => report.format = f.to_string(),
         Outcome::Skipped(f, why) => {
@@ -424,16 +424,31 @@ fn read_input(
         }
         Outcome::Failed(f, position, kind, reason) => {
             report.format = f.unwrap_or("unknown").to_string();
-            report.error = Some(reason.clone());
-            report.rejects += 1;
-            report.records += 1;
-            emit(Batch {
-                drafts: vec![],
-                rejects: vec![file_reject(&file, f, position, kind, reason)],
-            });
+            failed(&mut report, emit, f, position, kind, reason, true);
         }
     }
     report
+}
+
+/// A file (or byte range) that failed: its report says why and the failure is a reject
+/// of its own; `record` when it cut a record short (counted among the records).
+#[allow(clippy::too_many_arguments)]
+fn failed(
+    report: &mut FileReport,
+    emit: &(dyn Fn(Batch) + Sync),
+    format: Option<&str>,
+    position: u64,
+    kind: PositionKind,
+    reason: String,
+    record: bool,
+) {
+    report.error = Some(reason.clone());
+    report.rejects += 1;
+    report.records += u64::from(record);
+    emit(Batch {
+        drafts: vec![],
+        rejects: vec![file_reject(&report.path, format, position, kind, reason)],
+    });
 }
 
 #[derive(Default)]
@@ -444,6 +459,16 @@ struct Counter {
     rejects: u64,
     /// Records recognised as holding no post (stream control messages).
     skipped: u64,
+}
+
+impl Counter {
+    /// The counts into a file's report (adding to rejects already there).
+    fn report(&self, report: &mut FileReport) {
+        report.posts = self.posts;
+        report.rejects += self.rejects;
+        report.records = self.posts_records + self.rejects + self.skipped;
+        report.skipped_records = self.skipped;
+    }
 }
 
 enum Outcome {
@@ -632,38 +657,43 @@ pub fn line_ranges(path: &Path, cfg: &Config, chunk: u64) -> Option<Vec<(u64, u6
 
 /// The offset of the first line starting at or after `at`: `at` itself when a line
 /// ends just before it, else just past the next newline (or the end of the file).
-/// Also returns the newlines before that offset (the line number of the line before).
-fn line_boundary(file: &mut std::fs::File, at: u64, size: u64) -> std::io::Result<(u64, u64)> {
+fn line_start(file: &mut std::fs::File, at: u64, size: u64) -> std::io::Result<u64> {
     use std::io::{Seek, SeekFrom};
-    let mut newlines = 0u64;
-    let mut buf = vec![0u8; 1 << 20];
+    if at == 0 || at >= size {
+        return Ok(at.min(size));
+    }
+    file.seek(SeekFrom::Start(at - 1))?;
+    let mut pos = at - 1;
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            return Ok(size);
+        }
+        if let Some(i) = memchr::memchr(b'\n', &buf[..n]) {
+            return Ok(pos + i as u64 + 1);
+        }
+        pos += n as u64;
+    }
+}
+
+/// Newlines in the file before `offset`: the line number of the line before it.
+fn newlines_before(file: &mut std::fs::File, offset: u64) -> std::io::Result<u64> {
+    use std::io::{Seek, SeekFrom};
     file.seek(SeekFrom::Start(0))?;
+    let mut counted = 0u64;
     let mut pos = 0u64;
-    // Newlines before `at - 1` are counted in bulk; then the line holding `at - 1` is
-    // followed to its end.
-    let upto = at.saturating_sub(1).min(size);
-    while pos < upto {
-        let want = ((upto - pos) as usize).min(buf.len());
+    let mut buf = vec![0u8; 1 << 20];
+    while pos < offset {
+        let want = ((offset - pos) as usize).min(buf.len());
         let n = file.read(&mut buf[..want])?;
         if n == 0 {
             break;
         }
-        newlines += memchr::memchr_iter(b'\n', &buf[..n]).count() as u64;
+        counted += memchr::memchr_iter(b'\n', &buf[..n]).count() as u64;
         pos += n as u64;
     }
-    if at == 0 || at >= size {
-        return Ok((at.min(size), newlines));
-    }
-    loop {
-        let n = file.read(&mut buf)?;
-        if n == 0 {
-            return Ok((size, newlines));
-        }
-        if let Some(i) = memchr::memchr(b'\n', &buf[..n]) {
-            return Ok((pos + i as u64 + 1, newlines + 1));
-        }
-        pos += n as u64;
-    }
+    Ok(counted)
 }
 
 /// Read the lines of a plain line-format file that start in the byte range
@@ -689,32 +719,18 @@ pub fn read_line_range(
         compression: input::Compression::None.as_str().to_string(),
         ..FileReport::default()
     };
-    let fail = |report: &mut FileReport, reason: String| {
-        report.error = Some(reason.clone());
-        report.rejects += 1;
-        emit(Batch {
-            drafts: vec![],
-            rejects: vec![file_reject(
-                &file_name,
-                None,
-                start,
-                PositionKind::Byte,
-                reason,
-            )],
-        });
-    };
+    let byte = PositionKind::Byte;
     let Some((fmt, variant)) = plain_line_format(path, cfg) else {
-        fail(
-            &mut report,
-            "not a plain line-format file: cannot be read by byte range".into(),
-        );
+        let reason = "not a plain line-format file: cannot be read by byte range".into();
+        failed(&mut report, emit, None, start, byte, reason, false);
         return report;
     };
     report.format = fmt.name().to_string();
     let opened = std::fs::File::open(path).and_then(|mut f| {
         let size = f.metadata()?.len();
-        let (from, lines_before) = line_boundary(&mut f, start, size)?;
-        let (to, _) = line_boundary(&mut f, end, size)?;
+        let from = line_start(&mut f, start, size)?;
+        let to = line_start(&mut f, end, size)?;
+        let lines_before = newlines_before(&mut f, from)?;
         use std::io::{Seek, SeekFrom};
         f.seek(SeekFrom::Start(from))?;
         Ok((f, from, to, lines_before))
@@ -722,9 +738,15 @@ pub fn read_line_range(
     let (f, from, to, lines_before) = match opened {
         Ok(o) => o,
         Err(e) => {
-            fail(
+            let reason = format!("cannot read byte range {start}..{end}: {e}");
+            failed(
                 &mut report,
-                format!("cannot read byte range {start}..{end}: {e}"),
+                emit,
+                Some(fmt.name()),
+                start,
+                byte,
+                reason,
+                false,
             );
             return report;
         }
@@ -737,7 +759,10 @@ pub fn read_line_range(
             Ok(h.finalize().to_hex().to_string())
         }) {
             Ok(h) => report.blake3 = h,
-            Err(e) => fail(&mut report, format!("cannot hash the file: {e}")),
+            Err(e) => {
+                let reason = format!("cannot hash the file: {e}");
+                failed(&mut report, emit, Some(fmt.name()), 0, byte, reason, false);
+            }
         }
     }
     let mut stream: Box<dyn BufRead + Send> = Box::new(std::io::BufReader::with_capacity(
@@ -762,24 +787,17 @@ pub fn read_line_range(
         emit,
         None,
     );
-    report.posts = counter.posts;
-    report.rejects += counter.rejects;
-    report.records = counter.posts_records + counter.rejects + counter.skipped;
-    report.skipped_records = counter.skipped;
+    counter.report(&mut report);
     if let Outcome::Failed(_, position, kind, reason) = outcome {
-        report.error = Some(reason.clone());
-        report.rejects += 1;
-        report.records += 1;
-        emit(Batch {
-            drafts: vec![],
-            rejects: vec![file_reject(
-                &file_name,
-                Some(fmt.name()),
-                position,
-                kind,
-                reason,
-            )],
-        });
+        failed(
+            &mut report,
+            emit,
+            Some(fmt.name()),
+            position,
+            kind,
+            reason,
+            true,
+        );
     }
     report
 }
