@@ -618,3 +618,44 @@ mod tests {
         assert_eq!(clean_path(Path::new("/a/b/../c")), PathBuf::from("/a/c"));
     }
 }
+
+/// What the report needs beyond the tables; recorded in the manifest (`report`), so a
+/// rebuilt report equals the run's.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ReportSettings {
+    pub period_days: u32,
+    pub history_days: u32,
+    pub response_target_minutes: f64,
+    pub top_escalations: usize,
+    pub due_soon_working_days: u32,
+    /// `metrics.timezone`: the calendar the daily tables use.
+    pub timezone: String,
+    /// `flags.holidays`, for counting working days.
+    pub holidays: Vec<String>,
+    /// `privacy.private_messages`: with `exclude`, followers-only and direct posts are
+    /// left out of the report's figures as they are out of the metric tables.
+    pub private_messages: String,
+}
+
+impl Default for ReportSettings {
+    fn default() -> Self {
+        ReportSettings::from_config(&Config::default())
+    }
+}
+
+impl ReportSettings {
+    pub fn from_config(cfg: &Config) -> ReportSettings {
+        let r = &cfg.report;
+        ReportSettings {
+            period_days: r.period_days,
+            history_days: r.history_days,
+            response_target_minutes: r.response_target_minutes,
+            top_escalations: r.top_escalations,
+            due_soon_working_days: r.due_soon_working_days,
+            timezone: cfg.metrics.timezone.clone(),
+            holidays: cfg.flags.holidays.clone(),
+            private_messages: cfg.privacy.private_messages.clone(),
+        }
+    }
+}

@@ -3,6 +3,9 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// The run manifest's file name in a snapshot: a [`RunReport`] as JSON.
+pub const MANIFEST: &str = "_run.json";
+
 /// Microseconds since the Unix epoch, UTC. Parquet stores it as `timestamp[us, UTC]`.
 pub type Micros = i64;
 
@@ -329,7 +332,7 @@ pub struct RunReport {
     /// UTC days recomputed (new posts, retention, re-analysis).
     pub partitions_rewritten: u64,
     /// What the HTML report compares and shows, so `socialpulse report` rebuilds it.
-    pub report: crate::report::Settings,
+    pub report: crate::config::ReportSettings,
 }
 
 impl RunReport {

@@ -1,19 +1,19 @@
 //! Parity with the reference: every one of the 4,200 human-rated tweets of the VADER
-//! paper, scored here and by vaderSentiment 3.3.2 (../shared/vader), must agree on
+//! paper, scored here and by vaderSentiment 3.3.2 (data/vader), must agree on
 //! neg, neu, pos and compound exactly as the reference rounds them.
 
 use socialpulse::analysis::vader::vader;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-fn shared() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/vader")
+fn reference_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/vader")
 }
 
 /// (id, text) with the text as the reference saw it: third field, CR/LF removed.
 pub fn ground_truth() -> Vec<(String, String)> {
-    let raw = std::fs::read(shared().join("tweets_GroundTruth.txt"))
-        .expect("../shared/vader/tweets_GroundTruth.txt");
+    let raw = std::fs::read(reference_dir().join("tweets_GroundTruth.txt"))
+        .expect("data/vader/tweets_GroundTruth.txt");
     let text = String::from_utf8(raw).expect("ground truth is UTF-8");
     text.split('\n')
         .map(|l| l.trim_end_matches(['\r', '\n']))
@@ -30,8 +30,8 @@ pub fn ground_truth() -> Vec<(String, String)> {
 #[test]
 fn all_4200_tweets_match_the_reference_scores() {
     let reference: HashMap<String, [f64; 4]> =
-        std::fs::read_to_string(shared().join("tweets_reference_scores.tsv"))
-            .expect("../shared/vader/tweets_reference_scores.tsv")
+        std::fs::read_to_string(reference_dir().join("tweets_reference_scores.tsv"))
+            .expect("data/vader/tweets_reference_scores.tsv")
             .lines()
             .skip(1)
             .filter(|l| !l.is_empty())

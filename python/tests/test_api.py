@@ -55,7 +55,7 @@ def test_metrics_of_the_published_posts_equal_the_cli_tables(tmp_path):
 
 
 def reference_tweets():
-    shared = ROOT.parent / "shared" / "vader"
+    shared = ROOT / "data" / "vader"
     texts = {}
     for line in (shared / "tweets_GroundTruth.txt").read_bytes().decode("utf-8").split("\n"):
         line = line.rstrip("\r\n")

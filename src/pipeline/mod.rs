@@ -14,19 +14,25 @@
 
 pub mod analyse;
 pub mod dedup;
+mod dry_run;
+mod lock;
 mod months;
 pub mod normalise;
 pub mod parts;
 pub mod plan;
 pub mod publish;
 pub mod read;
+mod run_id;
 pub mod spill;
 pub mod stages;
 pub mod state;
 
 pub use crate::model::RunReport;
 pub use dedup::{better_copy, dedup};
+pub use dry_run::{dry_run, DryRun};
+use lock::OutputLock;
 pub use normalise::{normalise, Accounts};
+use run_id::run_id;
 pub use stages::Stages;
 
 use crate::analysis::emerging::{self, DayTerms, Emerging};
@@ -60,7 +66,7 @@ pub const TABLES: &[&str] = &[
     "cost_benefit",
     "run_summary",
 ];
-pub const MANIFEST: &str = "_run.json";
+pub use crate::model::MANIFEST;
 
 /// The version of the output contract (tables, columns, manifest), recorded in
 /// `_run.json`. Raised with every change a reader would notice (see CHANGELOG.md).
@@ -94,48 +100,6 @@ impl From<String> for RunError {
     }
 }
 
-/// Holds `OUT/.socialpulse/run.lock` for the whole run: one run at a time per output.
-/// The lock is the kernel's (`flock`), so a killed run cannot leave it stuck.
-struct OutputLock {
-    _file: std::fs::File,
-}
-
-impl OutputLock {
-    fn acquire(out: &std::path::Path) -> Result<OutputLock, RunError> {
-        let state = out.join(".socialpulse");
-        std::fs::create_dir_all(&state)
-            .map_err(|e| format!("cannot create {}: {e}", state.display()))?;
-        let path = state.join("run.lock");
-        let mut file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .read(true)
-            .write(true)
-            .open(&path)
-            .map_err(|e| format!("cannot open lock {}: {e}", path.display()))?;
-        match file.try_lock() {
-            Ok(()) => {
-                use std::io::{Seek, Write};
-                let _ = file.set_len(0);
-                let _ = file.seek(std::io::SeekFrom::Start(0));
-                let _ = write!(file, "{}", std::process::id());
-                Ok(OutputLock { _file: file })
-            }
-            Err(std::fs::TryLockError::WouldBlock) => {
-                let holder = std::fs::read_to_string(&path).unwrap_or_default();
-                Err(RunError::Locked(format!(
-                    "another run (pid {}) is writing {}; try again when it has finished",
-                    holder.trim(),
-                    out.display()
-                )))
-            }
-            Err(std::fs::TryLockError::Error(e)) => {
-                Err(format!("cannot lock {}: {e}", path.display()).into())
-            }
-        }
-    }
-}
-
 /// Options of one invocation that are not part of the pipeline config.
 #[derive(Clone, Debug, Default)]
 pub struct RunOptions {
@@ -156,18 +120,6 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, RunError> {
     } else {
         run_inner(cfg, opts)
     }
-}
-
-fn run_id() -> (String, String) {
-    let now = chrono::Utc::now();
-    (
-        format!(
-            "{}-{}",
-            now.format("%Y%m%dT%H%M%S%.6fZ"),
-            std::process::id()
-        ),
-        now.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
-    )
 }
 
 fn run_inner(cfg: &Config, opts: &RunOptions) -> Result<RunReport, RunError> {
@@ -385,88 +337,6 @@ fn run_staged(
         .save(&staging.dir)?;
     report.inputs = inputs;
     Ok(report)
-}
-
-/// What a run would do, found without writing anything (`socialpulse run --dry-run`).
-#[derive(Clone, Debug, Default, serde::Serialize)]
-pub struct DryRun {
-    /// `full`, `incremental` or `unchanged`, as the run would record it.
-    pub mode: String,
-    /// Why the run would be full.
-    pub full_reason: Option<String>,
-    /// Inputs the run would read (new, or changed since they were ingested).
-    pub read: Vec<String>,
-    /// Inputs ingested before and unchanged.
-    pub unchanged: usize,
-    pub reanalyse: bool,
-    /// UTC dates the run would recompute (and whose partitions it would rewrite).
-    pub days: Vec<String>,
-    /// Posts the new inputs hold (before deduplication).
-    pub posts: u64,
-}
-
-/// Plan a run and read its new inputs in memory, changing nothing on disk.
-pub fn dry_run(cfg: &Config) -> Result<DryRun, RunError> {
-    let out = cfg.output.dir.clone();
-    let found = sources::discover(
-        &cfg.input.paths,
-        std::slice::from_ref(&out),
-        cfg.base_dir.as_deref(),
-    );
-    let previous = sinks::publish::current(&out);
-    if found.files.is_empty() && previous.is_none() {
-        return Err(no_inputs(&found).into());
-    }
-    let state_dir = out.join(".socialpulse");
-    // Without a published state the key does not matter, and none is generated.
-    let pseudo = match previous {
-        Some(_) => Pseudonymiser::from_config(&cfg.privacy, &state_dir)?.0,
-        None => Pseudonymiser::from_secret(b"dry-run", cfg.privacy.keep_public_identities),
-    };
-    let plan = plan::plan(cfg, &found, previous.as_deref(), false, &pseudo)?;
-    let days: Mutex<std::collections::BTreeSet<i64>> = Mutex::new(Default::default());
-    let posts = std::sync::atomic::AtomicU64::new(0);
-    let opts = RunOptions {
-        quiet: true,
-        ..RunOptions::default()
-    };
-    read::read_inputs(
-        cfg,
-        &opts,
-        &plan.to_read,
-        &Accounts::from_config(cfg),
-        &pseudo,
-        &Stages::new(),
-        &|batch| {
-            posts.fetch_add(batch.len() as u64, std::sync::atomic::Ordering::Relaxed);
-            if let Ok(mut d) = days.lock() {
-                d.extend(batch.iter().map(|p| utc_day(p.created_at)));
-            }
-        },
-    );
-    let spilled: Vec<i64> = days
-        .into_inner()
-        .map_err(|_| "day set lock poisoned".to_string())?
-        .into_iter()
-        .collect();
-    let (touched, _) = plan.days(
-        &spilled,
-        retention_from(cfg, cfg.retention.days)?,
-        retention_from(cfg, cfg.retention.text_days)?,
-        cfg.output.partition == "month",
-    );
-    Ok(DryRun {
-        mode: plan.mode().to_string(),
-        full_reason: plan.full_reason.clone(),
-        read: plan.reading().iter().map(|p| cfg.display_path(p)).collect(),
-        unchanged: plan.unchanged.len(),
-        reanalyse: plan.reanalyse,
-        days: touched
-            .iter()
-            .map(|j| crate::text::utc_date(j.day * 86_400_000_000))
-            .collect(),
-        posts: posts.into_inner(),
-    })
 }
 
 /// The first UTC day (days since the epoch) that keeps what `days` of retention keep:

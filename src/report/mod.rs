@@ -8,54 +8,17 @@ pub mod data;
 pub mod html;
 mod sections;
 
-use crate::config::Config;
-use serde::{Deserialize, Serialize};
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 /// The file name of the report in a snapshot and in the output directory.
 pub const REPORT: &str = "report.html";
 
-/// What the report needs beyond the tables; recorded in the manifest (`report`), so a
-/// rebuilt report equals the run's.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Settings {
-    pub period_days: u32,
-    pub history_days: u32,
-    pub response_target_minutes: f64,
-    pub top_escalations: usize,
-    pub due_soon_working_days: u32,
-    /// `metrics.timezone`: the calendar the daily tables use.
-    pub timezone: String,
-    /// `flags.holidays`, for counting working days.
-    pub holidays: Vec<String>,
-    /// `privacy.private_messages`: with `exclude`, followers-only and direct posts are
-    /// left out of the report's figures as they are out of the metric tables.
-    pub private_messages: String,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Settings::from_config(&Config::default())
-    }
-}
+/// What the report needs beyond the tables (defined with the config, which it is built
+/// from, so the manifest can hold it without depending on the report).
+pub use crate::config::ReportSettings as Settings;
 
 impl Settings {
-    pub fn from_config(cfg: &Config) -> Settings {
-        let r = &cfg.report;
-        Settings {
-            period_days: r.period_days,
-            history_days: r.history_days,
-            response_target_minutes: r.response_target_minutes,
-            top_escalations: r.top_escalations,
-            due_soon_working_days: r.due_soon_working_days,
-            timezone: cfg.metrics.timezone.clone(),
-            holidays: cfg.flags.holidays.clone(),
-            private_messages: cfg.privacy.private_messages.clone(),
-        }
-    }
-
     /// The settings recorded in a snapshot's manifest (defaults for an output written
     /// before the report existed).
     pub fn from_manifest(snapshot: &Path) -> Result<Settings, String> {
@@ -69,7 +32,7 @@ impl Settings {
 }
 
 fn manifest(snapshot: &Path) -> Result<serde_json::Value, String> {
-    let path = snapshot.join(crate::pipeline::MANIFEST);
+    let path = snapshot.join(crate::model::MANIFEST);
     let text = std::fs::read_to_string(&path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))

@@ -1,0 +1,185 @@
+//! Document formats: one JSON value per file, parsed whole, with the records before
+//! any damage kept.
+
+use super::*;
+
+/// Read every record of a document's array: a post stamped with its index, or a reject
+/// at that index naming why.
+pub(crate) fn read_records(
+    items: &[Value],
+    ctx: &Ctx,
+    fmt: &str,
+    out: &mut Vec<Draft>,
+    rejects: &mut Vec<Reject>,
+    read: impl Fn(&Value) -> Result<Draft, String>,
+) {
+    for (i, item) in items.iter().enumerate() {
+        match read(item) {
+            Ok(mut d) => {
+                d.post.source_position = i as u64;
+                out.push(d);
+            }
+            Err(reason) => rejects.push(record_reject(ctx, fmt, i, reason, item)),
+        }
+    }
+}
+
+/// A record of a JSON document that could not be read: its index, why, and its JSON.
+pub(crate) fn record_reject(ctx: &Ctx, fmt: &str, i: usize, reason: String, raw: &Value) -> Reject {
+    Reject {
+        source_file: ctx.file.to_string(),
+        position: i as u64,
+        position_kind: PositionKind::Record,
+        format: Some(fmt.to_string()),
+        reason,
+        raw_excerpt: excerpt(raw.to_string().as_bytes()),
+    }
+}
+
+/// One JSON document per file.
+pub(super) fn read_document(
+    mut stream: Box<dyn BufRead + '_>,
+    ctx: &Ctx,
+    counter: &mut Counter,
+    emit: &(dyn Fn(Batch) + Sync),
+    mut truncated: Option<String>,
+) -> Outcome {
+    let mut all = Vec::new();
+    if let Err(e) = stream.read_to_end(&mut all) {
+        truncated = Some(read_error_reason(&e));
+    }
+    let (doc, damage) = match parse_or_salvage(&all, 0, truncated.take()) {
+        Ok(parsed) => parsed,
+        Err((position, kind, reason)) => return Outcome::Failed(None, position, kind, reason),
+    };
+    drop(all);
+    let Some(fmt) = doc_formats().into_iter().find(|f| f.sniff(&doc)) else {
+        return Outcome::Failed(
+            None,
+            0,
+            PositionKind::File,
+            "unrecognised JSON: not a known export format (and no configured mapping matches)"
+                .into(),
+        );
+    };
+    if let Some(why) = fmt.holds_no_posts() {
+        return Outcome::Skipped(fmt.name(), why.into());
+    }
+    emit_document(
+        fmt.name(),
+        |d, r| fmt.parse(doc, ctx, d, r),
+        ctx,
+        counter,
+        emit,
+    );
+    match damage {
+        Some((position, reason)) => {
+            Outcome::Failed(Some(fmt.name()), position, PositionKind::Byte, reason)
+        }
+        None => Outcome::Format(fmt.name()),
+    }
+}
+
+/// Where a damaged document broke (byte offset in the file) and why.
+pub(super) type Damage = Option<(u64, String)>;
+
+/// Parse a whole JSON document; when that fails, keep the complete records before the
+/// damage (see [`salvage`]). `offset` is where `json` starts in the file, so positions
+/// are file bytes. The error is a file-level reject: nothing could be kept.
+#[allow(clippy::type_complexity)]
+pub(super) fn parse_or_salvage(
+    json: &[u8],
+    offset: usize,
+    truncated: Option<String>,
+) -> Result<(Value, Damage), (u64, PositionKind, String)> {
+    let err = match serde_json::from_slice::<Value>(json) {
+        Ok(v) => return Ok((v, truncated.map(|t| (json.len() as u64, t)))),
+        Err(e) => e,
+    };
+    let cause = truncated.unwrap_or_else(|| format!("invalid JSON document: {err}"));
+    match salvage::salvage(json) {
+        Some(s) => {
+            let at = (offset + s.broke_at) as u64;
+            Ok((
+                s.doc,
+                Some((
+                    at,
+                    format!(
+                        "{cause}; the document breaks at byte {at}: the {} complete records before it were kept",
+                        s.kept
+                    ),
+                )),
+            ))
+        }
+        None => Err((err.line() as u64, PositionKind::Line, cause)),
+    }
+}
+
+pub(super) fn emit_document(
+    name: &str,
+    parse: impl FnOnce(&mut Vec<Draft>, &mut Vec<Reject>),
+    ctx: &Ctx,
+    counter: &mut Counter,
+    emit: &(dyn Fn(Batch) + Sync),
+) {
+    let mut batch = Batch::default();
+    parse(&mut batch.drafts, &mut batch.rejects);
+    for d in &mut batch.drafts {
+        d.post.source_file = ctx.file.to_string();
+    }
+    for r in &mut batch.rejects {
+        r.source_file = ctx.file.to_string();
+        r.format.get_or_insert_with(|| name.to_string());
+    }
+    counter.posts += batch.drafts.len() as u64;
+    counter.posts_records += batch.drafts.len() as u64;
+    counter.rejects += batch.rejects.len() as u64;
+    emit(batch);
+}
+
+/// `window.YTD.<name>.partN = [...]` files of an X/Twitter account archive.
+pub(super) fn read_twitter_archive(
+    mut stream: Box<dyn BufRead + '_>,
+    ctx: &Ctx,
+    counter: &mut Counter,
+    emit: &(dyn Fn(Batch) + Sync),
+    mut truncated: Option<String>,
+) -> Outcome {
+    let mut all = Vec::new();
+    if let Err(e) = stream.read_to_end(&mut all) {
+        truncated = Some(read_error_reason(&e));
+    }
+    let name = twitter_archive::NAME;
+    let Some((ytd, json)) = twitter_archive::split_prefix(&all) else {
+        return Outcome::Failed(
+            Some(name),
+            0,
+            PositionKind::File,
+            "X archive file without `window.YTD.<name> = ` prefix".into(),
+        );
+    };
+    if !twitter_archive::holds_posts(&ytd) {
+        return Outcome::Skipped(name, twitter_archive::skip_reason(&ytd));
+    }
+    let offset = all.len() - json.len();
+    let (doc, damage) = match parse_or_salvage(json, offset, truncated.take()) {
+        Ok(parsed) => parsed,
+        Err((position, kind, reason)) => {
+            return Outcome::Failed(Some(name), position, kind, reason)
+        }
+    };
+    drop(all);
+    emit_document(
+        name,
+        |d, r| twitter_archive::parse(doc, ctx, d, r),
+        ctx,
+        counter,
+        emit,
+    );
+    match damage {
+        Some((position, reason)) => {
+            Outcome::Failed(Some(name), position, PositionKind::Byte, reason)
+        }
+        None => Outcome::Format(name),
+    }
+}
