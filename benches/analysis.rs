@@ -26,7 +26,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn posts() -> Vec<Post> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(root.join("../shared/vader/tweets_GroundTruth.txt"))
+    let text = std::fs::read_to_string(root.join("data/vader/tweets_GroundTruth.txt"))
         .unwrap_or_else(|e| panic!("corpus: {e}"));
     text.split('\n')
         .filter_map(|l| l.trim_end_matches('\r').splitn(3, '\t').nth(2))
@@ -121,11 +121,17 @@ fn bench_corpus(c: &mut Criterion) {
             chunk.iter_mut().for_each(|p| analyzer.listen(black_box(p)));
         }
     });
-    // The listening step alone, on posts already scored (as the pipeline runs it).
+    // The listening step alone, on posts already scored (as the pipeline runs it), with
+    // the learned flags (question and harm models) and with the rules only: the
+    // difference is what the learned flags cost per post.
     let mut scored = posts.clone();
     scored.iter_mut().for_each(|p| analyzer.score_sentiment(p));
     batched(&mut g, "listening_only", &scored, |ps| {
         ps.iter_mut().for_each(|p| analyzer.listen(black_box(p)))
+    });
+    let rules_only = Analyzer::for_training(&cfg).unwrap_or_else(|e| panic!("{e}"));
+    batched(&mut g, "listening_rules_only", &scored, |ps| {
+        ps.iter_mut().for_each(|p| rules_only.listen(black_box(p)))
     });
     g.finish();
 }

@@ -10,8 +10,7 @@ use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughpu
 use std::path::PathBuf;
 
 fn tweets() -> Vec<String> {
-    let path =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/vader/tweets_GroundTruth.txt");
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/vader/tweets_GroundTruth.txt");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     text.split('\n')
         .map(|l| l.trim_end_matches('\r'))

@@ -10,14 +10,13 @@ fn main() {
         .and_then(|a| a.parse().ok())
         .unwrap_or(20);
     let root = env!("CARGO_MANIFEST_DIR");
-    let text =
-        match std::fs::read_to_string(format!("{root}/../shared/vader/tweets_GroundTruth.txt")) {
-            Ok(t) => t,
-            Err(e) => {
-                eprintln!("corpus: {e}");
-                std::process::exit(1);
-            }
-        };
+    let text = match std::fs::read_to_string(format!("{root}/data/vader/tweets_GroundTruth.txt")) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("corpus: {e}");
+            std::process::exit(1);
+        }
+    };
     let cfg = match Config::load(std::path::Path::new(&format!(
         "{root}/pipelines/transit.toml"
     ))) {

@@ -7,7 +7,7 @@ fn main() {
         .unwrap_or(100);
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../shared/vader/tweets_GroundTruth.txt"
+        "/data/vader/tweets_GroundTruth.txt"
     );
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,

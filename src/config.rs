@@ -31,10 +31,47 @@ pub struct Config {
     pub retention: RetentionConfig,
     /// The HTML report written with every run (`OUT/report.html`).
     pub report: ReportConfig,
+    /// Learned classifiers: `question`, `complaint` or `harm` replaces (or re-thresholds)
+    /// that built-in flag's model; any other name adds a label (`posts.labels`).
+    pub classifiers: Vec<ClassifierConfig>,
+    /// What the `responsiveness` and `unanswered` tables count as needing a response.
+    pub responsiveness: ResponsivenessConfig,
     /// The config file's directory (absolute), set by [`Config::load`]: relative paths
     /// in the file are resolved against it, and inputs are recorded relative to it.
     #[serde(skip)]
     pub base_dir: Option<PathBuf>,
+}
+
+/// One `[[classifiers]]` entry.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ClassifierConfig {
+    /// `question`, `complaint`, `harm`, or a label of the organisation's own.
+    pub name: String,
+    /// A model file written by `socialpulse train` (relative to the config file);
+    /// optional for the built-in `question` and `harm`.
+    pub model: Option<PathBuf>,
+    /// The probability at or above which the flag or label is set (the model's own
+    /// threshold when absent).
+    pub threshold: Option<f64>,
+}
+
+/// `[responsiveness]`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ResponsivenessConfig {
+    /// `addressed`: every inbound post that replies to or mentions an own account, is a
+    /// direct message, or is an information request; `flagged`: inbound questions,
+    /// complaints and information requests.
+    pub scope: String,
+}
+
+impl Default for ResponsivenessConfig {
+    fn default() -> Self {
+        ResponsivenessConfig {
+            scope: "addressed".into(),
+        }
+    }
 }
 
 /// What the HTML report compares and shows; stored in the manifest, so
@@ -412,6 +449,10 @@ impl Config {
         };
         self.input.paths.iter_mut().for_each(fix);
         self.topic_files.iter_mut().for_each(fix);
+        self.classifiers
+            .iter_mut()
+            .filter_map(|c| c.model.as_mut())
+            .for_each(fix);
         fix(&mut self.output.dir);
         if let Some(k) = self.privacy.key_file.as_mut() {
             fix(k);
@@ -436,6 +477,37 @@ impl Config {
             "exclude" | "include"
         ) {
             return Err("privacy.private_messages must be \"exclude\" or \"include\"".into());
+        }
+        if !matches!(self.responsiveness.scope.as_str(), "addressed" | "flagged") {
+            return Err("responsiveness.scope must be \"addressed\" or \"flagged\"".into());
+        }
+        let mut names = std::collections::BTreeSet::new();
+        for c in &self.classifiers {
+            let valid = !c.name.is_empty()
+                && c.name
+                    .chars()
+                    .all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '-');
+            if !valid {
+                return Err(format!(
+                    "classifiers: name {:?} must be letters, digits, '_' or '-'",
+                    c.name
+                ));
+            }
+            if !names.insert(c.name.as_str()) {
+                return Err(format!("classifiers: {:?} is named twice", c.name));
+            }
+            if c.model.is_none() && !matches!(c.name.as_str(), "question" | "harm") {
+                return Err(format!(
+                    "classifiers: {:?} needs a model (only question and harm are built in)",
+                    c.name
+                ));
+            }
+            if c.threshold.is_some_and(|t| !(0.0..=1.0).contains(&t)) {
+                return Err(format!(
+                    "classifiers: {:?}: threshold must be between 0 and 1",
+                    c.name
+                ));
+            }
         }
         if !matches!(self.cost.period.as_str(), "day" | "month") {
             return Err("cost.period must be \"day\" or \"month\"".into());
@@ -505,6 +577,11 @@ impl Config {
             let rel = |p: &mut PathBuf| *p = PathBuf::from(display_path(Some(base), p));
             canonical.input.paths.iter_mut().for_each(rel);
             canonical.topic_files.iter_mut().for_each(rel);
+            canonical
+                .classifiers
+                .iter_mut()
+                .filter_map(|c| c.model.as_mut())
+                .for_each(rel);
             rel(&mut canonical.output.dir);
             if let Some(k) = canonical.privacy.key_file.as_mut() {
                 rel(k);

@@ -111,7 +111,7 @@ pub fn evaluate(dir: &Path, cfg: &Config) -> Result<Vec<Score>, String> {
     }
     let esc = rows(&dir.join("escalation.tsv"))?;
     let mut any = score("escalate", "escalation");
-    let mut by_reason: Vec<Score> = ["self_harm", "safety"]
+    let mut by_reason: Vec<Score> = ["self_harm", "safety", "harm"]
         .iter()
         .map(|r| score(&format!("escalate:{r}"), "escalation"))
         .collect();
@@ -120,11 +120,14 @@ pub fn evaluate(dir: &Path, cfg: &Config) -> Result<Vec<Score>, String> {
         any.count(p.listening.escalate, reason != "-", text);
         for s in &mut by_reason {
             let r = s.flag.trim_start_matches("escalate:").to_string();
-            s.count(
-                p.listening.escalation_reasons.contains(&r),
-                *reason == r,
-                text,
-            );
+            // The learned harm flag covers every labelled reason (people hurt or in
+            // danger, self-harm included); the rules are scored on their own reason.
+            let truth = if r == "harm" {
+                reason != "-"
+            } else {
+                *reason == r
+            };
+            s.count(p.listening.escalation_reasons.contains(&r), truth, text);
         }
     }
     out.push(any);

@@ -1,6 +1,7 @@
 //! `socialpulse` command line: a thin shell over the library's pipeline.
 
 use clap::{Parser, Subcommand};
+use socialpulse::analysis::classifier::{self, train::ThresholdRule};
 use socialpulse::config::{AccountConfig, Config};
 use socialpulse::corpus;
 use socialpulse::pipeline::{self, RunOptions};
@@ -76,6 +77,49 @@ enum Command {
         #[arg(long)]
         target_minutes: Option<f64>,
     },
+    /// Train a classifier from labelled posts and write its model file:
+    /// `socialpulse train complaint --labels complaints.csv --out models/complaint.json`.
+    /// Prints the k-fold cross-validated precision, recall and F1 and the threshold chosen.
+    Train {
+        /// The classifier's name: `question`, `complaint`, `harm` (to replace a built-in
+        /// flag's model) or a label of your own.
+        name: String,
+        /// CSV or TSV with the columns `text` and `label` (1/0 or true/false); repeat
+        /// to train on several files (figures are printed per file).
+        #[arg(long, required = true)]
+        labels: Vec<PathBuf>,
+        /// Where to write the model file (JSON).
+        #[arg(long, short = 'o')]
+        out: PathBuf,
+        /// Pipeline config whose rules and sentiment settings the features read
+        /// (default: the built-in ones).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Folds of the cross-validation.
+        #[arg(long, default_value_t = 5)]
+        folds: usize,
+        /// The threshold is the best F1 among those reaching this precision.
+        #[arg(long, default_value_t = 0.75)]
+        min_precision: f64,
+        /// Choose instead the highest threshold reaching this recall.
+        #[arg(long)]
+        min_recall: Option<f64>,
+    },
+    /// Precision, recall and F1 of a classifier on labelled posts:
+    /// `socialpulse evaluate question --labels questions.csv [--model M]`.
+    Evaluate {
+        /// `question` or `harm` (the built-in model unless --model), or any name with --model.
+        name: String,
+        /// CSV or TSV with the columns `text` and `label`.
+        #[arg(long, required = true)]
+        labels: Vec<PathBuf>,
+        /// A model file written by `socialpulse train`.
+        #[arg(long)]
+        model: Option<PathBuf>,
+        /// Pipeline config whose rules and sentiment settings the features read.
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
     /// Write a deterministic synthetic corpus and a `pipeline.toml` that reads it:
     /// `socialpulse generate --posts 100000 --out bench/data/100k`.
     Generate {
@@ -117,6 +161,66 @@ fn main() -> ExitCode {
         eprintln!("warning: cannot install the signal handler ({e}); an interrupted run leaves its staging directory for the next run to remove");
     }
     match cli.command {
+        Command::Train {
+            name,
+            labels,
+            out,
+            config,
+            folds,
+            min_precision,
+            min_recall,
+        } => {
+            let rule = match min_recall {
+                Some(r) => ThresholdRule::Recall(r),
+                None => ThresholdRule::MaxF1 { min_precision },
+            };
+            let opts = classifier::train::Options {
+                folds,
+                rule,
+                ..Default::default()
+            };
+            match classifier::train::train_files(&name, &labels, config.as_deref(), &opts, &out) {
+                Ok(t) => {
+                    say!(
+                        "{name}: threshold {:.2} ({}), regularisation C = {}, {} weights; wrote {}\n\ncross-validated ({folds} folds):\n\n{}",
+                        t.file.threshold,
+                        t.file.training.threshold_rule,
+                        t.file.training.c,
+                        t.file.weights.len(),
+                        out.display(),
+                        classifier::train::table(&t.file.training.cv)
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(e.exit_code())
+                }
+            }
+        }
+        Command::Evaluate {
+            name,
+            labels,
+            model,
+            config,
+        } => match classifier::train::evaluate_files(
+            &name,
+            &labels,
+            model.as_deref(),
+            config.as_deref(),
+        ) {
+            Ok((threshold, rows)) => {
+                say!(
+                    "{name} at threshold {threshold:.2}:\n\n{}",
+                    classifier::train::table(&rows)
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(e.exit_code())
+            }
+        },
         Command::Generate {
             posts,
             format,

@@ -142,6 +142,9 @@ pub struct Post {
     /// not written (`privacy.private_messages = "exclude"`); it still counts in
     /// responsiveness.
     pub withheld: bool,
+    /// The post replies to or mentions one of the organisation's own accounts (an
+    /// inbound post; false for outbound).
+    pub addressed: bool,
 }
 
 /// What the listening layer adds to a post.
@@ -161,6 +164,15 @@ pub struct Listening {
     pub escalation_priority: Option<u8>,
     pub has_pii: bool,
     pub pii_types: Vec<String>,
+    /// Calibrated probabilities of the learned flags (inbound posts; `complaint_score`
+    /// only where a complaint model is configured).
+    pub question_score: Option<f64>,
+    pub complaint_score: Option<f64>,
+    pub harm_score: Option<f64>,
+    /// Labels of the organisation's own classifiers that the post carries.
+    pub labels: Vec<String>,
+    /// Counted by `responsiveness` under `responsiveness.scope`.
+    pub needs_response: bool,
 }
 
 impl Post {
@@ -200,6 +212,7 @@ impl Post {
             listening: Listening::default(),
             visibility: None,
             withheld: false,
+            addressed: false,
         }
     }
 }

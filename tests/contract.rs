@@ -8,7 +8,8 @@ use arrow::datatypes::{DataType, TimeUnit};
 use common::root;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use socialpulse::config::{
-    AccountConfig, Config, CostItem, EscalationRule, FollowerCount, MappingConfig, TopicConfig,
+    AccountConfig, ClassifierConfig, Config, CostItem, EscalationRule, FollowerCount,
+    MappingConfig, TopicConfig,
 };
 use socialpulse::pipeline::{self, RunOptions, TABLES};
 use std::collections::{BTreeMap, BTreeSet};
@@ -204,6 +205,7 @@ fn configuration_page_lists_every_config_key() {
     cfg.escalation.push(EscalationRule::default());
     cfg.cost.items.push(CostItem::default());
     cfg.followers.push(FollowerCount::default());
+    cfg.classifiers.push(ClassifierConfig::default());
     let mut in_code = BTreeSet::new();
     keys(
         &serde_json::to_value(&cfg).expect("config serialises"),

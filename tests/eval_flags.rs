@@ -42,12 +42,13 @@ fn flag_counts_on_the_fresh_set() {
     assert_counts(
         "fresh",
         &[
-            ("is_question", 18, 8, 0, 2),
+            ("is_question", 18, 7, 0, 3),
             ("info_request", 10, 5, 0, 0),
             ("is_complaint", 8, 4, 0, 1),
-            ("escalate", 12, 0, 1, 8),
+            ("escalate", 12, 2, 1, 6),
             ("escalate:self_harm", 12, 0, 0, 4),
             ("escalate:safety", 12, 0, 1, 4),
+            ("escalate:harm", 12, 2, 0, 6),
             ("has_pii", 9, 4, 1, 0),
             ("pii:email", 9, 1, 0, 0),
             ("pii:phone", 9, 2, 1, 0),
@@ -72,9 +73,10 @@ fn flag_counts_on_the_heldout_set() {
             ("is_question", 20, 12, 0, 0),
             ("info_request", 14, 7, 0, 0),
             ("is_complaint", 12, 6, 1, 2),
-            ("escalate", 15, 10, 1, 0),
+            ("escalate", 15, 10, 2, 0),
             ("escalate:self_harm", 15, 5, 0, 0),
             ("escalate:safety", 15, 5, 1, 0),
+            ("escalate:harm", 15, 10, 1, 0),
             ("has_pii", 13, 6, 0, 0),
             ("pii:email", 13, 2, 0, 0),
             ("pii:phone", 13, 3, 0, 0),
@@ -89,12 +91,13 @@ fn flag_counts_on_the_labelled_sets() {
     assert_counts(
         "",
         &[
-            ("is_question", 40, 20, 2, 0),
+            ("is_question", 40, 20, 0, 0),
             ("info_request", 30, 15, 0, 0),
             ("is_complaint", 30, 14, 2, 1),
             ("escalate", 30, 18, 3, 0),
             ("escalate:self_harm", 30, 8, 2, 0),
             ("escalate:safety", 30, 10, 1, 0),
+            ("escalate:harm", 30, 18, 0, 0),
             ("has_pii", 20, 8, 0, 0),
             ("pii:email", 20, 2, 0, 0),
             ("pii:phone", 20, 3, 0, 0),
@@ -104,10 +107,11 @@ fn flag_counts_on_the_labelled_sets() {
     );
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("eval/flags");
     let scores = evaluate(&dir, &Config::default()).expect("evaluate");
-    // The derived figures, worked by hand from the counts: is_question precision 20/22,
-    // recall 20/20, F1 2·20/(2·20 + 2 + 0) = 40/42.
-    let q = &scores[0];
-    assert_eq!(q.precision(), Some(20.0 / 22.0));
-    assert_eq!(q.recall(), Some(1.0));
-    assert!((q.f1().expect("f1") - 40.0 / 42.0).abs() < 1e-12);
+    // The derived figures, worked by hand from the counts: is_complaint precision 14/16,
+    // recall 14/15, F1 2·14/(2·14 + 2 + 1) = 28/31.
+    let c = &scores[2];
+    assert_eq!(c.flag, "is_complaint");
+    assert_eq!(c.precision(), Some(14.0 / 16.0));
+    assert_eq!(c.recall(), Some(14.0 / 15.0));
+    assert!((c.f1().expect("f1") - 28.0 / 31.0).abs() < 1e-12);
 }

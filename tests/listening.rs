@@ -182,8 +182,10 @@ fn information_requests_and_due_dates() {
 fn escalation_rules() {
     let p = inbound("A man with a knife is shouting at people on the N1");
     assert!(p.listening.escalate);
-    assert_eq!(p.listening.escalation_reasons, strings(&["safety"]));
+    // The safety vocabulary and the learned harm flag (same priority) both see it.
+    assert_eq!(p.listening.escalation_reasons, strings(&["harm", "safety"]));
     assert_eq!(p.listening.escalation_priority, Some(2));
+    assert!(p.listening.harm_score.is_some_and(|s| s >= 0.5));
     // Self-harm rules are not negatable: such a message always reaches a person.
     assert_eq!(
         inbound("I honestly want to die, this commute is hell")
@@ -295,13 +297,13 @@ fn escalations_queue_order_on_the_fixtures() {
             )
         })
         .collect();
-    // Safety (2) first; then priority 4, the information request (with a due date) before
+    // Harm and safety (2) first; then priority 4, the information request (with a due date) before
     // the accessibility reports (no due date), oldest first: the YouTube comment about
     // the Kingsland lift (10 November) is the later of the two.
     assert_eq!(
         queue,
         vec![
-            (Some(2), "safety"),
+            (Some(2), "harm"),
             (Some(4), "info_request"),
             (Some(4), "accessibility"),
             (Some(4), "accessibility")

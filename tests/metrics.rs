@@ -232,6 +232,8 @@ fn item(id: &str, at: &str, q: bool, c: bool, i: bool) -> Post {
     x.listening.is_question = q;
     x.listening.is_complaint = c;
     x.listening.info_request = i;
+    // As the analysis decides it under `responsiveness.scope = "flagged"`.
+    x.listening.needs_response = q || c || i;
     x
 }
 

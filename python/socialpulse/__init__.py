@@ -11,6 +11,7 @@ a Python object; the GIL is released while Rust works.
 
 from __future__ import annotations
 
+import json
 import os
 from typing import Any, Dict, Optional, Sequence, Tuple, Union
 
@@ -20,7 +21,7 @@ from . import _native
 
 __version__ = _native.__version__
 
-__all__ = ["read", "analyse", "score", "metrics", "__version__"]
+__all__ = ["read", "analyse", "score", "metrics", "train", "__version__"]
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -93,7 +94,7 @@ def score(texts: Any, config: Optional[PathLike] = None) -> pa.Table:
 def metrics(posts: Any, config: Optional[PathLike] = None) -> Dict[str, pa.Table]:
     """The metric tables of analysed posts (the output of ``analyse``, or the
     published ``posts`` table), by name: ``escalations``, ``emerging_terms``,
-    ``daily_volume``, ``daily_sentiment``, ``topic_daily``, ``cost_benefit``,
+    ``daily_volume``, ``daily_sentiment``, ``topic_daily``, ``daily_labels``, ``cost_benefit``,
     ``engagement``, ``responsiveness``, ``unanswered``. Responses are matched among the
     posts given. An optional ``link`` column gives the operational tables their
     working links."""
@@ -101,3 +102,27 @@ def metrics(posts: Any, config: Optional[PathLike] = None) -> Dict[str, pa.Table
     for name, (schema, batches) in _native.metrics(_stream(posts), _config(config)).items():
         out[name] = pa.Table.from_batches(batches, schema=schema) if batches else schema.empty_table()
     return out
+
+
+def train(
+    name: str,
+    labels: Union[PathLike, Sequence[PathLike]],
+    out: PathLike,
+    config: Optional[PathLike] = None,
+    folds: int = 5,
+    min_precision: float = 0.75,
+    min_recall: Optional[float] = None,
+) -> Dict[str, Any]:
+    """Train a classifier as ``socialpulse train`` does: ``labels`` are CSV or TSV files
+    with the columns ``text`` and ``label`` (1/0, true/false); the model file is written
+    to ``out`` and can be named in a config's ``[[classifiers]]``. Returns the training
+    record: ``threshold``, ``threshold_rule``, ``c``, ``folds``, ``weights`` and ``cv``,
+    the cross-validated figures (all files first, then each file when there are
+    several). Unusable labels (a missing column, a single class, fewer than 20 examples
+    of a class, not UTF-8) raise ``ValueError``."""
+    if isinstance(labels, (str, os.PathLike)):
+        labels = [labels]
+    record = _native.train(
+        name, [os.fspath(p) for p in labels], os.fspath(out), _config(config), folds, min_precision, min_recall
+    )
+    return json.loads(record)

@@ -539,6 +539,50 @@ fn spark_days(
     batch.to_pyarrow(py)
 }
 
+/// train(name, labels, out, config=None, folds=5, min_precision=0.75, min_recall=None)
+/// -> str: `socialpulse train`; writes the model file and returns its training record
+/// (threshold, rule, cross-validated figures) as JSON. Unusable labels raise ValueError.
+#[pyfunction]
+#[pyo3(signature = (name, labels, out, config=None, folds=5, min_precision=0.75, min_recall=None))]
+#[allow(clippy::too_many_arguments)]
+fn train(
+    py: Python<'_>,
+    name: String,
+    labels: Vec<PathBuf>,
+    out: PathBuf,
+    config: Option<PathBuf>,
+    folds: usize,
+    min_precision: f64,
+    min_recall: Option<f64>,
+) -> PyResult<String> {
+    use socialpulse::analysis::classifier::train::{self as t, ThresholdRule, TrainError};
+    let opts = t::Options {
+        folds,
+        rule: match min_recall {
+            Some(r) => ThresholdRule::Recall(r),
+            None => ThresholdRule::MaxF1 { min_precision },
+        },
+        ..Default::default()
+    };
+    let trained = py
+        .allow_threads(|| t::train_files(&name, &labels, config.as_deref(), &opts, &out))
+        .map_err(|e| match e {
+            TrainError::Input(m) => PyValueError::new_err(m),
+            TrainError::Failed(m) => PyRuntimeError::new_err(m),
+        })?;
+    let f = &trained.file;
+    serde_json::to_string(&serde_json::json!({
+        "name": f.name,
+        "threshold": f.threshold,
+        "threshold_rule": f.training.threshold_rule,
+        "c": f.training.c,
+        "folds": f.training.folds,
+        "weights": f.weights.len(),
+        "cv": f.training.cv,
+    }))
+    .map_err(err)
+}
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
@@ -546,6 +590,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(analyse, m)?)?;
     m.add_function(wrap_pyfunction!(score, m)?)?;
     m.add_function(wrap_pyfunction!(metrics, m)?)?;
+    m.add_function(wrap_pyfunction!(train, m)?)?;
     m.add_function(wrap_pyfunction!(spark_read, m)?)?;
     m.add_function(wrap_pyfunction!(spark_days, m)?)?;
     m.add_class::<SparkRun>()?;

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "pipelines" / "example.toml"
 KEY = "python-package-test-key"
 TABLES = ["posts", "rejects", "escalations", "emerging_terms", "daily_volume", "daily_sentiment",
-          "engagement", "responsiveness", "unanswered", "topic_daily", "cost_benefit"]
+          "engagement", "responsiveness", "unanswered", "topic_daily", "daily_labels", "cost_benefit"]
 
 
 def binary() -> Path:

@@ -118,3 +118,34 @@ def test_bad_input_is_a_clear_error(tmp_path):
 def test_version_matches_the_crate():
     cargo = tomllib.loads((ROOT / "Cargo.toml").read_text())
     assert sp.__version__ == cargo["package"]["version"]
+
+
+def test_train_writes_a_model_the_config_applies(tmp_path):
+    # Tweet-Act's questions (data/labels, real labelled tweets): the first 1,000 rows.
+    rows = pd.read_csv(ROOT / "data/labels/tweet_act/train.tsv", sep="\t", quoting=3).head(1000)
+    labels = tmp_path / "asks.csv"
+    pd.DataFrame({"text": rows.text, "label": (rows.act == "QUE").astype(int)}).to_csv(labels, index=False)
+    record = sp.train("asks", labels, tmp_path / "asks.json")
+    assert record["name"] == "asks" and record["folds"] == 5
+    assert record["cv"][0]["set"] == "all" and record["cv"][0]["examples"] == 1000
+    assert record["cv"][0]["positives"] == int((rows.act == "QUE").sum())
+    assert 0 < record["threshold"] < 1 and record["cv"][0]["f1"] > 0.6
+    # The same file from the CLI gives the same model, byte for byte.
+    import subprocess
+    from conftest import binary
+
+    subprocess.run([str(binary()), "train", "asks", "--labels", str(labels), "--out", str(tmp_path / "cli.json")],
+                   check=True, capture_output=True)
+    assert (tmp_path / "cli.json").read_bytes() == (tmp_path / "asks.json").read_bytes()
+    # Through [[classifiers]]: the label lands in posts.labels.
+    config = tmp_path / "pipeline.toml"
+    config.write_text(f'[input]\npaths = ["{ROOT / "fixtures"}"]\n[[classifiers]]\nname = "asks"\nmodel = "asks.json"\n')
+    posts, _ = sp.read([str(ROOT / "fixtures")], config=config)
+    analysed = sp.analyse(posts, config=config).to_pandas()
+    asked = analysed[analysed.labels.map(lambda l: "asks" in list(l))]
+    assert 0 < len(asked) < len(analysed)
+    # Bad labels are a ValueError naming the problem.
+    bad = tmp_path / "bad.csv"
+    bad.write_text("text,label\nonly one,1\n")
+    with pytest.raises(ValueError, match="single class"):
+        sp.train("x", bad, tmp_path / "x.json")

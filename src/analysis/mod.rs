@@ -1,5 +1,6 @@
 //! Analysis: pure per-post steps run by rayon over batches of deduplicated posts.
 
+pub mod classifier;
 pub mod emerging;
 pub mod entities;
 pub mod flags;
@@ -12,7 +13,9 @@ pub mod vader;
 use crate::config::{Config, EscalationRule, SentimentConfig};
 use crate::model::{Direction, Post, Sentiment};
 use chrono::NaiveDate;
+use classifier::{Classifier, Features, Hints};
 use matcher::{Matcher, Target};
+use std::borrow::Cow;
 use std::cell::RefCell;
 
 /// Everything the per-post analysis needs, built once per run.
@@ -24,7 +27,95 @@ pub struct Analyzer {
     holidays: Vec<NaiveDate>,
     working_days: u32,
     redact_pii: bool,
+    learned: Learned,
+    /// `responsiveness.scope = "addressed"`.
+    scope_addressed: bool,
 }
+
+/// A model and the threshold its flag uses.
+struct Flag {
+    model: Cow<'static, Classifier>,
+    threshold: f64,
+}
+
+impl Flag {
+    fn probability(&self, f: &mut Features, text: &str, hints: &Hints) -> f64 {
+        if f.indices.is_empty() || self.model.hash_bits != f.bits {
+            f.extract(text, hints, self.model.hash_bits);
+        }
+        self.model.probability(f)
+    }
+}
+
+/// The learned flags of a run: the built-in or configured models.
+#[derive(Default)]
+struct Learned {
+    question: Option<Flag>,
+    complaint: Option<Flag>,
+    harm: Option<Flag>,
+    /// The organisation's own labels, in config order.
+    labels: Vec<(String, Flag)>,
+}
+
+impl Learned {
+    fn from_config(cfg: &Config) -> Result<Learned, String> {
+        let configured = |name: &str| cfg.classifiers.iter().find(|c| c.name == name);
+        let flag = |name: &str, builtin: bool| -> Result<Option<Flag>, String> {
+            let c = configured(name);
+            let model = match c.and_then(|c| c.model.as_deref()) {
+                Some(path) => Cow::Owned(Classifier::load(path)?),
+                None if builtin => match Classifier::builtin(name) {
+                    Some(m) => Cow::Borrowed(m?),
+                    None => return Ok(None),
+                },
+                None => return Ok(None),
+            };
+            let threshold = c.and_then(|c| c.threshold).unwrap_or(model.threshold);
+            Ok(Some(Flag { model, threshold }))
+        };
+        let mut labels = Vec::new();
+        for c in &cfg.classifiers {
+            if !matches!(c.name.as_str(), "question" | "complaint" | "harm") {
+                if let Some(f) = flag(&c.name, false)? {
+                    labels.push((c.name.clone(), f));
+                }
+            }
+        }
+        Ok(Learned {
+            question: flag("question", true)?,
+            complaint: flag("complaint", false)?,
+            harm: flag("harm", true)?,
+            labels,
+        })
+    }
+}
+
+/// Digests of the models a config's analysis uses (built-in and configured), so a
+/// changed model file changes the analysis fingerprint; an unreadable file gives its
+/// error instead (the run then fails on it).
+pub fn model_digests(cfg: &Config) -> Vec<String> {
+    let mut out: Vec<String> = ["question", "harm"]
+        .iter()
+        .filter_map(|n| {
+            Classifier::builtin(n)?
+                .ok()
+                .map(|m| format!("{n}:{}", m.digest))
+        })
+        .collect();
+    for c in &cfg.classifiers {
+        if let Some(path) = &c.model {
+            let d = match std::fs::read(path) {
+                Ok(b) => blake3::hash(&b).to_hex()[..16].to_string(),
+                Err(e) => format!("unreadable: {e}"),
+            };
+            out.push(format!("{}:{d}", c.name));
+        }
+    }
+    out
+}
+
+/// Priority of the learned harm flag's escalations (as the built-in safety rule's).
+pub const HARM_PRIORITY: u8 = 2;
 
 /// Posts per analysis chunk in a run: small enough that a chunk's posts and texts stay
 /// in the L2 cache between the sentiment and listening steps (~700 bytes each).
@@ -36,6 +127,7 @@ pub const TOPIC_PRIORITY: u8 = 5;
 thread_local! {
     static FOLDED: RefCell<String> = const { RefCell::new(String::new()) };
     static HITS: RefCell<matcher::Hits> = RefCell::new(matcher::Hits::default());
+    static FEATURES: RefCell<Features> = RefCell::new(Features::default());
 }
 
 impl Analyzer {
@@ -44,6 +136,9 @@ impl Analyzer {
     pub fn priority_of(&self, reason: &str) -> Option<u8> {
         if reason == "info_request" {
             return Some(flags::INFO_REQUEST_PRIORITY);
+        }
+        if reason == "harm" {
+            return Some(HARM_PRIORITY);
         }
         if let Some(topic) = reason.strip_prefix("topic:") {
             return self
@@ -59,7 +154,16 @@ impl Analyzer {
             .min()
     }
 
+    /// The analyser of a run: rules, vocabularies and the learned flags' models.
     pub fn new(cfg: &Config) -> Result<Analyzer, String> {
+        let mut a = Analyzer::for_training(cfg)?;
+        a.learned = Learned::from_config(cfg)?;
+        Ok(a)
+    }
+
+    /// The analyser without learned models: what training needs to compute a text's
+    /// features (sentiment and the rules' hints), whatever models exist.
+    pub fn for_training(cfg: &Config) -> Result<Analyzer, String> {
         let rules = if cfg.escalation.is_empty() {
             flags::default_escalation_rules()
         } else {
@@ -114,6 +218,8 @@ impl Analyzer {
             holidays,
             working_days: cfg.flags.info_request_working_days,
             redact_pii: cfg.flags.redact_pii,
+            learned: Learned::default(),
+            scope_addressed: cfg.responsiveness.scope != "flagged",
         })
     }
 
@@ -205,13 +311,7 @@ impl Analyzer {
         l.emoji = entities::emoji(text);
         HITS.with(|hits| {
             let mut hits = hits.borrow_mut();
-            FOLDED.with(|f| {
-                let mut f = f.borrow_mut();
-                fold::fold_into(text, &mut f);
-                let len = f.len();
-                f.extend(std::iter::repeat_n(' ', matcher::PADDING));
-                self.matcher.hits_padded(&f, len, &mut hits)
-            });
+            self.find_hits(text, &mut hits);
             self.use_hits(post, &hits, &mut l);
         });
         let spans = pii::find(text);
@@ -226,6 +326,17 @@ impl Analyzer {
         post.listening = l;
     }
 
+    /// Every taxonomy and rule term in `text` (folded), in one pass.
+    fn find_hits(&self, text: &str, hits: &mut matcher::Hits) {
+        FOLDED.with(|f| {
+            let mut f = f.borrow_mut();
+            fold::fold_into(text, &mut f);
+            let len = f.len();
+            f.extend(std::iter::repeat_n(' ', matcher::PADDING));
+            self.matcher.hits_padded(&f, len, hits)
+        });
+    }
+
     /// Topics, flags and escalation reasons from the matcher's hits.
     fn use_hits(&self, post: &Post, hits: &matcher::Hits, l: &mut crate::model::Listening) {
         let text = &post.text;
@@ -235,14 +346,55 @@ impl Analyzer {
             }
         }
         let inbound = post.direction == Direction::Inbound;
+        let learned = &self.learned;
+        FEATURES.with(|f| {
+            let mut f = f.borrow_mut();
+            // Features are extracted once, on first use, for every model of the post.
+            f.indices.clear();
+            let question_rule = inbound && flags::looks_like_question(text);
+            let hints = Hints {
+                question_rule,
+                complaint_vocabulary: hits.contains(Target::Complaint),
+                compound: post.sentiment.map(|s| s.compound),
+            };
+            for (name, flag) in &learned.labels {
+                if flag.probability(&mut f, text, &hints) >= flag.threshold {
+                    l.labels.push(name.clone());
+                }
+            }
+            if !inbound {
+                return;
+            }
+            l.is_question = match &learned.question {
+                Some(q) => {
+                    let p = q.probability(&mut f, text, &hints);
+                    l.question_score = Some(classifier::rounded(p));
+                    p >= q.threshold
+                }
+                None => question_rule,
+            };
+            l.is_complaint = match &learned.complaint {
+                Some(c) => {
+                    let p = c.probability(&mut f, text, &hints);
+                    l.complaint_score = Some(classifier::rounded(p));
+                    p >= c.threshold
+                }
+                None => {
+                    let negative = post.sentiment_label.as_deref() == Some("negative");
+                    // Asking about a refund or how to complain is a question, not a
+                    // complaint.
+                    let topic = hits.contains(Target::ComplaintTopic) && !l.is_question;
+                    negative || hits.contains(Target::Complaint) || topic
+                }
+            };
+            if let Some(h) = &learned.harm {
+                let p = h.probability(&mut f, text, &hints);
+                l.harm_score = Some(classifier::rounded(p));
+            }
+        });
         if inbound {
-            l.is_question = flags::looks_like_question(text);
             // A term names the law; the message must also make a request under it.
             l.info_request = hits.contains(Target::InfoRequest) && flags::makes_a_request(text);
-            let negative = post.sentiment_label.as_deref() == Some("negative");
-            // Asking about a refund or how to complain is a question, not a complaint.
-            let topic = hits.contains(Target::ComplaintTopic) && !l.is_question;
-            l.is_complaint = negative || hits.contains(Target::Complaint) || topic;
             if l.info_request {
                 let received =
                     chrono::DateTime::<chrono::Utc>::from_timestamp_micros(post.created_at)
@@ -267,11 +419,41 @@ impl Analyzer {
                     reasons.push((TOPIC_PRIORITY, format!("topic:{name}")));
                 }
             }
+            let harm = (learned.harm.as_ref(), l.harm_score);
+            if let (Some(h), Some(p)) = harm {
+                if p >= h.threshold {
+                    reasons.push((HARM_PRIORITY, "harm".into()));
+                }
+            }
             reasons.sort();
             reasons.dedup();
             l.escalate = !reasons.is_empty();
             l.escalation_priority = reasons.first().map(|r| r.0);
             l.escalation_reasons = reasons.into_iter().map(|r| r.1).collect();
+            let flagged = l.is_question || l.is_complaint || l.info_request;
+            l.needs_response = flagged || (self.scope_addressed && post.addressed);
         }
+    }
+}
+
+/// Training and evaluation see a text exactly as a run's inbound post: sentiment first,
+/// then the rules' hints.
+impl classifier::train::Featurize for Analyzer {
+    fn features(&self, text: &str, bits: u32) -> Features {
+        let mut post = Post::new("", String::new(), 0, text.to_string());
+        self.score_sentiment(&mut post);
+        let complaint_vocabulary = HITS.with(|hits| {
+            let mut hits = hits.borrow_mut();
+            self.find_hits(text, &mut hits);
+            hits.contains(Target::Complaint)
+        });
+        let hints = Hints {
+            question_rule: flags::looks_like_question(text),
+            complaint_vocabulary,
+            compound: post.sentiment.map(|s| s.compound),
+        };
+        let mut f = Features::default();
+        f.extract(text, &hints, bits);
+        f
     }
 }

@@ -3,6 +3,7 @@
 //! table is a file here and a line in [`Accumulators`].
 
 pub mod cost_benefit;
+pub mod daily_labels;
 pub mod daily_sentiment;
 pub mod daily_volume;
 pub mod engagement;
@@ -33,6 +34,7 @@ pub struct Accumulators {
     pub engagement: engagement::Acc,
     pub responsiveness: responsiveness::Acc,
     pub topics: topic_daily::Acc,
+    pub labels: daily_labels::Acc,
 }
 
 impl Accumulators {
@@ -47,6 +49,7 @@ impl Accumulators {
         self.sentiment.add(p, day);
         self.engagement.add(p, day);
         self.topics.add(p, day);
+        self.labels.add(p, day);
     }
 
     /// Once every post is in: compacts state kept for the tables (call before them).
@@ -60,6 +63,7 @@ impl Accumulators {
         self.engagement = self.engagement.merge(other.engagement);
         self.responsiveness = self.responsiveness.merge(other.responsiveness);
         self.topics = self.topics.merge(other.topics);
+        self.labels = self.labels.merge(other.labels);
         self
     }
 }

@@ -258,7 +258,7 @@ impl Acc {
         self.latest = self.latest.max(p.created_at);
         let l = &p.listening;
         match p.direction {
-            Direction::Inbound if l.is_question || l.is_complaint || l.info_request => {
+            Direction::Inbound if l.needs_response => {
                 let reason_bits = u8::from(l.is_question)
                     | u8::from(l.is_complaint) << 1
                     | u8::from(l.info_request) << 2;

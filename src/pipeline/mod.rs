@@ -63,6 +63,7 @@ pub const TABLES: &[&str] = &[
     "responsiveness",
     "unanswered",
     "topic_daily",
+    "daily_labels",
     "cost_benefit",
     "run_summary",
 ];
@@ -70,7 +71,7 @@ pub use crate::model::MANIFEST;
 
 /// The version of the output contract (tables, columns, manifest), recorded in
 /// `_run.json`. Raised with every change a reader would notice (see CHANGELOG.md).
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Why a run did not publish.
 #[derive(Debug, Clone, PartialEq)]

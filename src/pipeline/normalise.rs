@@ -97,10 +97,12 @@ pub fn normalise(d: Draft, accounts: &Accounts, pseudo: &Pseudonymiser) -> Post 
             }
         }
     } else {
-        p.account = d
+        let addressed = d
             .addressed_to
             .iter()
-            .find_map(|h| accounts.own(&p.platform, h))
+            .find_map(|h| accounts.own(&p.platform, h));
+        p.addressed = addressed.is_some() || p.visibility.as_deref() == Some("direct");
+        p.account = addressed
             .or_else(|| accounts.default_for(&p.platform))
             .map(str::to_string);
         if !pseudo.keeps_raw() {

@@ -100,7 +100,7 @@ pub fn metric_tables(
     m: &Accumulators,
     each: &mut dyn FnMut(&str, SchemaRef, Build) -> Result<(), String>,
 ) -> Result<(), String> {
-    use metrics::{cost_benefit, daily_sentiment, daily_volume, engagement};
+    use metrics::{cost_benefit, daily_labels, daily_sentiment, daily_volume, engagement};
     use metrics::{responsiveness, topic_daily};
     let (baseline, min_count) = (
         i64::from(cfg.metrics.spike_baseline_days),
@@ -123,6 +123,11 @@ pub fn metric_tables(
             "topic_daily",
             topic_daily::schema(),
             Box::new(|f| f(&topic_daily::batch(&m.topics, baseline, min_count)?)),
+        ),
+        (
+            "daily_labels",
+            daily_labels::schema(),
+            Box::new(|f| f(&daily_labels::batch(&m.labels)?)),
         ),
         (
             "cost_benefit",

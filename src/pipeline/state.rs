@@ -185,6 +185,15 @@ pub fn analysis_fingerprint(cfg: &Config) -> String {
         &cfg.flags,
         &cfg.escalation,
         &cfg.metrics.timezone,
+        // The models' content, not only their paths: a retrained file is re-applied.
+        (
+            cfg.classifiers
+                .iter()
+                .map(|c| (&c.name, c.threshold))
+                .collect::<Vec<_>>(),
+            crate::analysis::model_digests(cfg),
+            &cfg.responsiveness,
+        ),
     ))
 }
 

@@ -44,6 +44,8 @@ pub struct Escalation {
     pub url: Option<String>,
     pub topics: Vec<String>,
     pub compound: Option<f64>,
+    /// The learned harm flag's probability (null for an output written before it).
+    pub harm_score: Option<f64>,
     pub text: Option<String>,
 }
 
@@ -345,6 +347,7 @@ pub fn load(snapshot: &Path, s: &Settings) -> Result<Data, String> {
             "url",
             "topics",
             "sentiment_compound",
+            "harm_score",
             "text",
         ],
         |b| {
@@ -357,6 +360,11 @@ pub fn load(snapshot: &Path, s: &Settings) -> Result<Data, String> {
             let url = b.str("url")?;
             let topics = b.str_list("topics")?;
             let compound = b.f64("sentiment_compound")?;
+            let harm = if b.has("harm_score") {
+                b.f64("harm_score")?
+            } else {
+                vec![None; compound.len()]
+            };
             let text = b.str("text")?;
             for (i, (reasons, topics)) in reasons.into_iter().zip(topics).enumerate() {
                 let (Some(p), Some(c)) = (prio[i], created[i]) else {
@@ -379,6 +387,7 @@ pub fn load(snapshot: &Path, s: &Settings) -> Result<Data, String> {
                         url: url[i].map(str::to_string),
                         topics,
                         compound: compound[i],
+                        harm_score: harm[i],
                         text: text[i].map(str::to_string),
                     });
                 }

@@ -36,6 +36,7 @@ pub fn schema() -> SchemaRef {
         Field::new("queue_position", DataType::Int32, false),
         Field::new("priority", DataType::Int32, false),
         Field::new("reasons", string_list_type(), false),
+        Field::new("harm_score", DataType::Float64, true),
         Field::new("info_request_due", DataType::Date32, true),
         Field::new("created_at", timestamp_type(), false),
         s("platform", false),
@@ -68,6 +69,12 @@ pub fn batch(posts: &[&Post], drop_text: bool) -> Result<RecordBatch, String> {
             posts
                 .iter()
                 .map(|p| p.listening.escalation_reasons.as_slice()),
+        ),
+        Arc::new(
+            posts
+                .iter()
+                .map(|p| p.listening.harm_score)
+                .collect::<Float64Array>(),
         ),
         Arc::new(
             posts

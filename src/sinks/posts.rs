@@ -23,6 +23,7 @@ pub fn schema() -> SchemaRef {
             s("url", true),
             Field::new("created_at", timestamp_type(), false),
             s("account", true),
+            b("addressed"),
             s("author_id", true),
             s("author_handle", true),
             s("direction", false),
@@ -51,13 +52,18 @@ pub fn schema() -> SchemaRef {
             Field::new("url_domains", string_list_type(), true),
             Field::new("emoji", string_list_type(), true),
             b("is_question"),
+            f("question_score"),
             b("is_complaint"),
+            f("complaint_score"),
             b("info_request"),
             Field::new("info_request_due", DataType::Date32, true),
             b("escalate"),
             Field::new("escalation_reasons", string_list_type(), true),
+            f("harm_score"),
             b("has_pii"),
             Field::new("pii_types", string_list_type(), true),
+            Field::new("labels", string_list_type(), true),
+            b("needs_response"),
             s("source_file", false),
             Field::new("source_position", DataType::Int64, false),
         ]))
@@ -94,6 +100,7 @@ pub fn batch(posts: &[Post], policy: TextPolicy) -> Result<RecordBatch, String> 
                 .with_timezone("UTC"),
         ),
         strs(posts.iter().map(|p| p.account.as_deref())),
+        bools(|p| p.addressed),
         strs(posts.iter().map(|p| p.author_id.as_deref())),
         strs(posts.iter().map(|p| p.author_handle.as_deref())),
         strs(posts.iter().map(|p| Some(p.direction.as_str()))),
@@ -126,7 +133,9 @@ pub fn batch(posts: &[Post], policy: TextPolicy) -> Result<RecordBatch, String> 
         string_list(posts.iter().map(|p| p.listening.url_domains.as_slice())),
         string_list(posts.iter().map(|p| p.listening.emoji.as_slice())),
         bools(|p| p.listening.is_question),
+        floats(|p| p.listening.question_score),
         bools(|p| p.listening.is_complaint),
+        floats(|p| p.listening.complaint_score),
         bools(|p| p.listening.info_request),
         Arc::new(
             posts
@@ -140,8 +149,11 @@ pub fn batch(posts: &[Post], policy: TextPolicy) -> Result<RecordBatch, String> 
                 .iter()
                 .map(|p| p.listening.escalation_reasons.as_slice()),
         ),
+        floats(|p| p.listening.harm_score),
         bools(|p| p.listening.has_pii),
         string_list(posts.iter().map(|p| p.listening.pii_types.as_slice())),
+        string_list(posts.iter().map(|p| p.listening.labels.as_slice())),
+        bools(|p| p.listening.needs_response),
         strs(posts.iter().map(|p| Some(p.source_file.as_str()))),
         Arc::new(
             posts
@@ -250,13 +262,24 @@ pub fn posts_from_batch(
         opt_bool("info_request")?,
         opt_bool("escalate")?,
         opt_bool("has_pii")?,
+        opt_bool("addressed")?,
+        opt_bool("needs_response")?,
+    ];
+    let scores = [
+        opt_f64("question_score")?,
+        opt_f64("complaint_score")?,
+        opt_f64("harm_score")?,
     ];
     let due = if b.has("info_request_due") {
         b.date("info_request_due")?
     } else {
         vec![None; n]
     };
-    let (reasons, pii_types) = (opt_list("escalation_reasons")?, opt_list("pii_types")?);
+    let (reasons, pii_types, labels) = (
+        opt_list("escalation_reasons")?,
+        opt_list("pii_types")?,
+        opt_list("labels")?,
+    );
     let (source_file, source_position) = (opt_str("source_file")?, opt_i64("source_position")?);
     let (link, withheld) = (opt_str("link")?, opt_bool("withheld")?);
     let mut out = Vec::with_capacity(n);
@@ -343,7 +366,13 @@ pub fn posts_from_batch(
             escalation_reasons: reasons,
             has_pii: flags[4][i].unwrap_or(false),
             pii_types: pii_types[i].clone(),
+            question_score: scores[0][i],
+            complaint_score: scores[1][i],
+            harm_score: scores[2][i],
+            labels: labels[i].clone(),
+            needs_response: flags[6][i].unwrap_or(false),
         };
+        p.addressed = flags[5][i].unwrap_or(false);
         let private = matches!(p.visibility.as_deref(), Some("private" | "direct"));
         p.withheld = withheld[i].unwrap_or(withhold_private && private);
         out.push(p);
@@ -412,5 +441,10 @@ pub fn is_analysis_column(name: &str) -> bool {
                 | "escalation_reasons"
                 | "has_pii"
                 | "pii_types"
+                | "question_score"
+                | "complaint_score"
+                | "harm_score"
+                | "labels"
+                | "needs_response"
         )
 }

@@ -34,7 +34,8 @@ fn files(dir: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(out)
 }
 
-/// Calls `f` with every batch of the table in `dir`, holding `cols` in that order.
+/// Calls `f` with every batch of the table in `dir`, holding those of `cols` its files
+/// have.
 pub fn scan(
     dir: &Path,
     cols: &[&str],
@@ -47,11 +48,11 @@ pub fn scan(
             .map_err(|e| format!("{}: {e}", path.display()))?;
         let schema = builder.schema().clone();
         let mut roots = Vec::with_capacity(cols.len());
+        // A column an older output lacks is left out; reading it names the file.
         for c in cols {
-            let (i, _) = schema
-                .column_with_name(c)
-                .ok_or_else(|| format!("{}: no column `{c}`", path.display()))?;
-            roots.push(i);
+            if let Some((i, _)) = schema.column_with_name(c) {
+                roots.push(i);
+            }
         }
         let mask = ProjectionMask::roots(builder.parquet_schema(), roots);
         let reader = builder

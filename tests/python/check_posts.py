@@ -147,10 +147,12 @@ eng_rust = con.execute(
 ).fetchall()
 check(eng_sql == eng_rust, f"engagement differs from SQL:\n{eng_sql}\n{eng_rust}")
 
-# Items needing a response and their first responses, from the posts alone.
+# Items needing a response and their first responses, from the posts alone. The
+# example runs with the default responsiveness.scope, `addressed`: an inbound post that
+# addresses an own account, or a question, complaint or information request.
 RESP_CTES = f"""with p as (select * from read_parquet('{glob}', hive_partitioning = true)),
         items as (select platform, post_id, account, created_at, cast(date as varchar) as d from p
-                  where direction = 'inbound' and (is_question or is_complaint or info_request)),
+                  where direction = 'inbound' and (addressed or is_question or is_complaint or info_request)),
         resp as (select i.platform, i.post_id, min(o.created_at) as first_at
                  from items i join p o on o.platform = i.platform and o.direction = 'outbound'
                    and (o.reply_to_id = i.post_id or o.conversation_id = i.post_id)

@@ -1,0 +1,106 @@
+//! `daily_labels` [day × platform × direction × label]: how many posts carry each label
+//! of the organisation's own classifiers (`[[classifiers]]`, `posts.labels`), and
+//! their share of that day's posts on that platform in that direction. Empty when no
+//! label classifier is configured.
+
+use super::date32;
+use crate::model::Post;
+use arrow::array::{ArrayRef, Date32Array, Float64Array, Int64Array, StringArray};
+use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
+use arrow::record_batch::RecordBatch;
+use chrono::NaiveDate;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// (day, platform, direction, label).
+type Key = (NaiveDate, String, String, String);
+
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+pub struct Acc {
+    /// (day, platform, direction, label) -> posts.
+    labelled: BTreeMap<Key, u64>,
+    /// (day, platform, direction) -> all posts: the share's denominator.
+    posts: BTreeMap<(NaiveDate, String, String), u64>,
+}
+
+impl Acc {
+    pub fn add(&mut self, p: &Post, day: NaiveDate) {
+        let dir = p.direction.as_str().to_string();
+        *self
+            .posts
+            .entry((day, p.platform.clone(), dir.clone()))
+            .or_insert(0) += 1;
+        for l in &p.listening.labels {
+            *self
+                .labelled
+                .entry((day, p.platform.clone(), dir.clone(), l.clone()))
+                .or_insert(0) += 1;
+        }
+    }
+
+    pub fn merge(mut self, other: Acc) -> Acc {
+        for (k, n) in other.labelled {
+            *self.labelled.entry(k).or_insert(0) += n;
+        }
+        for (k, n) in other.posts {
+            *self.posts.entry(k).or_insert(0) += n;
+        }
+        self
+    }
+}
+
+pub fn schema() -> SchemaRef {
+    Arc::new(Schema::new(vec![
+        Field::new("date", DataType::Date32, false),
+        Field::new("platform", DataType::Utf8, false),
+        Field::new("direction", DataType::Utf8, false),
+        Field::new("label", DataType::Utf8, false),
+        Field::new("posts", DataType::Int64, false),
+        Field::new("share", DataType::Float64, false),
+    ]))
+}
+
+pub fn batch(acc: &Acc) -> Result<RecordBatch, String> {
+    let rows: Vec<(&Key, u64, f64)> = acc
+        .labelled
+        .iter()
+        .map(|(k, n)| {
+            let all = acc
+                .posts
+                .get(&(k.0, k.1.clone(), k.2.clone()))
+                .copied()
+                .unwrap_or(*n)
+                .max(1);
+            (k, *n, *n as f64 / all as f64)
+        })
+        .collect();
+    let columns: Vec<ArrayRef> = vec![
+        Arc::new(
+            rows.iter()
+                .map(|r| Some(date32(r.0 .0)))
+                .collect::<Date32Array>(),
+        ),
+        Arc::new(
+            rows.iter()
+                .map(|r| Some(r.0 .1.as_str()))
+                .collect::<StringArray>(),
+        ),
+        Arc::new(
+            rows.iter()
+                .map(|r| Some(r.0 .2.as_str()))
+                .collect::<StringArray>(),
+        ),
+        Arc::new(
+            rows.iter()
+                .map(|r| Some(r.0 .3.as_str()))
+                .collect::<StringArray>(),
+        ),
+        Arc::new(
+            rows.iter()
+                .map(|r| Some(r.1 as i64))
+                .collect::<Int64Array>(),
+        ),
+        Arc::new(rows.iter().map(|r| Some(r.2)).collect::<Float64Array>()),
+    ];
+    RecordBatch::try_new(schema(), columns).map_err(|e| format!("daily_labels: {e}"))
+}
