@@ -121,6 +121,19 @@ fn bench_corpus(c: &mut Criterion) {
             chunk.iter_mut().for_each(|p| analyzer.listen(black_box(p)));
         }
     });
+    // The same with the rules only (no learned model): the difference is what the
+    // learned flags cost per post, as the pipeline runs them.
+    let rules_only = Analyzer::for_training(&cfg).unwrap_or_else(|e| panic!("{e}"));
+    batched(&mut g, "full_listening_rules_only", &posts, |ps| {
+        for chunk in ps.chunks_mut(ANALYSIS_CHUNK) {
+            chunk
+                .iter_mut()
+                .for_each(|p| rules_only.score_sentiment(black_box(p)));
+            chunk
+                .iter_mut()
+                .for_each(|p| rules_only.listen(black_box(p)));
+        }
+    });
     // The listening step alone, on posts already scored (as the pipeline runs it), with
     // the learned flags (question and harm models) and with the rules only: the
     // difference is what the learned flags cost per post.
@@ -129,7 +142,6 @@ fn bench_corpus(c: &mut Criterion) {
     batched(&mut g, "listening_only", &scored, |ps| {
         ps.iter_mut().for_each(|p| analyzer.listen(black_box(p)))
     });
-    let rules_only = Analyzer::for_training(&cfg).unwrap_or_else(|e| panic!("{e}"));
     batched(&mut g, "listening_rules_only", &scored, |ps| {
         ps.iter_mut().for_each(|p| rules_only.listen(black_box(p)))
     });

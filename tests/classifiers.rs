@@ -71,8 +71,8 @@ fn built_in_models_cross_validated_figures() {
     assert_eq!(
         counts("question"),
         s(&[
-            ("all", 5083, 448, 380, 98, 68),
-            ("tweet_act", 5023, 416, 349, 96, 67),
+            ("all", 5083, 448, 380, 99, 68),
+            ("tweet_act", 5023, 416, 349, 97, 67),
             ("eval", 40, 20, 19, 2, 1),
             ("eval/heldout", 20, 12, 12, 0, 0),
         ])
@@ -80,20 +80,20 @@ fn built_in_models_cross_validated_figures() {
     assert_eq!(
         counts("harm"),
         s(&[
-            ("all", 27978, 4818, 3868, 1348, 950),
-            ("crisislex_t26", 27933, 4790, 3858, 1346, 932),
-            ("eval", 30, 18, 6, 1, 12),
+            ("all", 27978, 4818, 3882, 1360, 936),
+            ("crisislex_t26", 27933, 4790, 3870, 1358, 920),
+            ("eval", 30, 18, 8, 1, 10),
             ("eval/heldout", 15, 10, 4, 1, 6),
         ])
     );
     // Worked from the counts: the question model's F1 on Tweet-Act is
-    // 2·349 / (2·349 + 96 + 67) = 698/861.
+    // 2·349 / (2·349 + 97 + 67) = 698/862.
     let q = Classifier::builtin("question")
         .expect("built in")
         .expect("loads");
     let tweet_act = &q.training.cv[1];
-    assert!((tweet_act.f1 - 698.0 / 861.0).abs() < 1e-6);
-    assert_eq!((q.threshold, q.hash_bits), (0.35, 18));
+    assert!((tweet_act.f1 - 698.0 / 862.0).abs() < 1e-6);
+    assert_eq!((q.threshold, q.hash_bits), (0.34, 18));
 }
 
 #[test]

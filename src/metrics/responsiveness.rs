@@ -1,7 +1,8 @@
 //! `responsiveness` [day × platform × account] and `unanswered` [one row per open item].
 //!
-//! An inbound post *needs a response* when it is a question, a complaint or an
-//! information request. Its *first response* is the earliest outbound post on the same
+//! An inbound post *needs a response* when the analysis set `needs_response`
+//! (`responsiveness.scope`: every post addressed to an own account, or only questions,
+//! complaints and information requests). Its *first response* is the earliest outbound post on the same
 //! platform, made at or after it, that replies to it (`reply_to_id = post_id`) or that
 //! continues the thread it started (`conversation_id = post_id`). Matching happens after
 //! all days are read, so a reply that appears in the archive before its parent, or on
