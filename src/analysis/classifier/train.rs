@@ -88,25 +88,36 @@ fn sparse(f: &Features) -> Vec<(u32, f64)> {
         .collect()
 }
 
-/// Weights (index 0-based, as in [`Features`]) and bias of a logistic regression
-/// trained on `x` with labels `y`, classes balanced.
-fn fit(x: &[Vec<(u32, f64)>], y: &[bool], c: f64) -> Result<(Vec<(u32, f32)>, f32), String> {
-    let pos = y.iter().filter(|l| **l).count() as f64;
-    let neg = y.len() as f64 - pos;
+/// A logistic regression fitted by liblinear on `x` (1-based feature indices) and `y`:
+/// the coefficient of every feature 1..=n (at index i − 1) and the bias, signed so that
+/// a positive score favours label 1. `balanced` weighs the classes to equal total cost.
+fn logistic(
+    x: Vec<Vec<(u32, f64)>>,
+    y: &[bool],
+    c: f64,
+    epsilon: f64,
+    balanced: bool,
+) -> Result<(Vec<f64>, f64), String> {
     let labels: Vec<f64> = y.iter().map(|l| f64::from(u8::from(*l))).collect();
-    let input = TrainingInput::from_sparse_features(labels, x.to_vec())
+    let input = TrainingInput::from_sparse_features(labels, x)
         .map_err(|e| format!("training data: {e}"))?;
     let mut b = Builder::new();
     b.problem().input_data(input).bias(1.0);
-    b.parameters()
+    let params = b.parameters();
+    params
         .solver_type(SolverType::L2R_LR)
-        .stopping_criterion(0.001)
-        .constraints_violation_cost(c)
-        .cost_penalty_labels(vec![0, 1])
-        .cost_penalty_weights(vec![
-            y.len() as f64 / (2.0 * neg),
-            y.len() as f64 / (2.0 * pos),
-        ]);
+        .stopping_criterion(epsilon)
+        .constraints_violation_cost(c);
+    if balanced {
+        let pos = y.iter().filter(|l| **l).count() as f64;
+        let neg = y.len() as f64 - pos;
+        params
+            .cost_penalty_labels(vec![0, 1])
+            .cost_penalty_weights(vec![
+                y.len() as f64 / (2.0 * neg),
+                y.len() as f64 / (2.0 * pos),
+            ]);
+    }
     liblinear::toggle_liblinear_stdout_output(false);
     let model = b.build_model().map_err(|e| format!("liblinear: {e}"))?;
     // liblinear's decision value favours its first label: flip it when that is 0.
@@ -116,14 +127,23 @@ fn fit(x: &[Vec<(u32, f64)>], y: &[bool], c: f64) -> Result<(Vec<(u32, f32)>, f3
         -1.0
     };
     let n = model.num_features() as i32;
-    let mut w = Vec::new();
-    for i in 1..=n {
-        let v = model.feature_coefficient(i, 0) * sign;
-        if v != 0.0 {
-            w.push(((i - 1) as u32, v as f32));
-        }
-    }
-    Ok((w, (model.label_bias(0) * sign) as f32))
+    let w = (1..=n)
+        .map(|i| model.feature_coefficient(i, 0) * sign)
+        .collect();
+    Ok((w, model.label_bias(0) * sign))
+}
+
+/// Non-zero weights (0-based indices, as in [`Features`]) and bias of a class-balanced
+/// logistic regression.
+fn fit(x: &[Vec<(u32, f64)>], y: &[bool], c: f64) -> Result<(Vec<(u32, f32)>, f32), String> {
+    let (w, bias) = logistic(x.to_vec(), y, c, 0.001, true)?;
+    let sparse = w
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| **v != 0.0)
+        .map(|(i, v)| (i as u32, *v as f32))
+        .collect();
+    Ok((sparse, bias as f32))
 }
 
 fn decision(w: &[f32], bias: f32, x: &[(u32, f64)]) -> f64 {
@@ -201,26 +221,12 @@ pub fn choose(probs: &[f64], labels: &[bool], rule: ThresholdRule) -> (f64, SetF
     }
 }
 
-/// Platt's sigmoid fitted to (score, label) pairs: a one-feature logistic regression.
+/// Platt's sigmoid fitted to (score, label) pairs: a one-feature logistic regression,
+/// barely regularised.
 fn platt(z: &[f64], y: &[bool]) -> Result<(f64, f64), String> {
-    let labels: Vec<f64> = y.iter().map(|l| f64::from(u8::from(*l))).collect();
     let x: Vec<Vec<(u32, f64)>> = z.iter().map(|v| vec![(1, *v)]).collect();
-    let input = TrainingInput::from_sparse_features(labels, x)
-        .map_err(|e| format!("calibration data: {e}"))?;
-    let mut b = Builder::new();
-    b.problem().input_data(input).bias(1.0);
-    b.parameters()
-        .solver_type(SolverType::L2R_LR)
-        .stopping_criterion(0.0001)
-        .constraints_violation_cost(1000.0);
-    liblinear::toggle_liblinear_stdout_output(false);
-    let m = b.build_model().map_err(|e| format!("liblinear: {e}"))?;
-    let sign = if m.labels().first() == Some(&1) {
-        1.0
-    } else {
-        -1.0
-    };
-    Ok((m.feature_coefficient(1, 0) * sign, m.label_bias(0) * sign))
+    let (w, bias) = logistic(x, y, 1000.0, 0.0001, false)?;
+    Ok((w.first().copied().unwrap_or(0.0), bias))
 }
 
 /// What [`train`] returns: the model file and the cross-validated figures.
@@ -306,21 +312,7 @@ pub fn train(
     let probs: Vec<f64> = z.iter().map(|v| calibrate(*v, p)).collect();
     let (threshold, all) = choose(&probs, &y, opts.rule);
     let mut cv = vec![all];
-    // Per set in order of first appearance, when there are several.
-    let mut sets: Vec<&str> = Vec::new();
-    for e in examples {
-        if !sets.contains(&e.set.as_str()) {
-            sets.push(&e.set);
-        }
-    }
-    for s in sets.iter().copied().filter(|_| sets.len() > 1) {
-        let idx: Vec<usize> = (0..examples.len())
-            .filter(|i| examples[*i].set == s)
-            .collect();
-        let pr: Vec<f64> = idx.iter().map(|i| probs[*i]).collect();
-        let la: Vec<bool> = idx.iter().map(|i| y[*i]).collect();
-        cv.push(figures(s, &pr, &la, threshold));
-    }
+    cv.extend(per_set(examples, &probs, &y, threshold));
     let (weights, bias) = fit(&x, &y, c)?;
     let round = |v: f64| (v * 1e6).round() / 1e6;
     let file = ModelFile {
@@ -392,18 +384,32 @@ pub fn evaluate(
         .collect();
     let y: Vec<bool> = examples.iter().map(|e| e.label).collect();
     let mut out = vec![figures("all", &probs, &y, model.threshold)];
-    let sets: std::collections::BTreeSet<&str> = examples.iter().map(|e| e.set.as_str()).collect();
-    if sets.len() > 1 {
-        for s in sets {
+    out.extend(per_set(examples, &probs, &y, model.threshold));
+    out
+}
+
+/// Figures per labelled set, in order of first appearance; none when there is one set
+/// (its figures are the overall ones).
+fn per_set(examples: &[Example], probs: &[f64], y: &[bool], threshold: f64) -> Vec<SetFigures> {
+    let mut sets: Vec<&str> = Vec::new();
+    for e in examples {
+        if !sets.contains(&e.set.as_str()) {
+            sets.push(&e.set);
+        }
+    }
+    if sets.len() < 2 {
+        return Vec::new();
+    }
+    sets.iter()
+        .map(|s| {
             let idx: Vec<usize> = (0..examples.len())
-                .filter(|i| examples[*i].set == s)
+                .filter(|i| examples[*i].set == *s)
                 .collect();
             let pr: Vec<f64> = idx.iter().map(|i| probs[*i]).collect();
             let la: Vec<bool> = idx.iter().map(|i| y[*i]).collect();
-            out.push(figures(s, &pr, &la, model.threshold));
-        }
-    }
-    out
+            figures(s, &pr, &la, threshold)
+        })
+        .collect()
 }
 
 /// Why `train` or `evaluate` failed: the input (exit 2) or the work (exit 1).
