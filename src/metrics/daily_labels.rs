@@ -19,21 +19,31 @@ type Key = (NaiveDate, String, String, String);
 pub struct Acc {
     /// (day, platform, direction, label) -> posts.
     labelled: BTreeMap<Key, u64>,
-    /// (day, platform, direction) -> all posts: the share's denominator.
-    posts: BTreeMap<(NaiveDate, String, String), u64>,
+    /// day -> platform -> [inbound, outbound] posts: the share's denominator, nested so
+    /// that counting a post looks its group up without allocating.
+    posts: BTreeMap<NaiveDate, BTreeMap<String, [u64; 2]>>,
+}
+
+fn slot(direction: &str) -> usize {
+    usize::from(direction != "inbound")
 }
 
 impl Acc {
     pub fn add(&mut self, p: &Post, day: NaiveDate) {
-        let dir = p.direction.as_str().to_string();
-        *self
-            .posts
-            .entry((day, p.platform.clone(), dir.clone()))
-            .or_insert(0) += 1;
+        let dir = p.direction.as_str();
+        let platforms = self.posts.entry(day).or_default();
+        match platforms.get_mut(p.platform.as_str()) {
+            Some(n) => n[slot(dir)] += 1,
+            None => {
+                let mut n = [0; 2];
+                n[slot(dir)] = 1;
+                platforms.insert(p.platform.clone(), n);
+            }
+        }
         for l in &p.listening.labels {
             *self
                 .labelled
-                .entry((day, p.platform.clone(), dir.clone(), l.clone()))
+                .entry((day, p.platform.clone(), dir.to_string(), l.clone()))
                 .or_insert(0) += 1;
         }
     }
@@ -42,8 +52,13 @@ impl Acc {
         for (k, n) in other.labelled {
             *self.labelled.entry(k).or_insert(0) += n;
         }
-        for (k, n) in other.posts {
-            *self.posts.entry(k).or_insert(0) += n;
+        for (day, platforms) in other.posts {
+            let mine = self.posts.entry(day).or_default();
+            for (platform, n) in platforms {
+                let m = mine.entry(platform).or_default();
+                m[0] += n[0];
+                m[1] += n[1];
+            }
         }
         self
     }
@@ -67,9 +82,9 @@ pub fn batch(acc: &Acc) -> Result<RecordBatch, String> {
         .map(|(k, n)| {
             let all = acc
                 .posts
-                .get(&(k.0, k.1.clone(), k.2.clone()))
-                .copied()
-                .unwrap_or(*n)
+                .get(&k.0)
+                .and_then(|d| d.get(&k.1))
+                .map_or(*n, |c| c[slot(&k.2)])
                 .max(1);
             (k, *n, *n as f64 / all as f64)
         })

@@ -36,6 +36,15 @@ pub(crate) fn record_reject(ctx: &Ctx, fmt: &str, i: usize, reason: String, raw:
     }
 }
 
+/// The rest of the stream; a read error becomes `truncated` (what was read is kept).
+fn read_all(stream: &mut Box<dyn BufRead + '_>, truncated: &mut Option<String>) -> Vec<u8> {
+    let mut all = Vec::new();
+    if let Err(e) = stream.read_to_end(&mut all) {
+        *truncated = Some(read_error_reason(&e));
+    }
+    all
+}
+
 /// One JSON document per file.
 pub(super) fn read_document(
     mut stream: Box<dyn BufRead + '_>,
@@ -44,10 +53,7 @@ pub(super) fn read_document(
     emit: &(dyn Fn(Batch) + Sync),
     mut truncated: Option<String>,
 ) -> Outcome {
-    let mut all = Vec::new();
-    if let Err(e) = stream.read_to_end(&mut all) {
-        truncated = Some(read_error_reason(&e));
-    }
+    let all = read_all(&mut stream, &mut truncated);
     let (doc, damage) = match parse_or_salvage(&all, 0, truncated.take()) {
         Ok(parsed) => parsed,
         Err((position, kind, reason)) => return Outcome::Failed(None, position, kind, reason),
@@ -145,10 +151,7 @@ pub(super) fn read_twitter_archive(
     emit: &(dyn Fn(Batch) + Sync),
     mut truncated: Option<String>,
 ) -> Outcome {
-    let mut all = Vec::new();
-    if let Err(e) = stream.read_to_end(&mut all) {
-        truncated = Some(read_error_reason(&e));
-    }
+    let all = read_all(&mut stream, &mut truncated);
     let name = twitter_archive::NAME;
     let Some((ytd, json)) = twitter_archive::split_prefix(&all) else {
         return Outcome::Failed(
