@@ -42,7 +42,7 @@ def main():
     args = ap.parse_args()
     night = size(args.night)
     rows = []
-    env = dict(os.environ, SOCIALPULSE_KEY="bench")
+    env = dict(os.environ, SOCIALPULSE_KEY="bench-key-0123456789")
     for stored in [size(s) for s in args.stored.split(",")]:
         corpus = os.path.join(args.work, f"nightly-{label(stored)}-{label(night)}")
         if not os.path.exists(os.path.join(corpus, "pipeline.toml")):

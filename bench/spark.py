@@ -85,8 +85,8 @@ def main():
     if not os.path.exists(config):
         subprocess.run([args.bin, "generate", "--posts", str(n), "--out", corpus], check=True,
                        stdout=subprocess.DEVNULL)
-    env = dict(os.environ, SOCIALPULSE_KEY="bench-key")
-    os.environ["SOCIALPULSE_KEY"] = "bench-key"
+    env = dict(os.environ, SOCIALPULSE_KEY="bench-key-0123456789")
+    os.environ["SOCIALPULSE_KEY"] = "bench-key-0123456789"
     results = {"posts": n, "threads": args.threads}
 
     from socialpulse import spark as sps

@@ -2,6 +2,7 @@
 //! as short as `[input] paths = [...]`; unknown keys are errors so typos surface.
 
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -422,8 +423,8 @@ impl Config {
     pub fn load(path: &Path) -> Result<Config, String> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read config {}: {e}", path.display()))?;
-        let mut cfg: Config =
-            toml::from_str(&text).map_err(|e| format!("invalid config {}: {e}", path.display()))?;
+        let mut cfg: Config = toml::from_str(&text)
+            .map_err(|e| format!("invalid config {}: {}", path.display(), one_line(&text, &e)))?;
         // Absolute, so neither how the path was typed nor the working directory changes
         // what the config means (or its hash, or `source_file`).
         let base = path.parent().unwrap_or(Path::new("."));
@@ -460,6 +461,19 @@ impl Config {
     }
 
     pub fn validate(&self) -> Result<(), String> {
+        for (key, value) in [
+            ("run.batch_size", self.run.batch_size),
+            ("output.row_group_size", self.output.row_group_size),
+            (
+                "metrics.spike_baseline_days",
+                self.metrics.spike_baseline_days as usize,
+            ),
+        ] {
+            if value == 0 {
+                return Err(format!("{key} must be at least 1"));
+            }
+        }
+        self.validate_accounts()?;
         if !(0.0..=1.0).contains(&self.run.max_reject_ratio) {
             return Err("run.max_reject_ratio must be between 0 and 1".into());
         }
@@ -568,6 +582,47 @@ impl Config {
         Ok(())
     }
 
+    /// Every account names a known platform (or all), a handle or id, and each platform
+    /// has one default at most.
+    fn validate_accounts(&self) -> Result<(), String> {
+        let mapped: Vec<String> = self
+            .mappings
+            .iter()
+            .filter_map(|m| m.platform.as_deref())
+            .map(str::to_lowercase)
+            .collect();
+        let mut defaults: BTreeMap<String, &str> = BTreeMap::new();
+        for a in &self.accounts {
+            let platform = a.platform.to_lowercase();
+            let known = platform.is_empty()
+                || PLATFORMS.contains(&platform.as_str())
+                || mapped.contains(&platform);
+            if !known {
+                let near = PLATFORMS
+                    .iter()
+                    .map(|p| (edits(&platform, p), *p))
+                    .min()
+                    .filter(|(d, _)| *d <= 2)
+                    .map_or(String::new(), |(_, p)| format!(" (did you mean {p:?}?)"));
+                return Err(format!("accounts: unknown platform {:?}{near}", a.platform));
+            }
+            if a.handle.trim_start_matches('@').is_empty()
+                && a.id.as_deref().is_none_or(str::is_empty)
+            {
+                return Err("accounts: an entry needs a handle or an id".into());
+            }
+            if a.default {
+                if let Some(other) = defaults.insert(platform, &a.handle) {
+                    return Err(format!(
+                        "accounts: two defaults for platform {:?} ({other} and {})",
+                        a.platform, a.handle
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Stable hash of the effective configuration, recorded in the run manifest. Paths
     /// count relative to the config file, so the hash does not depend on where the file
     /// lives or how its path was typed.
@@ -597,6 +652,55 @@ impl Config {
     }
 }
 
+/// A TOML error as one line, `line L, column C: message`, for logs that keep one line
+/// per event (the parser's own text spans several, with a caret under the place).
+fn one_line(text: &str, e: &toml::de::Error) -> String {
+    let msg = e.message().split_whitespace().collect::<Vec<_>>().join(" ");
+    match e.span() {
+        Some(span) => {
+            let before = &text[..span.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+            format!("line {line}, column {column}: {msg}")
+        }
+        None => msg,
+    }
+}
+
+/// Platforms an account may name besides those of `[[mappings]]`: the built-in readers'
+/// and those the listening-tool layouts carry in a platform column.
+pub const PLATFORMS: &[&str] = &[
+    "twitter",
+    "mastodon",
+    "facebook",
+    "instagram",
+    "reddit",
+    "bluesky",
+    "youtube",
+    "telegram",
+    "threads",
+    "linkedin",
+    "tiktok",
+    "pinterest",
+    "tumblr",
+];
+
+/// Levenshtein distance, for suggesting the platform a typo meant.
+fn edits(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
 /// A taxonomy file: a TOML document of `[[topics]]` only.
 fn load_topics(path: &Path) -> Result<Vec<TopicConfig>, String> {
     #[derive(Deserialize)]
@@ -606,17 +710,29 @@ fn load_topics(path: &Path) -> Result<Vec<TopicConfig>, String> {
     }
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read topic file {}: {e}", path.display()))?;
-    let f: TopicsFile =
-        toml::from_str(&text).map_err(|e| format!("invalid topic file {}: {e}", path.display()))?;
+    let f: TopicsFile = toml::from_str(&text).map_err(|e| {
+        format!(
+            "invalid topic file {}: {}",
+            path.display(),
+            one_line(&text, &e)
+        )
+    })?;
     Ok(f.topics)
 }
 
-/// An absolute path as recorded: relative to `base` (the config file's directory) when
-/// the two share more than the root, e.g. `../exports/tweets.js`; otherwise, and for
-/// relative paths (given on the command line), as it is.
+/// A path as recorded: made absolute (against the working directory) and cleaned, then
+/// relative to `base` (the config file's directory, else the working directory) when the
+/// two share more than the root, e.g. `../exports/tweets.js`; otherwise absolute. So
+/// `in`, `./in/` and `$PWD/in` are one input, night after night.
 pub fn display_path(base: Option<&Path>, p: &Path) -> String {
     use std::path::Component;
-    let Some(base) = base.filter(|_| p.is_absolute()) else {
+    let cwd = std::env::current_dir().ok();
+    let p = match &cwd {
+        Some(cwd) if p.is_relative() => clean_path(&cwd.join(p)),
+        _ => clean_path(p),
+    };
+    let p = p.as_path();
+    let Some(base) = base.or(cwd.as_deref()).filter(|_| p.is_absolute()) else {
         return p.display().to_string();
     };
     let (b, t): (Vec<Component>, Vec<Component>) =
@@ -680,8 +796,70 @@ mod tests {
         assert_eq!(at("/srv/data/dump.ndjson"), "../../data/dump.ndjson");
         // Nothing in common but the root: absolute.
         assert_eq!(at("/data/dump.ndjson"), "/data/dump.ndjson");
-        assert_eq!(at("rel/given.csv"), "rel/given.csv");
+        // A relative path (the command line's) is resolved against the working directory.
+        let cwd = std::env::current_dir().expect("cwd");
+        assert_eq!(
+            at("rel/given.csv"),
+            display_path(Some(base), &cwd.join("rel/given.csv"))
+        );
         assert_eq!(display_path(None, Path::new("/abs/a.js")), "/abs/a.js");
+    }
+
+    /// Values that parse but make no sense fail at load (exit 2), each on one line.
+    #[test]
+    fn senseless_values_are_errors() {
+        let cases: &[(&str, &str)] = &[
+            ("[run]\nbatch_size = 0\n", "run.batch_size must be at least 1"),
+            ("[output]\nrow_group_size = 0\n", "output.row_group_size must be at least 1"),
+            (
+                "[metrics]\nspike_baseline_days = 0\n",
+                "metrics.spike_baseline_days must be at least 1",
+            ),
+            (
+                "[[accounts]]\nplatform = \"twiter\"\nhandle = \"Agency\"\n",
+                "accounts: unknown platform \"twiter\" (did you mean \"twitter\"?)",
+            ),
+            ("[[accounts]]\n", "accounts: an entry needs a handle or an id"),
+            (
+                "[[accounts]]\nplatform = \"twitter\"\nhandle = \"A\"\ndefault = true\n[[accounts]]\nplatform = \"twitter\"\nhandle = \"B\"\ndefault = true\n",
+                "accounts: two defaults for platform \"twitter\" (A and B)",
+            ),
+        ];
+        let dir = std::env::temp_dir().join(format!("sp-config-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        for (i, (toml, want)) in cases.iter().enumerate() {
+            let path = dir.join(format!("c{i}.toml"));
+            std::fs::write(&path, toml).expect("write");
+            let err = Config::load(&path).expect_err(toml);
+            assert!(err.ends_with(want), "{toml}: {err}");
+            assert!(!err.contains('\n'), "{err}");
+        }
+        // A mapped platform is a platform.
+        let path = dir.join("mapped.toml");
+        std::fs::write(
+            &path,
+            "[[accounts]]\nplatform = \"intranet\"\nhandle = \"A\"\n[[mappings]]\nname = \"m\"\nplatform = \"intranet\"\nid = \"i\"\ntext = \"t\"\ntimestamp = \"ts\"\n",
+        )
+        .expect("write");
+        Config::load(&path).expect("a mapped platform");
+        // Type and unknown-key errors fit on one line, with where.
+        for (toml, want) in [
+            (
+                "[run]\nbatch_size = \"big\"\n",
+                "line 2, column 14: invalid type",
+            ),
+            (
+                "[run]\nbatchsize = 3\n",
+                "line 2, column 1: unknown field `batchsize`",
+            ),
+        ] {
+            let path = dir.join("typed.toml");
+            std::fs::write(&path, toml).expect("write");
+            let err = Config::load(&path).expect_err(toml);
+            assert!(err.contains(want), "{err}");
+            assert!(!err.contains('\n'), "{err}");
+        }
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod analysis;
 pub mod config;
 pub mod corpus;
 pub mod eval;
+pub mod exit;
 pub mod metrics;
 pub mod model;
 pub mod pipeline;

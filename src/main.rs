@@ -57,6 +57,10 @@ enum Command {
         /// Rebuild every table from all inputs, ignoring what earlier runs ingested.
         #[arg(long)]
         full: bool,
+        /// With --full: rebuild even though inputs ingested before are gone, dropping
+        /// their posts (without it such a rebuild is refused and names them).
+        #[arg(long, requires = "full")]
+        forget_missing: bool,
         /// Print what the run would read and rewrite, and change nothing.
         #[arg(long)]
         dry_run: bool,
@@ -252,6 +256,7 @@ fn main() -> ExitCode {
             threads,
             quiet,
             full,
+            forget_missing,
             dry_run,
         } => {
             let mut cfg = match &config {
@@ -292,7 +297,12 @@ fn main() -> ExitCode {
                     Err(e) => fail(e),
                 };
             }
-            match pipeline::run(&cfg, &RunOptions { quiet, full }) {
+            let opts = RunOptions {
+                quiet,
+                full,
+                forget_missing,
+            };
+            match pipeline::run(&cfg, &opts) {
                 Ok(report) => {
                     print_summary(&report);
                     if report.too_many_rejects() {
@@ -361,12 +371,15 @@ fn report(
 /// Exit codes: 4 when another run holds the output, 2 when the config asks for what
 /// stored posts cannot give (a `--full` run can), 1 otherwise.
 fn fail(e: pipeline::RunError) -> ExitCode {
-    eprintln!("error: {e}");
-    match e {
-        pipeline::RunError::Locked(_) => ExitCode::from(4),
-        pipeline::RunError::NeedsFull(_) => ExitCode::from(2),
-        pipeline::RunError::Failed(_) => ExitCode::FAILURE,
+    // A run failing because a signal stopped it: the handler is removing the snapshot
+    // and exits 130 when done.
+    if socialpulse::sinks::publish::stopping() {
+        loop {
+            std::thread::park();
+        }
     }
+    eprintln!("error: {e}");
+    e.status().into()
 }
 
 fn print_dry_run(d: &pipeline::DryRun) {

@@ -49,13 +49,16 @@ impl Pseudonymiser {
     }
 
     /// Key from the environment variable, else the key file, else a key generated
-    /// once and stored under `state_dir` so reruns stay deterministic.
+    /// once and stored under `state_dir` so reruns stay deterministic. A key shorter
+    /// than [`MIN_KEY_BYTES`] (blank included) or a named key file that is missing is
+    /// [`KeyError::Unusable`].
     pub fn from_config(
         cfg: &PrivacyConfig,
         state_dir: &Path,
-    ) -> Result<(Pseudonymiser, KeySource), String> {
+    ) -> Result<(Pseudonymiser, KeySource), KeyError> {
         if let Ok(v) = std::env::var(&cfg.key_env) {
             if !v.is_empty() {
+                check_key(v.trim().as_bytes(), &format!("${}", cfg.key_env))?;
                 return Ok((
                     Self::from_secret(v.as_bytes(), cfg.keep_public_identities),
                     KeySource::Env(cfg.key_env.clone()),
@@ -67,28 +70,34 @@ impl Pseudonymiser {
             .clone()
             .unwrap_or_else(|| state_dir.join("pseudonym.key"));
         if file.exists() {
-            let secret = std::fs::read(&file)
-                .map_err(|e| format!("cannot read key file {}: {e}", file.display()))?;
+            let secret = std::fs::read(&file).map_err(|e| {
+                KeyError::Unusable(format!("cannot read key file {}: {e}", file.display()))
+            })?;
+            let secret = trim_ascii(&secret);
+            check_key(secret, &format!("key file {}", file.display()))?;
             let source = if cfg.key_file.is_some() {
                 KeySource::File(file.display().to_string())
             } else {
                 KeySource::Generated(file.display().to_string())
             };
             return Ok((
-                Self::from_secret(trim_ascii(&secret), cfg.keep_public_identities),
+                Self::from_secret(secret, cfg.keep_public_identities),
                 source,
             ));
         }
         if cfg.key_file.is_some() {
-            return Err(format!("key file {} does not exist", file.display()));
+            return Err(KeyError::Unusable(format!(
+                "key file {} does not exist (privacy.key_file)",
+                file.display()
+            )));
         }
         let secret = random_secret();
         if let Some(dir) = file.parent() {
             std::fs::create_dir_all(dir)
-                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+                .map_err(|e| KeyError::Io(format!("cannot create {}: {e}", dir.display())))?;
         }
         std::fs::write(&file, secret.as_bytes())
-            .map_err(|e| format!("cannot write key file {}: {e}", file.display()))?;
+            .map_err(|e| KeyError::Io(format!("cannot write key file {}: {e}", file.display())))?;
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -301,6 +310,87 @@ pub fn mask_excerpt(raw: &str) -> String {
     out
 }
 
+/// A reject reason with the values it quotes masked: `"…"` strings and backticked
+/// numbers (serde's `invalid type: string "x"`, `integer `3000000001``) become `"…"`,
+/// so a misaligned column's handle or name never reaches `rejects` or the report.
+/// Backticked names (serde's field names) stay.
+pub fn value_free(reason: &str) -> std::borrow::Cow<'_, str> {
+    if !reason.contains('"') && !reason.contains('`') {
+        return std::borrow::Cow::Borrowed(reason);
+    }
+    let mut out = String::with_capacity(reason.len());
+    let mut chars = reason.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => {
+                let mut escaped = false;
+                for d in chars.by_ref() {
+                    if escaped {
+                        escaped = false;
+                    } else if d == '\\' {
+                        escaped = true;
+                    } else if d == '"' {
+                        break;
+                    }
+                }
+                out.push_str("\"…\"");
+            }
+            '`' => {
+                let quoted: String = chars.by_ref().take_while(|d| *d != '`').collect();
+                let number = !quoted.is_empty()
+                    && quoted
+                        .chars()
+                        .all(|d| d.is_ascii_digit() || matches!(d, '-' | '+' | '.' | 'e' | 'E'));
+                if number {
+                    out.push_str("`…`");
+                } else {
+                    out.push('`');
+                    out.push_str(&quoted);
+                    out.push('`');
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// The shortest key accepted, in bytes (after surrounding whitespace): a shorter one can
+/// be guessed, and every pseudonym recomputed from the public's handles.
+pub const MIN_KEY_BYTES: usize = 16;
+
+/// Why no pseudonymiser could be made.
+#[derive(Clone, Debug, PartialEq)]
+pub enum KeyError {
+    /// The configured key cannot be used (missing, empty, too short): a usage error.
+    Unusable(String),
+    /// The generated key could not be stored.
+    Io(String),
+}
+
+impl std::fmt::Display for KeyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            KeyError::Unusable(m) | KeyError::Io(m) => f.write_str(m),
+        }
+    }
+}
+
+fn check_key(secret: &[u8], what: &str) -> Result<(), KeyError> {
+    if secret.is_empty() {
+        return Err(KeyError::Unusable(format!(
+            "{what} is empty: a key needs at least {MIN_KEY_BYTES} bytes"
+        )));
+    }
+    if secret.len() < MIN_KEY_BYTES {
+        return Err(KeyError::Unusable(format!(
+            "{what} holds {} bytes; a key needs at least {MIN_KEY_BYTES}",
+            secret.len()
+        )));
+    }
+    Ok(())
+}
+
 fn trim_ascii(b: &[u8]) -> &[u8] {
     let start = b
         .iter()
@@ -335,6 +425,20 @@ fn random_secret() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reasons_lose_their_values() {
+        assert_eq!(
+            value_free("unparseable timestamp \"rider \\\"42\\\"\" (format auto)"),
+            "unparseable timestamp \"…\" (format auto)"
+        );
+        assert_eq!(
+            value_free("invalid type: integer `3000000001`, expected a string at line 1 column 9"),
+            "invalid type: integer `…`, expected a string at line 1 column 9"
+        );
+        assert_eq!(value_free("missing field `id`"), "missing field `id`");
+        assert_eq!(value_free("the row has 3 fields"), "the row has 3 fields");
+    }
 
     #[test]
     fn pseudonyms_are_keyed_stable_and_case_insensitive() {

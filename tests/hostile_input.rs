@@ -170,6 +170,7 @@ fn the_output_inside_the_input_is_never_read() {
     let full = RunOptions {
         quiet: true,
         full: true,
+        ..RunOptions::default()
     };
     let second = pipeline::run(&cfg, &full).expect("full run");
     assert_eq!(second.rejects, 0);
@@ -229,7 +230,7 @@ fn an_unreadable_folder_is_a_reject_for_that_folder() {
     let status = cmd
         .args(["run", "-q"])
         .arg(&cfg_path)
-        .env("SOCIALPULSE_KEY", "k")
+        .env("SOCIALPULSE_KEY", "hostile-test-key-0123456789")
         .status()
         .expect("run as an unprivileged user");
     mode(&input.join("locked"), 0o755);
@@ -422,28 +423,255 @@ fn leftovers_of_killed_runs_are_cleaned_by_the_next_run() {
 fn an_interrupted_run_removes_its_staging() {
     let dir = tempfile::tempdir().expect("tempdir");
     let pipeline_toml = generated_corpus(dir.path(), 300_000);
-    for signal in ["TERM", "INT"] {
-        let out = dir.path().join(format!("out-{signal}"));
-        let mut child = Command::new(env!("CARGO_BIN_EXE_socialpulse"))
-            .args(["run", "-q", "--threads", "1"])
-            .arg(&pipeline_toml)
-            .env("SOCIALPULSE_KEY", "k")
-            .args(["--out"])
-            .arg(&out)
-            .stderr(std::process::Stdio::null())
-            .stdout(std::process::Stdio::null())
-            .spawn()
-            .expect("run");
-        wait_until_staged(&out);
-        let killed = Command::new("kill")
-            .arg(format!("-{signal}"))
-            .arg(child.id().to_string())
-            .status()
-            .expect("kill");
-        assert!(killed.success());
-        let status = child.wait().expect("wait");
-        assert_eq!(status.code(), Some(130), "SIG{signal}");
-        assert!(!staged(&out), "SIG{signal} left the unpublished snapshot");
-        assert!(!cur(&out).exists(), "nothing was published");
+    // At several instants of the run, on two threads: workers are still writing when
+    // the signal arrives.
+    for (i, delay_ms) in [0u64, 150, 400, 900, 1500].into_iter().enumerate() {
+        for signal in ["TERM", "INT"] {
+            let out = dir.path().join(format!("out-{signal}-{i}"));
+            let mut child = Command::new(env!("CARGO_BIN_EXE_socialpulse"))
+                .args(["run", "-q", "--threads", "2"])
+                .arg(&pipeline_toml)
+                .env("SOCIALPULSE_KEY", "hostile-test-key-0123456789")
+                .args(["--out"])
+                .arg(&out)
+                .stderr(std::process::Stdio::null())
+                .stdout(std::process::Stdio::null())
+                .spawn()
+                .expect("run");
+            let t = std::time::Instant::now();
+            while !staged(&out) && t.elapsed() < std::time::Duration::from_secs(60) {
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+            let killed = Command::new("kill")
+                .arg(format!("-{signal}"))
+                .arg(child.id().to_string())
+                .status()
+                .expect("kill");
+            assert!(killed.success());
+            let status = child.wait().expect("wait");
+            if status.code() == Some(0) {
+                continue; // finished before the signal
+            }
+            assert_eq!(status.code(), Some(130), "SIG{signal} after {delay_ms} ms");
+            assert!(
+                !staged(&out),
+                "SIG{signal} after {delay_ms} ms left the unpublished snapshot: {:?}",
+                unpublished(&out)
+            );
+            assert!(!cur(&out).exists(), "nothing was published");
+        }
     }
+}
+
+/// The CLI in `cwd` with `args`, killed after `secs` (a hang is a failure, not a stuck
+/// test): (exit code, stderr).
+fn cli(cwd: &Path, args: &[&std::ffi::OsStr], secs: u64) -> (Option<i32>, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_socialpulse"))
+        .current_dir(cwd)
+        .args(args)
+        .env("SOCIALPULSE_KEY", "hostile-test-key-0123456789")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run");
+    let t = std::time::Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            let mut err = String::new();
+            use std::io::Read;
+            if let Some(mut e) = child.stderr.take() {
+                let _ = e.read_to_string(&mut err);
+            }
+            return (status.code(), err);
+        }
+        if t.elapsed() > std::time::Duration::from_secs(secs) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("socialpulse {args:?} did not finish in {secs} s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+fn os(s: &str) -> &std::ffi::OsStr {
+    std::ffi::OsStr::new(s)
+}
+
+/// Posts in the published `posts` table.
+fn published(out: &Path) -> usize {
+    read_table(&cur(out).join("posts"))
+        .iter()
+        .map(|b| b.num_rows())
+        .sum()
+}
+
+#[test]
+fn a_file_that_failed_to_read_is_read_again_next_run() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("in");
+    copy_fixture("mastodon/statuses.json", &input);
+    let plain = std::fs::read(root().join("fixtures/reddit/RS_northline.ndjson")).expect("fixture");
+    let mut z = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    z.write_all(&plain).expect("gzip");
+    let good = z.finish().expect("gzip");
+    // The same bytes but one: the stream fails its checksum (a download cut and resumed,
+    // a disk error), and is later repaired in place with its size and time unchanged.
+    let mut bad = good.clone();
+    let n = bad.len();
+    bad[n - 6] ^= 0xff;
+    let gz = input.join("RS_northline.ndjson.gz");
+    std::fs::write(&gz, &bad).expect("write");
+    let stamp = std::fs::metadata(&gz)
+        .expect("meta")
+        .modified()
+        .expect("mtime");
+    let out = dir.path().join("out");
+    let mut cfg = config(std::slice::from_ref(&input), &out);
+    let first = run(&cfg);
+    let entry = |r: &RunReport| {
+        r.inputs
+            .iter()
+            .find(|i| i.path.ends_with("RS_northline.ndjson.gz"))
+            .cloned()
+    };
+    assert!(
+        entry(&first).and_then(|e| e.error).is_some(),
+        "{:?}",
+        first.inputs
+    );
+    std::fs::write(&gz, &good).expect("repair");
+    std::fs::File::options()
+        .write(true)
+        .open(&gz)
+        .and_then(|f| f.set_modified(stamp))
+        .expect("touch");
+    let second = run(&cfg);
+    let e = entry(&second).expect("the repaired file is read again");
+    assert_eq!(e.error, None);
+    assert_eq!(second.rejects, 0, "{:?}", second.inputs);
+    let incremental = published(&out);
+    cfg.output.dir = dir.path().join("full");
+    let full = run(&cfg);
+    assert_eq!(incremental as u64, full.posts_written);
+    assert_eq!(rejects(&out), rejects(&cfg.output.dir));
+}
+
+#[test]
+fn only_regular_files_are_inputs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("in");
+    copy_fixture("reddit/RS_northline.ndjson", &input);
+    let fifo = input.join("pipe.ndjson");
+    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+    assert!(made.success());
+    std::os::unix::fs::symlink("/dev/zero", input.join("zero.ndjson")).expect("link");
+    let cfg = dir.path().join("pipeline.toml");
+    std::fs::write(
+        &cfg,
+        "[input]\npaths = [\"in\"]\n[output]\ndir = \"out\"\n[run]\nmax_reject_ratio = 1.0\nprogress = false\n",
+    )
+    .expect("config");
+    let (code, err) = cli(dir.path(), &[os("run"), os("-q"), cfg.as_os_str()], 60);
+    assert!(matches!(code, Some(0) | Some(5)), "{code:?}: {err}");
+    let out = dir.path().join("out");
+    let mut got = rejects(&out);
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            (
+                "in/pipe.ndjson".to_string(),
+                0,
+                "file".to_string(),
+                "not a regular file (a named pipe): only regular files are read".to_string()
+            ),
+            (
+                "in/zero.ndjson".to_string(),
+                0,
+                "file".to_string(),
+                "not a regular file (a character device): only regular files are read".to_string()
+            ),
+        ]
+    );
+    assert!(published(&out) > 0);
+}
+
+#[test]
+fn a_nul_byte_in_an_early_line_rejects_that_line_only() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = std::fs::read_to_string(root().join("fixtures/reddit/RS_northline.ndjson"))
+        .expect("fixture");
+    let lines: Vec<&str> = text.lines().collect();
+    let mut damaged = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        if i == 1 {
+            let (a, b) = l.split_at(l.len() / 2);
+            damaged.extend_from_slice(a.as_bytes());
+            damaged.push(0);
+            damaged.extend_from_slice(b.as_bytes());
+        } else {
+            damaged.extend_from_slice(l.as_bytes());
+        }
+        damaged.push(b'\n');
+    }
+    let file = write(dir.path(), "RS_damaged.ndjson", &damaged);
+    let got = collect_paths(&[file]);
+    assert_eq!(got.posts.len(), lines.len() - 1, "{:?}", got.rejects);
+    assert_eq!(got.rejects.len(), 1, "{:?}", got.rejects);
+    assert_eq!(got.rejects[0].position, 2);
+    // A file that really is binary stays one reject.
+    let mut binary = Vec::new();
+    for i in 0..4096u32 {
+        binary.extend_from_slice(&i.to_le_bytes());
+    }
+    let file = write(dir.path(), "blob.ndjson", &binary);
+    let got = collect_paths(&[file]);
+    assert!(got.posts.is_empty());
+    assert_eq!(got.rejects.len(), 1, "{:?}", got.rejects);
+    assert!(got.rejects[0].reason.starts_with("binary content"));
+}
+
+#[test]
+fn an_input_has_one_identity_however_its_path_is_written() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("in");
+    copy_fixture("reddit/RS_northline.ndjson", &input);
+    copy_fixture("mastodon/statuses.json", &input);
+    // One damaged line: a reject each run would add again if the file were new.
+    let mut lines =
+        std::fs::read(root().join("fixtures/reddit/RS_northline.ndjson")).expect("fixture");
+    lines.extend_from_slice(b"{\"id\": 1\n");
+    write(&input, "RS_broken.ndjson", &lines);
+    let absolute = input.display().to_string();
+    let mut rejects_seen = Vec::new();
+    for spelling in ["in", "./in", absolute.as_str(), "in/../in/"] {
+        let (code, err) = cli(
+            dir.path(),
+            &[
+                os("run"),
+                os("-q"),
+                os("--input"),
+                os(spelling),
+                os("--out"),
+                os("out"),
+            ],
+            120,
+        );
+        assert!(
+            matches!(code, Some(0) | Some(3)),
+            "{spelling}: {code:?} {err}"
+        );
+        let manifest: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(cur(&dir.path().join("out")).join("_run.json"))
+                .expect("manifest"),
+        )
+        .expect("json");
+        rejects_seen.push(rejects(&dir.path().join("out")).len());
+        if spelling != "in" {
+            assert_eq!(manifest["mode"], "unchanged", "{spelling}");
+        }
+    }
+    assert_eq!(rejects_seen, [1, 1, 1, 1]);
 }

@@ -128,7 +128,7 @@ fn a_run_killed_at_any_instant_leaves_a_whole_snapshot() {
             .arg(&cfg)
             .arg("--out")
             .arg(&out)
-            .env("SOCIALPULSE_KEY", "nightly")
+            .env("SOCIALPULSE_KEY", "nightly-test-key-0123456789")
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()
@@ -191,7 +191,7 @@ fn config_hash_and_source_paths_do_not_depend_on_how_the_config_is_named() {
             .current_dir(cwd)
             .args(["run", "-q", "--full", config.as_str(), "--out"])
             .arg(&out)
-            .env("SOCIALPULSE_KEY", "k")
+            .env("SOCIALPULSE_KEY", "hostile-test-key-0123456789")
             .output()
             .expect("run");
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -302,7 +302,7 @@ fn cli(config: &Path, out: &Path, extra: &[&str]) -> (Option<i32>, String, Strin
         .arg(config)
         .arg("--out")
         .arg(out)
-        .env("SOCIALPULSE_KEY", "nightly")
+        .env("SOCIALPULSE_KEY", "nightly-test-key-0123456789")
         .output()
         .expect("run");
     (
@@ -478,7 +478,7 @@ fn night_by_night_equals_one_full_run_fixtures() {
         .map(|e| e.file_name().to_string_lossy().to_string())
         .collect();
     folders.sort();
-    let mut cfg = example_config("SOCIALPULSE_NIGHTLY_FIXTURE_KEY", "fixtures");
+    let mut cfg = example_config("SOCIALPULSE_NIGHTLY_FIXTURE_KEY", "fixtures-test-key-0123");
     cfg.input.paths = vec![nightly.clone()];
     cfg.output.dir = dir.path().join("out-nightly");
     let opts = quiet();
@@ -666,7 +666,7 @@ fn config_changes_reanalyse_stored_posts_or_ask_for_full() {
 #[test]
 fn month_partitions_hold_the_day_partitions_rows() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut cfg = example_config("SOCIALPULSE_NIGHTLY_MONTH_KEY", "month");
+    let mut cfg = example_config("SOCIALPULSE_NIGHTLY_MONTH_KEY", "month-test-key-0123456");
     let opts = quiet();
     cfg.output.dir = dir.path().join("day");
     pipeline::run(&cfg, &opts).expect("day run");
@@ -697,7 +697,10 @@ fn month_partitions_hold_the_day_partitions_rows() {
 #[test]
 fn retention_moves_on_night_by_night_as_a_full_run_would() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut cfg = example_config("SOCIALPULSE_NIGHTLY_RETENTION_KEY", "retention");
+    let mut cfg = example_config(
+        "SOCIALPULSE_NIGHTLY_RETENTION_KEY",
+        "retention-test-key-0123",
+    );
     cfg.retention.days = 5;
     cfg.retention.text_days = 2;
     let opts = quiet();
@@ -738,8 +741,111 @@ fn a_damaged_state_asks_for_full_and_full_rebuilds() {
     let full = RunOptions {
         quiet: true,
         full: true,
+        ..RunOptions::default()
     };
     let r = pipeline::run(&cfg, &full).expect("full run");
     assert_eq!(r.mode, "full");
     assert!(r.posts_written > 0);
+}
+
+/// `--full` over a folder that holds only tonight's files would drop every earlier
+/// night: it refuses, names what would be lost, and changes nothing, unless confirmed.
+#[test]
+fn full_refuses_to_forget_inputs_that_are_gone() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(&input).expect("in");
+    for f in ["reddit/RS_northline.ndjson", "mastodon/statuses.json"] {
+        let src = root().join("fixtures").join(f);
+        std::fs::copy(&src, input.join(src.file_name().expect("name"))).expect("copy");
+    }
+    let mut cfg = example_config(
+        "SOCIALPULSE_NIGHTLY_FORGET_KEY",
+        "forget-test-key-0123456789",
+    );
+    cfg.input.paths = vec![input.clone()];
+    cfg.output.dir = dir.path().join("out");
+    let first = pipeline::run(&cfg, &quiet()).expect("first run");
+    std::fs::remove_file(input.join("statuses.json")).expect("tonight only");
+    let full = RunOptions {
+        quiet: true,
+        full: true,
+        ..RunOptions::default()
+    };
+    let err = pipeline::run(&cfg, &full).expect_err("refused");
+    assert!(matches!(err, RunError::Config(_)), "{err:?}");
+    let msg = err.to_string();
+    assert!(
+        msg.contains("1 of the 2 inputs")
+            && msg.contains("statuses.json")
+            && msg.contains("--forget-missing"),
+        "{msg}"
+    );
+    let still = assert_readable(&cfg.output.dir);
+    assert_eq!(still["run_id"], first.run_id.as_str(), "nothing changed");
+    // Without --full the stored posts stay: a nightly run over tonight's folder is fine.
+    let night = pipeline::run(&cfg, &quiet()).expect("nightly run");
+    assert_eq!(night.posts_written, first.posts_written);
+    let confirmed = RunOptions {
+        forget_missing: true,
+        ..full
+    };
+    let r = pipeline::run(&cfg, &confirmed).expect("confirmed");
+    assert!(r.posts_written < first.posts_written);
+}
+
+/// An output restored with `cp -rL` (so `current` is a folder) or missing a file of its
+/// snapshot is refused before any work, with the fix in the message.
+#[test]
+fn a_restored_or_damaged_output_is_refused_before_any_work() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut cfg = example_config(
+        "SOCIALPULSE_NIGHTLY_RESTORE_KEY",
+        "restore-test-key-0123456789",
+    );
+    cfg.output.dir = dir.path().join("out");
+    pipeline::run(&cfg, &quiet()).expect("first run");
+    let copied = dir.path().join("restored");
+    let status = Command::new("cp")
+        .arg("-rL")
+        .arg(&cfg.output.dir)
+        .arg(&copied)
+        .status()
+        .expect("cp");
+    assert!(status.success());
+    let mut restored = cfg.clone();
+    restored.output.dir = copied.clone();
+    let err = pipeline::run(&restored, &quiet()).expect_err("current is a folder");
+    assert!(matches!(err, RunError::Config(_)), "{err:?}");
+    assert!(err.to_string().contains("cp -a"), "{err}");
+    assert!(
+        socialpulse::sinks::publish::snapshots_dir(&copied)
+            .read_dir()
+            .map(|d| d.count())
+            .unwrap_or(0)
+            <= 1,
+        "no work was staged"
+    );
+    // A partition file deleted from the published snapshot.
+    let part = std::fs::read_dir(cur(&cfg.output.dir).join("posts"))
+        .expect("posts")
+        .filter_map(|e| e.ok())
+        .map(|e| e.path().join("part-00000.parquet"))
+        .find(|p| p.is_file())
+        .expect("a partition");
+    std::fs::remove_file(&part).expect("rm");
+    let err = pipeline::run(&cfg, &quiet()).expect_err("a file is missing");
+    assert!(matches!(err, RunError::Config(_)), "{err:?}");
+    let msg = err.to_string();
+    assert!(
+        msg.contains("part-00000.parquet") && msg.contains("--full"),
+        "{msg}"
+    );
+    let full = RunOptions {
+        quiet: true,
+        full: true,
+        ..RunOptions::default()
+    };
+    pipeline::run(&cfg, &full).expect("--full rebuilds it");
+    assert!(part.is_file() || cur(&cfg.output.dir).join("posts").is_dir());
 }

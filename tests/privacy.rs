@@ -179,3 +179,103 @@ fn no_fixture_identity_outside_the_operational_columns() {
     found.dedup();
     assert!(found.is_empty(), "{found:?}");
 }
+
+/// A key anyone can recompute (empty, blank, short) makes every pseudonym reversible:
+/// the run refuses it with exit 2 and writes nothing; a missing key file is exit 2 too.
+#[test]
+fn a_weak_or_missing_key_is_refused() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = root.join("fixtures/reddit/RS_northline.ndjson");
+    let run = |key_file: &Path, env_key: Option<&str>| {
+        let cfg = dir.path().join("pipeline.toml");
+        std::fs::write(
+            &cfg,
+            format!(
+                "[input]\npaths = [{:?}]\n[output]\ndir = \"out\"\n[privacy]\nkey_env = \"SP_TEST_KEY\"\nkey_file = {:?}\n",
+                input.display().to_string(),
+                key_file.display().to_string()
+            ),
+        )
+        .expect("config");
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_socialpulse"));
+        c.args(["run", "-q"]).arg(&cfg).env_remove("SP_TEST_KEY");
+        if let Some(k) = env_key {
+            c.env("SP_TEST_KEY", k);
+        }
+        let o = c.output().expect("run");
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stderr).to_string(),
+        )
+    };
+    let key = dir.path().join("key");
+    for (content, want) in [
+        ("", "is empty"),
+        ("  \n\t\n", "is empty"),
+        ("short-key\n", "holds 9 bytes; a key needs at least 16"),
+    ] {
+        std::fs::write(&key, content).expect("key");
+        let (code, err) = run(&key, None);
+        assert_eq!(code, Some(2), "{content:?}: {err}");
+        assert!(err.contains(want), "{content:?}: {err}");
+        assert!(!dir.path().join("out/current").exists());
+    }
+    let (code, err) = run(&dir.path().join("no-such-key"), None);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("does not exist"), "{err}");
+    let (code, err) = run(&key, Some("short"));
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("SP_TEST_KEY holds 5 bytes; a key needs at least 16"),
+        "{err}"
+    );
+    std::fs::write(&key, "a-long-enough-key-0123456789\n").expect("key");
+    let (code, err) = run(&key, None);
+    assert_eq!(code, Some(0), "{err}");
+}
+
+/// A reject's reason names the problem, never the value: with columns misaligned the
+/// value is a handle or a name.
+#[test]
+fn reject_reasons_hold_no_field_value() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let csv = "Message ID,Network,Timestamp (UTC),Profile,From,Message,Message Type,Likes,Comments,Shares,Impressions,Language\n\
+ig_1,Instagram,hannah.rider4242,northlinetransit,11/03/2026 06:45,\"Hello\",Comment,1,0,,,\n\
+ig_2,Instagram,11/03/2026 06:45,northlinetransit,rider4243,\"Hello\",Comment,not-a-number-rider4244,0,,,\n";
+    let file = dir.path().join("sprout.csv");
+    std::fs::write(&file, csv).expect("csv");
+    let ndjson = dir.path().join("RS_types.ndjson");
+    let line = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/reddit/RS_northline.ndjson"),
+    )
+    .expect("fixture");
+    let mut bad = String::new();
+    for l in line.lines().take(2) {
+        let mut v: serde_json::Value = serde_json::from_str(l).expect("json");
+        v["created_utc"] = "rider4245 at noon".into();
+        bad.push_str(&v.to_string());
+        bad.push('\n');
+    }
+    std::fs::write(&ndjson, bad).expect("ndjson");
+    let mut cfg =
+        Config::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("pipelines/example.toml"))
+            .expect("config");
+    cfg.input.paths = vec![file, ndjson];
+    let out = dir.path().join("out");
+    run_into(&mut cfg, &out, false);
+    let reasons: Vec<String> = strings_of(&out.join("current/rejects"))
+        .into_iter()
+        .filter(|(c, _)| c == "reason")
+        .map(|(_, v)| v)
+        .collect();
+    assert!(reasons.len() >= 3, "{reasons:?}");
+    for r in &reasons {
+        assert!(!r.contains("rider"), "{r}");
+    }
+    let report = std::fs::read_to_string(out.join("current/report.html")).unwrap_or_default();
+    assert!(
+        !report.contains("rider424"),
+        "the report's data-quality table"
+    );
+}

@@ -11,7 +11,7 @@ use std::process::Command;
 
 fn socialpulse() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_socialpulse"));
-    c.env("SOCIALPULSE_KEY", "report-test-key");
+    c.env("SOCIALPULSE_KEY", "report-test-key-0123456789");
     c
 }
 

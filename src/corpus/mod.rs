@@ -359,11 +359,15 @@ fn write_config(spec: &Spec, dir: &Path, path: &Path) -> Result<(), String> {
     ));
     s.push_str("topic_files = [\"taxonomy.toml\"]\n\n[input]\npaths = [\"data\"]\n\n[output]\ndir = \"out\"\n\n[run]\nmax_reject_ratio = 0.05\n\n");
     for platform in spec.format.platforms() {
-        for (handle, _) in ACCOUNTS {
+        for (i, (handle, _)) in ACCOUNTS.iter().enumerate() {
             let own = formats::own_handle(platform, handle);
             s.push_str(&format!(
                 "[[accounts]]\nplatform = \"{platform}\"\nhandle = \"{own}\"\n"
             ));
+            // The generator credits posts that address no account to the first.
+            if i == 0 {
+                s.push_str("default = true\n");
+            }
             if *platform == "bluesky" {
                 s.push_str(&format!("id = \"{}\"\n", formats::did(handle)));
             }

@@ -29,6 +29,7 @@ pub struct DryRun {
 
 /// Plan a run and read its new inputs in memory, changing nothing on disk.
 pub fn dry_run(cfg: &Config) -> Result<DryRun, RunError> {
+    crate::sinks::publish::check_current(&cfg.output.dir).map_err(RunError::Config)?;
     let out = cfg.output.dir.clone();
     let found = sources::discover(
         &cfg.input.paths,
@@ -45,13 +46,13 @@ pub fn dry_run(cfg: &Config) -> Result<DryRun, RunError> {
         Some(_) => Pseudonymiser::from_config(&cfg.privacy, &state_dir)?.0,
         None => Pseudonymiser::from_secret(b"dry-run", cfg.privacy.keep_public_identities),
     };
-    let plan = plan::plan(cfg, &found, previous.as_deref(), false, &pseudo)?;
-    let days: Mutex<std::collections::BTreeSet<i64>> = Mutex::new(Default::default());
-    let posts = std::sync::atomic::AtomicU64::new(0);
     let opts = RunOptions {
         quiet: true,
         ..RunOptions::default()
     };
+    let plan = plan::plan(cfg, &found, previous.as_deref(), &opts, &pseudo)?;
+    let days: Mutex<std::collections::BTreeSet<i64>> = Mutex::new(Default::default());
+    let posts = std::sync::atomic::AtomicU64::new(0);
     read::read_inputs(
         cfg,
         &opts,

@@ -81,14 +81,40 @@ pub enum RunError {
     /// The config changed in a way the stored posts cannot follow (it needs the raw
     /// inputs): the message says what and how to rebuild.
     NeedsFull(String),
+    /// The config, the key or the invocation cannot be used as given (exit 2).
+    Config(String),
     /// Anything else: no input, unwritable output, a failed write.
     Failed(String),
+}
+
+impl RunError {
+    /// How the CLI exits on this error.
+    pub fn status(&self) -> crate::exit::ExitStatus {
+        use crate::exit::ExitStatus;
+        match self {
+            RunError::Locked(_) => ExitStatus::Locked,
+            RunError::NeedsFull(_) | RunError::Config(_) => ExitStatus::Usage,
+            RunError::Failed(_) => ExitStatus::Failed,
+        }
+    }
+}
+
+impl From<crate::privacy::KeyError> for RunError {
+    fn from(e: crate::privacy::KeyError) -> RunError {
+        match e {
+            crate::privacy::KeyError::Unusable(m) => RunError::Config(m),
+            crate::privacy::KeyError::Io(m) => RunError::Failed(m),
+        }
+    }
 }
 
 impl std::fmt::Display for RunError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            RunError::Locked(m) | RunError::NeedsFull(m) | RunError::Failed(m) => f.write_str(m),
+            RunError::Locked(m)
+            | RunError::NeedsFull(m)
+            | RunError::Config(m)
+            | RunError::Failed(m) => f.write_str(m),
         }
     }
 }
@@ -107,6 +133,9 @@ pub struct RunOptions {
     pub quiet: bool,
     /// Rebuild from the inputs, ignoring the nightly state (`--full`).
     pub full: bool,
+    /// Let `full` drop the posts of inputs ingested before that are no longer found
+    /// (`--forget-missing`); without it such a rebuild is refused.
+    pub forget_missing: bool,
 }
 
 /// Run the whole pipeline for a config. Returns the manifest; the caller decides the
@@ -127,6 +156,7 @@ fn run_inner(cfg: &Config, opts: &RunOptions) -> Result<RunReport, RunError> {
     let t0 = Instant::now();
     let (run_id, started_at) = run_id();
     let out = cfg.output.dir.clone();
+    sinks::publish::check_current(&out).map_err(RunError::Config)?;
     // Inputs first: a run with nothing to read leaves no trace (not even a key).
     let found = sources::discover(
         &cfg.input.paths,
@@ -151,7 +181,7 @@ fn run_inner(cfg: &Config, opts: &RunOptions) -> Result<RunReport, RunError> {
         }
     }
     let staging = Staging::create(&out, &run_id)?;
-    let plan = match plan::plan(cfg, &found, staging.previous.as_deref(), opts.full, &pseudo) {
+    let plan = match plan::plan(cfg, &found, staging.previous.as_deref(), opts, &pseudo) {
         Ok(p) => p,
         Err(e) => {
             staging.abandon();
@@ -222,7 +252,7 @@ fn run_staged(
     let mut durations = BTreeMap::new();
     let accounts = Accounts::from_config(cfg);
     let spill_dir = staging.dir.join(".spill");
-    std::fs::create_dir_all(&spill_dir)
+    crate::sinks::publish::create_dir_all(&spill_dir)
         .map_err(|e| format!("cannot create {}: {e}", spill_dir.display()))?;
     let previous = plan.prior.as_ref().and(staging.previous.as_deref());
 
@@ -278,7 +308,7 @@ fn run_staged(
     let t = Instant::now();
     let analyzer = Analyzer::new(cfg)?;
     let posts_dir = staging.table_dir("posts");
-    std::fs::create_dir_all(&posts_dir)
+    crate::sinks::publish::create_dir_all(&posts_dir)
         .map_err(|e| format!("cannot create {}: {e}", posts_dir.display()))?;
     let by_month = cfg.output.partition == "month";
     let publish_from = retention_from(cfg, cfg.retention.days)?;

@@ -26,12 +26,9 @@ impl Accounts {
             if let Some(id) = &a.id {
                 own.insert((platform.clone(), id.to_lowercase()), handle.clone());
             }
-            if a.default || !defaults.contains_key(&platform) {
-                if a.default {
-                    defaults.insert(platform.clone(), handle.clone());
-                } else {
-                    defaults.entry(platform.clone()).or_insert(handle.clone());
-                }
+            // Only a declared default takes posts that address no own account.
+            if a.default {
+                defaults.insert(platform.clone(), handle.clone());
             }
         }
         Accounts {
@@ -148,4 +145,43 @@ pub fn normalise(d: Draft, accounts: &Accounts, pseudo: &Pseudonymiser) -> Post 
         }
     }
     p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::AccountConfig;
+
+    fn accounts(entries: &[(&str, &str, bool)]) -> Accounts {
+        let mut cfg = Config::default();
+        for &(platform, handle, default) in entries {
+            cfg.accounts.push(AccountConfig {
+                platform: platform.into(),
+                handle: handle.into(),
+                default,
+                ..AccountConfig::default()
+            });
+        }
+        Accounts::from_config(&cfg)
+    }
+
+    /// docs/configuration.md: `accounts[].default` is false unless set, so a post that
+    /// addresses no own account has no account unless one is declared default.
+    #[test]
+    fn only_a_declared_default_takes_unaddressed_posts() {
+        let a = accounts(&[
+            ("twitter", "AgencyHelp", false),
+            ("twitter", "Agency", false),
+        ]);
+        assert_eq!(a.default_for("twitter"), None);
+        let a = accounts(&[
+            ("twitter", "AgencyHelp", false),
+            ("twitter", "Agency", true),
+        ]);
+        assert_eq!(a.default_for("twitter"), Some("Agency"));
+        assert_eq!(a.default_for("reddit"), None);
+        let a = accounts(&[("twitter", "AgencyHelp", false), ("", "Agency", true)]);
+        assert_eq!(a.default_for("twitter"), Some("Agency"));
+        assert_eq!(a.default_for("reddit"), Some("Agency"));
+    }
 }

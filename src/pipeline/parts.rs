@@ -75,6 +75,7 @@ impl Job {
         let opts = RunOptions {
             quiet: true,
             full: true,
+            ..RunOptions::default()
         };
         let (inputs, rejects) = read::read_inputs(
             &self.cfg,

@@ -4,7 +4,8 @@
 //! - An input whose recorded path, size and modification time are unchanged was
 //!   ingested already and is not read; a new path, or a recorded one whose size or
 //!   time changed, is read (its posts merged like any re-export's, its rejects
-//!   replacing the ones that path gave before).
+//!   replacing the ones that path gave before). A file that could not be read to its
+//!   end is not recorded, so every run reads it again until it reads whole.
 //! - A day is recomputed when new posts fall on it, when it crosses a retention
 //!   boundary, or when the analysis config or the partitioning changed; every other day
 //!   is carried over (files hard-linked, summary folded into the tables).
@@ -13,7 +14,7 @@
 
 use super::analyse::DayJob;
 use super::state::{self, DayState, InputRecord, State, STATE_FORMAT};
-use super::RunError;
+use super::{RunError, RunOptions};
 use crate::config::Config;
 use crate::model::FileReport;
 use crate::privacy::Pseudonymiser;
@@ -46,9 +47,13 @@ pub fn plan(
     cfg: &Config,
     found: &Discovered,
     previous: Option<&Path>,
-    full: bool,
+    opts: &RunOptions,
     pseudo: &Pseudonymiser,
 ) -> Result<Plan, RunError> {
+    let full = opts.full;
+    if let Some(prev) = previous.filter(|_| full && !opts.forget_missing) {
+        refuse_to_forget(cfg, found, prev)?;
+    }
     // `--full` never reads the state: it is the way out of a damaged one.
     let prior = match previous.filter(|_| !full) {
         Some(p) => State::load(p)?,
@@ -67,12 +72,16 @@ pub fn plan(
         None
     };
     let prior = prior.filter(|_| full_reason.is_none());
+    if let (Some(st), Some(prev)) = (&prior, previous) {
+        check_snapshot(cfg, st, prev)?;
+    }
     if let Some(st) = &prior {
         if st.ingest != state::ingest_fingerprint(cfg, &key_check(pseudo)) {
             return Err(RunError::NeedsFull(format!(
                 "{}: the mappings, accounts, privacy options or pseudonym key differ from those the stored posts were read with; \
-                 stored posts cannot follow such a change without their inputs: run again with --full (it reads every input in input.paths)",
-                cfg.output.dir.display()
+                 stored posts cannot follow such a change without their inputs: {}",
+                cfg.output.dir.display(),
+                state::FULL_HINT
             )));
         }
     }
@@ -112,6 +121,69 @@ pub fn plan(
         repartition,
         stamps,
     })
+}
+
+/// The files of the published snapshot a run builds on (each day's summary, stored
+/// posts and partition, the response index, the rejects) are all there: one deleted by
+/// hand would otherwise fail every later run at the point of linking it.
+fn check_snapshot(cfg: &Config, st: &State, prev: &Path) -> Result<(), RunError> {
+    let mut needed = vec![state::responses_path(prev), state::rejects_path(prev)];
+    for (&day, d) in &st.days {
+        needed.push(state::summary_path(prev, day));
+        if d.stored {
+            needed.push(state::posts_path(prev, day));
+            if st.partition == "day" {
+                needed.push(super::analyse::day_partition(&prev.join("posts"), day));
+            }
+        }
+    }
+    let missing: Vec<String> = needed
+        .iter()
+        .filter(|p| !p.is_file())
+        .map(|p| p.strip_prefix(prev).unwrap_or(p).display().to_string())
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let mut named: Vec<String> = missing.iter().take(5).cloned().collect();
+    if missing.len() > 5 {
+        named.push(format!("and {} more", missing.len() - 5));
+    }
+    Err(RunError::Config(format!(
+        "{}/current is missing {} file(s) the next run builds on: {} (deleted by hand, or a partial copy); \
+         restore them, or {}",
+        cfg.output.dir.display(),
+        missing.len(),
+        named.join(", "),
+        state::FULL_HINT
+    )))
+}
+
+/// A full rebuild reads only the inputs found now: refuse it when inputs the state
+/// holds posts from are gone, naming them. (A state too damaged to list its inputs
+/// cannot be checked; `--full` is the way out of it.)
+fn refuse_to_forget(cfg: &Config, found: &Discovered, previous: &Path) -> Result<(), RunError> {
+    let Ok(Some(st)) = State::load(previous) else {
+        return Ok(());
+    };
+    let now: std::collections::BTreeSet<String> =
+        found.files.iter().map(|f| cfg.display_path(f)).collect();
+    let gone: Vec<&String> = st.inputs.keys().filter(|p| !now.contains(*p)).collect();
+    if gone.is_empty() {
+        return Ok(());
+    }
+    let mut named: Vec<String> = gone.iter().take(5).map(|p| p.to_string()).collect();
+    if gone.len() > 5 {
+        named.push(format!("and {} more", gone.len() - 5));
+    }
+    Err(RunError::Config(format!(
+        "--full rebuilds {} from the inputs found now, but {} of the {} inputs it holds posts from are gone: {}; \
+         their posts would leave every table. Restore them to input.paths, or confirm with --full --forget-missing",
+        cfg.output.dir.display(),
+        gone.len(),
+        st.inputs.len(),
+        named.join(", ")
+    )))
 }
 
 impl Plan {
@@ -179,6 +251,12 @@ impl Plan {
             .map(|s| s.inputs.clone())
             .unwrap_or_default();
         for r in read {
+            // A file that could not be read to its end is not ingested: the next run
+            // reads it again (repaired files often keep their size and time).
+            if r.error.is_some() {
+                inputs.remove(&r.path);
+                continue;
+            }
             if let Some(&(bytes, modified_ns)) = self.stamps.get(&r.path) {
                 inputs.insert(
                     r.path.clone(),

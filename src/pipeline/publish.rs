@@ -190,7 +190,7 @@ pub fn publish(
     for table in TABLES {
         // A table without rows still exists as a folder, so readers find every table.
         let dir = staging.table_dir(table);
-        std::fs::create_dir_all(&dir)
+        crate::sinks::publish::create_dir_all(&dir)
             .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     }
     // The report reads the staged tables as a reader of the published ones would. The

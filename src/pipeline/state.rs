@@ -25,6 +25,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 pub const STATE_DIR: &str = "_state";
+/// How to rebuild when the state cannot be used, for the messages that ask for it.
+pub const FULL_HINT: &str = "run again with --full (it reads every input in input.paths; if inputs ingested before are gone, it names them and rebuilds without them only with --forget-missing)";
 /// Raised when the layout of `_state/` changes; an output with another layout is
 /// rebuilt from the inputs (with a message saying so).
 pub const STATE_FORMAT: u32 = 2;
@@ -104,7 +106,7 @@ fn codec() -> impl bincode::Options + Copy {
 pub fn write_bin<T: Serialize>(path: &Path, value: &T) -> Result<(), String> {
     let err = |e: &dyn std::fmt::Display| format!("cannot write {}: {e}", path.display());
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| err(&e))?;
+        crate::sinks::publish::create_dir_all(parent).map_err(|e| err(&e))?;
     }
     let file = std::fs::File::create(path).map_err(|e| err(&e))?;
     let mut z = zstd::Encoder::new(std::io::BufWriter::new(file), 1).map_err(|e| err(&e))?;
@@ -119,10 +121,7 @@ pub fn write_bin<T: Serialize>(path: &Path, value: &T) -> Result<(), String> {
 /// Read a value written by [`write_bin`]; a damaged file is an error naming it.
 pub fn read_bin<T: DeserializeOwned>(path: &Path) -> Result<T, String> {
     let err = |e: &dyn std::fmt::Display| {
-        format!(
-            "damaged state file {}: {e} (run with --full to rebuild from the inputs)",
-            path.display()
-        )
+        format!("damaged state file {}: {e}; {}", path.display(), FULL_HINT)
     };
     let file = std::fs::File::open(path).map_err(|e| err(&e))?;
     let z = zstd::Decoder::new(file).map_err(|e| err(&e))?;
@@ -141,19 +140,15 @@ impl State {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
         };
-        let state: State = serde_json::from_str(&text).map_err(|e| {
-            format!(
-                "damaged state file {}: {e} (run with --full to rebuild from the inputs)",
-                path.display()
-            )
-        })?;
+        let state: State = serde_json::from_str(&text)
+            .map_err(|e| format!("damaged state file {}: {e}; {FULL_HINT}", path.display()))?;
         Ok((state.format == STATE_FORMAT).then_some(state))
     }
 
     pub fn save(&self, snapshot: &Path) -> Result<(), String> {
         let path = dir(snapshot).join("state.json");
         let json = serde_json::to_string_pretty(self).map_err(|e| format!("state: {e}"))?;
-        std::fs::create_dir_all(dir(snapshot))
+        crate::sinks::publish::create_dir_all(&dir(snapshot))
             .and_then(|_| std::fs::write(&path, json))
             .map_err(|e| format!("cannot write {}: {e}", path.display()))
     }

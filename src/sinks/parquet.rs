@@ -67,7 +67,7 @@ pub struct ParquetFile {
 impl ParquetFile {
     pub fn create(path: &Path, schema: SchemaRef, row_group_size: usize) -> Result<Self, String> {
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)
+            super::publish::create_dir_all(dir)
                 .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         }
         let file = std::fs::File::create(path)

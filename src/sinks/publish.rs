@@ -11,6 +11,7 @@
 //! that readers still inside it can finish).
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 /// The link to the current snapshot, relative to the output directory.
@@ -26,17 +27,53 @@ fn active() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
     }
 }
 
+/// Set once the process is stopping: no folder is created in a snapshot after it.
+static STOPPING: AtomicBool = AtomicBool::new(false);
+
+/// Whether [`abandon_all`] has begun (the process is about to exit).
+pub fn stopping() -> bool {
+    STOPPING.load(Ordering::SeqCst)
+}
+
+/// `std::fs::create_dir_all` for everything written into a snapshot, refused once
+/// [`abandon_all`] has begun, so workers still running cannot recreate the snapshot
+/// it removes.
+pub fn create_dir_all(path: &Path) -> std::io::Result<()> {
+    if STOPPING.load(Ordering::SeqCst) {
+        return Err(std::io::Error::other("the run is stopping"));
+    }
+    std::fs::create_dir_all(path)
+}
+
 /// Remove the unpublished snapshots of every run in progress (the CLI calls this on
 /// SIGINT/SIGTERM before exiting). The published output is untouched.
+///
+/// Workers keep writing meanwhile: each snapshot is first renamed away in one step (so
+/// files opened by path after that fail, and [`create_dir_all`] refuses to make it
+/// again), then removed; any folder a worker created in between goes on the next pass.
 pub fn abandon_all() {
-    let dirs: Vec<PathBuf> = active().drain(..).collect();
-    // Workers may still be writing: a second pass removes what they recreated meanwhile.
-    for pass in 0..2 {
-        for dir in &dirs {
-            let _ = std::fs::remove_dir_all(dir);
-        }
-        if pass == 0 {
-            std::thread::sleep(std::time::Duration::from_millis(50));
+    let dirs: Vec<PathBuf> = {
+        let mut running = active();
+        STOPPING.store(true, Ordering::SeqCst);
+        running.drain(..).collect()
+    };
+    for dir in &dirs {
+        for pass in 0..100 {
+            if std::fs::symlink_metadata(dir).is_err() {
+                break;
+            }
+            let mut away = dir.clone().into_os_string();
+            away.push(format!(".abandoned-{pass}"));
+            let away = PathBuf::from(away);
+            let target = if std::fs::rename(dir, &away).is_ok() {
+                away
+            } else {
+                dir.clone()
+            };
+            let _ = std::fs::remove_dir_all(&target);
+            if pass > 0 {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
         }
     }
 }
@@ -53,12 +90,27 @@ pub fn current(out: &Path) -> Option<PathBuf> {
     dir.is_dir().then_some(dir)
 }
 
+/// `OUT/current` is the link a run publishes through, or absent: a folder there (an
+/// output copied with `cp -rL`, or synced by a tool that follows links) cannot be
+/// replaced in one step, so it is refused before any work.
+pub fn check_current(out: &Path) -> Result<(), String> {
+    let link = out.join(CURRENT);
+    match std::fs::symlink_metadata(&link) {
+        Ok(m) if !m.file_type().is_symlink() => Err(format!(
+            "{} is a {}, not the link socialpulse publishes through (an output copied with cp -rL, or synced by a tool that follows links?): \
+             move it aside and restore the output with its links kept (cp -a, rsync -a), or move it aside and run with --full",
+            link.display(),
+            if m.is_dir() { "folder" } else { "file" }
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Hard-link `from` to `to` (creating `to`'s folder), copying where links are not
 /// possible (another file system).
 pub fn link_or_copy(from: &Path, to: &Path) -> Result<(), String> {
     if let Some(parent) = to.parent() {
-        std::fs::create_dir_all(parent)
-            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
     }
     if std::fs::hard_link(from, to).is_ok() {
         return Ok(());
@@ -146,8 +198,18 @@ impl Staging {
             .join(&self.run_id);
         symlink(&target, &link)
             .map_err(|e| format!("cannot create link {}: {e}", link.display()))?;
-        std::fs::rename(&link, self.out.join(CURRENT))
-            .map_err(|e| format!("cannot publish {}: {e}", self.out.join(CURRENT).display()))?;
+        {
+            // Under the lock [`abandon_all`] takes: a stopping process never publishes a
+            // snapshot it is removing, and one published first is no longer abandoned.
+            let mut running = active();
+            if STOPPING.load(Ordering::SeqCst) {
+                let _ = std::fs::remove_file(&link);
+                return Err("the run is stopping: nothing was published".into());
+            }
+            std::fs::rename(&link, self.out.join(CURRENT))
+                .map_err(|e| format!("cannot publish {}: {e}", self.out.join(CURRENT).display()))?;
+            running.retain(|d| d != &self.dir);
+        }
         if let Ok(d) = std::fs::File::open(&self.out) {
             let _ = d.sync_all();
         }
@@ -159,7 +221,6 @@ impl Staging {
                 let _ = std::fs::remove_file(&p);
             }
         }
-        active().retain(|d| d != &self.dir);
         Ok(())
     }
 

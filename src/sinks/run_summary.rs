@@ -60,7 +60,7 @@ pub fn carry_over(previous: &Path, staged: &Path) -> Result<(), String> {
     let Ok(entries) = std::fs::read_dir(previous) else {
         return Ok(());
     };
-    std::fs::create_dir_all(staged)
+    super::publish::create_dir_all(staged)
         .map_err(|e| format!("cannot create {}: {e}", staged.display()))?;
     for e in entries.filter_map(|e| e.ok()) {
         let name = e.file_name();

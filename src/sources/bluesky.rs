@@ -251,8 +251,7 @@ fn post(p: &Value) -> Result<Draft, String> {
     let created = str_at(p, &["record", "createdAt"])
         .or_else(|| str_at(p, &["indexedAt"]))
         .ok_or("post without createdAt")?;
-    let created_at =
-        parse_iso8601(created).ok_or_else(|| format!("unparseable createdAt {created:?}"))?;
+    let created_at = parse_iso8601(created).ok_or_else(|| "unparseable createdAt".to_string())?;
     let text = str_at(p, &["record", "text"]).unwrap_or("").to_string();
     let mut post = Post::new("bluesky", uri.clone(), created_at, text);
     post.author_id = string_at(p, &["author", "did"]);

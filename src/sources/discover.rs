@@ -52,6 +52,29 @@ pub(super) fn identity(_: &std::fs::Metadata) -> (u64, u64) {
     (0, 0)
 }
 
+/// What kind of file a path that is neither a regular file nor a folder is.
+#[cfg(unix)]
+fn special_kind(m: &std::fs::Metadata) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    let t = m.file_type();
+    if t.is_fifo() {
+        "a named pipe"
+    } else if t.is_char_device() {
+        "a character device"
+    } else if t.is_block_device() {
+        "a block device"
+    } else if t.is_socket() {
+        "a socket"
+    } else {
+        "a special file"
+    }
+}
+
+#[cfg(not(unix))]
+fn special_kind(_: &std::fs::Metadata) -> &'static str {
+    "a special file"
+}
+
 /// Walks input paths: each real directory and file once, `exclude`d directories (the
 /// output) never, problems recorded instead of aborting.
 pub(super) struct Walker {
@@ -104,8 +127,18 @@ impl Walker {
             );
             return;
         }
-        if !meta.is_dir() {
+        if meta.is_file() {
             self.found.files.push(p.to_path_buf());
+            return;
+        }
+        if !meta.is_dir() {
+            // A named pipe would block the run (holding the output lock), a device
+            // could be endless: only regular files hold exports.
+            let reason = format!(
+                "not a regular file ({}): only regular files are read",
+                special_kind(&meta)
+            );
+            self.found.reject(p, reason);
             return;
         }
         let entries = match std::fs::read_dir(p) {
@@ -115,7 +148,15 @@ impl Walker {
                 return;
             }
         };
-        let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+        let mut listed = Vec::new();
+        for e in entries {
+            match e {
+                Ok(e) => listed.push(e.path()),
+                // The folder's listing broke off: what it did list is still read.
+                Err(e) => self.found.reject(p, Walker::reason(&e)),
+            }
+        }
+        let mut entries = listed;
         entries.sort();
         for e in entries {
             let hidden = e

@@ -151,7 +151,7 @@ fn count(s: &str) -> Result<Option<i64>, String> {
     };
     num.parse::<f64>()
         .map(|f| Some((f * mult).round() as i64))
-        .map_err(|_| format!("not a count: {s:?}"))
+        .map_err(|_| "not a count".to_string())
 }
 
 /// Build a post from a mapping and a column getter (shared by CSV and NDJSON). The getter
@@ -177,8 +177,12 @@ pub fn from_fields<'a>(
     } else {
         &m.timestamp_format
     };
-    let mut created_at = parse_with_format(&ts, format)
-        .ok_or_else(|| format!("unparseable timestamp {ts:?} (format {format})"))?;
+    let mut created_at = parse_with_format(&ts, format).ok_or_else(|| {
+        format!(
+            "unparseable timestamp in column `{}` (format {format})",
+            m.timestamp
+        )
+    })?;
     if let Some(off) = &m.timestamp_offset {
         // Naive local times of a tool configured in one zone: shift to UTC.
         let parsed: FixedOffset = off
@@ -202,7 +206,9 @@ pub fn from_fields<'a>(
     p.conversation_id = owned(&m.conversation);
     let c = |col: &Option<String>| -> Result<Option<i64>, String> {
         match opt(col) {
-            Some(s) => count(&s),
+            Some(s) => {
+                count(&s).map_err(|e| format!("{e} in column `{}`", col.as_deref().unwrap_or("")))
+            }
             None => Ok(None),
         }
     };

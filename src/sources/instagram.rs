@@ -89,7 +89,7 @@ fn media_group(g: &Value) -> Result<Draft, String> {
 /// A record the account owner wrote at `ts` (Unix seconds): text repaired, id hashed from
 /// (`tag`, time, text).
 fn owners(kind: Kind, tag: &str, ts: i64, raw_text: &str) -> Result<Draft, String> {
-    let created_at = unix_seconds(ts as f64).ok_or_else(|| format!("unreadable time {ts}"))?;
+    let created_at = unix_seconds(ts as f64).ok_or_else(|| "unreadable time".to_string())?;
     let text = fix_mojibake(raw_text);
     let id = synthetic_id("ig", tag, ts, &text);
     let mut p = Post::new(PLATFORM, id, created_at, text);

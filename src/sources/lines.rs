@@ -77,6 +77,10 @@ pub fn read_line_range(
     emit: &(dyn Fn(Batch) + Sync),
 ) -> FileReport {
     let file_name = cfg.display_path(path);
+    let emit = &|mut b: Batch| {
+        value_free_reasons(&mut b);
+        emit(b)
+    };
     let ctx = Ctx {
         cfg,
         file: &file_name,

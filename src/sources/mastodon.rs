@@ -132,8 +132,8 @@ fn activity(act: &Value) -> Result<Option<Draft>, String> {
             let published = str_at(obj, &["published"])
                 .or_else(|| str_at(act, &["published"]))
                 .ok_or("object without published")?;
-            let created_at = parse_iso8601(published)
-                .ok_or_else(|| format!("unparseable published {published:?}"))?;
+            let created_at =
+                parse_iso8601(published).ok_or_else(|| "unparseable published".to_string())?;
             let text = html_to_text(str_at(obj, &["content"]).unwrap_or(""));
             let mut p = Post::new("mastodon", local_id(uri), created_at, text);
             p.url = string_at(obj, &["url"]).or_else(|| Some(uri.to_string()));
@@ -167,8 +167,8 @@ fn activity(act: &Value) -> Result<Option<Draft>, String> {
         "Announce" => {
             let id = str_at(act, &["id"]).ok_or("Announce without id")?;
             let published = str_at(act, &["published"]).ok_or("Announce without published")?;
-            let created_at = parse_iso8601(published)
-                .ok_or_else(|| format!("unparseable published {published:?}"))?;
+            let created_at =
+                parse_iso8601(published).ok_or_else(|| "unparseable published".to_string())?;
             let target = match act.get("object") {
                 Some(Value::String(s)) => Some(s.clone()),
                 Some(o) => string_at(o, &["id"]),
@@ -227,8 +227,7 @@ fn addressed_visibility(act: &Value, obj: &Value) -> &'static str {
 fn status(s: &Value) -> Result<Vec<Draft>, String> {
     let id = id_at(s, &["id"]).ok_or("status without id")?;
     let created = str_at(s, &["created_at"]).ok_or("status without created_at")?;
-    let created_at =
-        parse_iso8601(created).ok_or_else(|| format!("unparseable created_at {created:?}"))?;
+    let created_at = parse_iso8601(created).ok_or_else(|| "unparseable created_at".to_string())?;
     let reblog = s.get("reblog").filter(|r| !r.is_null());
     let body = reblog.unwrap_or(s);
     let text = html_to_text(str_at(body, &["content"]).unwrap_or(""));

@@ -73,8 +73,7 @@ impl DocFormat for MetaPosts {
 
 fn post(item: &Value) -> Result<Draft, String> {
     let ts = int_at(item, &["timestamp"]).ok_or("post without timestamp")?;
-    let created_at =
-        unix_seconds(ts as f64).ok_or_else(|| format!("timestamp {ts} out of range"))?;
+    let created_at = unix_seconds(ts as f64).ok_or_else(|| "timestamp out of range".to_string())?;
     let text: String = array_at(item, &["data"])
         .iter()
         .filter_map(|d| str_at(d, &["post"]))
@@ -137,8 +136,7 @@ fn comment(item: &Value) -> Result<Draft, String> {
     let ts = int_at(c, &["timestamp"])
         .or_else(|| int_at(item, &["timestamp"]))
         .ok_or("comment without timestamp")?;
-    let created_at =
-        unix_seconds(ts as f64).ok_or_else(|| format!("timestamp {ts} out of range"))?;
+    let created_at = unix_seconds(ts as f64).ok_or_else(|| "timestamp out of range".to_string())?;
     let text = decode_entities(fix_mojibake(str_at(c, &["comment"]).unwrap_or("")));
     let title = str_at(item, &["title"])
         .map(fix_mojibake)

@@ -168,7 +168,7 @@ fn tweet(
         .ok_or("tweet without id_str")?;
     let created = str_at(t, &["created_at"]).ok_or("tweet without created_at")?;
     let created_at =
-        parse_twitter_date(created).ok_or_else(|| format!("unparseable created_at {created:?}"))?;
+        parse_twitter_date(created).ok_or_else(|| "unparseable created_at".to_string())?;
     let raw_text = str_at(t, &["full_text"])
         .or_else(|| str_at(t, &["text"]))
         .unwrap_or("");

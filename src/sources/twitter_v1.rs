@@ -154,7 +154,7 @@ fn status(s: &Value) -> Result<Draft, String> {
         .ok_or("status without id_str")?;
     let created = str_at(s, &["created_at"]).ok_or("status without created_at")?;
     let created_at =
-        parse_twitter_date(created).ok_or_else(|| format!("unparseable created_at {created:?}"))?;
+        parse_twitter_date(created).ok_or_else(|| "unparseable created_at".to_string())?;
     let retweeted = s.get("retweeted_status").filter(|r| r.is_object());
     let text = match retweeted {
         Some(rt) => format!(

@@ -124,8 +124,7 @@ fn page(v: &Value, out: &mut Vec<Draft>, errors: &mut Vec<TweetError>) {
 fn tweet(t: &Value, users: &HashMap<&str, &str>) -> Result<Draft, String> {
     let id = id_at(t, &["id"]).ok_or("tweet without id")?;
     let created = str_at(t, &["created_at"]).ok_or("tweet without created_at")?;
-    let created_at =
-        parse_iso8601(created).ok_or_else(|| format!("unparseable created_at {created:?}"))?;
+    let created_at = parse_iso8601(created).ok_or_else(|| "unparseable created_at".to_string())?;
     let text = decode_entities(
         str_at(t, &["note_tweet", "text"])
             .or_else(|| str_at(t, &["text"]))

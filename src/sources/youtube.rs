@@ -112,7 +112,7 @@ fn comment(c: &Value, owner: Option<&str>, parent: Option<&str>) -> Result<Draft
     let id = id_at(c, &["id"]).ok_or("comment without id")?;
     let published = str_at(s, &["publishedAt"]).ok_or("comment without publishedAt")?;
     let created_at =
-        parse_iso8601(published).ok_or_else(|| format!("unparseable publishedAt {published:?}"))?;
+        parse_iso8601(published).ok_or_else(|| "unparseable publishedAt".to_string())?;
     let text = match str_at(s, &["textOriginal"]) {
         Some(t) => t.to_string(),
         None => html_to_text(str_at(s, &["textDisplay"]).unwrap_or("")),
