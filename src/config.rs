@@ -91,6 +91,23 @@ pub struct ReportConfig {
     pub top_escalations: usize,
     /// Open information requests due within this many working days count as due soon.
     pub due_soon_working_days: u32,
+    /// How the escalation queue shows the public's text.
+    pub public_text: PublicText,
+}
+
+/// How the report's escalation queue shows a member of the public's words (the report
+/// travels further than the tables: to managers, into slides and e-mail).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PublicText {
+    /// The `escalations.text` with personal data masked (`[EMAIL]`, `[PHONE]`,
+    /// `[ADDRESS]`, `[CARD]`) whatever `flags.redact_pii` says.
+    #[default]
+    Redacted,
+    /// No text: reasons, topics and the link only.
+    None,
+    /// `escalations.text` as the tables publish it.
+    AsPublished,
 }
 
 impl Default for ReportConfig {
@@ -101,6 +118,7 @@ impl Default for ReportConfig {
             response_target_minutes: 60.0,
             top_escalations: 20,
             due_soon_working_days: 5,
+            public_text: PublicText::Redacted,
         }
     }
 }
@@ -891,6 +909,8 @@ pub struct ReportSettings {
     /// `privacy.private_messages`: with `exclude`, followers-only and direct posts are
     /// left out of the report's figures as they are out of the metric tables.
     pub private_messages: String,
+    /// `report.public_text`.
+    pub public_text: PublicText,
 }
 
 impl Default for ReportSettings {
@@ -911,6 +931,7 @@ impl ReportSettings {
             timezone: cfg.metrics.timezone.clone(),
             holidays: cfg.flags.holidays.clone(),
             private_messages: cfg.privacy.private_messages.clone(),
+            public_text: cfg.report.public_text,
         }
     }
 }

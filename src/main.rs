@@ -1,12 +1,15 @@
 //! `socialpulse` command line: a thin shell over the library's pipeline.
 
 use clap::{Parser, Subcommand};
+use serde_json::json;
 use socialpulse::analysis::classifier::{self, train::ThresholdRule};
 use socialpulse::config::{AccountConfig, Config};
 use socialpulse::corpus;
+use socialpulse::exit::ExitStatus;
 use socialpulse::pipeline::{self, RunOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 // mimalloc: the pipeline allocates many short-lived strings on every thread; glibc's
 // per-thread arenas fragment under that load (peak RSS several times the live heap).
@@ -30,6 +33,12 @@ macro_rules! say {
 struct Cli {
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -64,6 +73,10 @@ enum Command {
         /// Print what the run would read and rewrite, and change nothing.
         #[arg(long)]
         dry_run: bool,
+        /// `text` for people; `json` for schedulers and log shippers: one JSON object
+        /// per line on stdout (events start, input, warning, error, publish, exit).
+        #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+        log_format: LogFormat,
     },
     /// Build the HTML report again from an output's published tables:
     /// `socialpulse report out/example` (writes `out/example/current/report.html`,
@@ -151,16 +164,22 @@ enum Command {
     },
 }
 
-/// Exit code of a run stopped by SIGINT, SIGTERM or SIGHUP (the shell's 128 + SIGINT).
-const INTERRUPTED: i32 = 130;
+/// `--log-format json`, for the signal handler's exit event.
+static JSON_LOG: AtomicBool = AtomicBool::new(false);
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // An interrupted run removes what it staged; the published output stays as it was.
+    if let Command::Run { log_format, .. } = &cli.command {
+        JSON_LOG.store(*log_format == LogFormat::Json, Ordering::SeqCst);
+    }
     if let Err(e) = ctrlc::set_handler(|| {
         socialpulse::sinks::publish::abandon_all();
         eprintln!("interrupted: nothing was published");
-        std::process::exit(INTERRUPTED);
+        if JSON_LOG.load(Ordering::SeqCst) {
+            Log(LogFormat::Json).exit(ExitStatus::Interrupted);
+        }
+        std::process::exit(i32::from(ExitStatus::Interrupted.code()));
     }) {
         eprintln!("warning: cannot install the signal handler ({e}); an interrupted run leaves its staging directory for the next run to remove");
     }
@@ -258,20 +277,25 @@ fn main() -> ExitCode {
             full,
             forget_missing,
             dry_run,
+            log_format,
         } => {
+            let log = Log(log_format);
+            log.event(
+                "start",
+                json!({ "config": config, "full": full, "dry_run": dry_run }),
+            );
             let mut cfg = match &config {
                 Some(path) => match Config::load(path) {
                     Ok(c) => c,
-                    Err(e) => {
-                        eprintln!("error: {e}");
-                        return ExitCode::from(2);
-                    }
+                    Err(e) => return log.fail(&e, ExitStatus::Usage),
                 },
                 None => Config::default(),
             };
             if config.is_none() && inputs.is_empty() {
-                eprintln!("error: give a pipeline config or at least one --input");
-                return ExitCode::from(2);
+                return log.fail(
+                    "give a pipeline config or at least one --input",
+                    ExitStatus::Usage,
+                );
             }
             cfg.input.paths.extend(inputs);
             if let Some(o) = out {
@@ -288,35 +312,27 @@ fn main() -> ExitCode {
             if let Some(t) = threads {
                 cfg.run.threads = t;
             }
+            // `--account` entries are checked as the config's are.
+            if let Err(e) = cfg.validate() {
+                return log.fail(&e, ExitStatus::Usage);
+            }
             if dry_run {
                 return match pipeline::dry_run(&cfg) {
                     Ok(d) => {
                         print_dry_run(&d);
                         ExitCode::SUCCESS
                     }
-                    Err(e) => fail(e),
+                    Err(e) => log.fail(&e.to_string(), stopping_or(e.status())),
                 };
             }
             let opts = RunOptions {
-                quiet,
+                quiet: quiet || log_format == LogFormat::Json,
                 full,
                 forget_missing,
             };
             match pipeline::run(&cfg, &opts) {
-                Ok(report) => {
-                    print_summary(&report);
-                    if report.too_many_rejects() {
-                        eprintln!(
-                            "error: reject ratio {:.2}% exceeds run.max_reject_ratio {:.2}% (see {}/current/rejects)",
-                            report.reject_ratio * 100.0,
-                            report.max_reject_ratio * 100.0,
-                            report.output
-                        );
-                        return ExitCode::from(3);
-                    }
-                    ExitCode::SUCCESS
-                }
-                Err(e) => fail(e),
+                Ok(report) => log.finished(&report),
+                Err(e) => log.fail(&e.to_string(), stopping_or(e.status())),
             }
         }
     }
@@ -368,18 +384,90 @@ fn report(
     }
 }
 
-/// Exit codes: 4 when another run holds the output, 2 when the config asks for what
-/// stored posts cannot give (a `--full` run can), 1 otherwise.
-fn fail(e: pipeline::RunError) -> ExitCode {
-    // A run failing because a signal stopped it: the handler is removing the snapshot
-    // and exits 130 when done.
+/// A run failing because a signal stopped it waits here: the handler is removing the
+/// snapshot and exits 130 when done.
+fn stopping_or(status: ExitStatus) -> ExitStatus {
     if socialpulse::sinks::publish::stopping() {
         loop {
             std::thread::park();
         }
     }
-    eprintln!("error: {e}");
-    e.status().into()
+    status
+}
+
+/// Where a run's events go: people's text on stderr/stdout, or one JSON object per line
+/// on stdout (`--log-format json`).
+struct Log(LogFormat);
+
+impl Log {
+    fn event(&self, event: &str, fields: serde_json::Value) {
+        if self.0 != LogFormat::Json {
+            return;
+        }
+        let mut line = json!({ "event": event, "time": chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true) });
+        if let (Some(l), serde_json::Value::Object(f)) = (line.as_object_mut(), fields) {
+            l.extend(f);
+        }
+        say!("{line}");
+    }
+
+    fn exit(&self, status: ExitStatus) -> ExitCode {
+        self.event(
+            "exit",
+            json!({ "code": status.code(), "status": status.name() }),
+        );
+        status.into()
+    }
+
+    fn fail(&self, message: &str, status: ExitStatus) -> ExitCode {
+        if self.0 == LogFormat::Json {
+            self.event("error", json!({ "message": message }));
+        } else {
+            eprintln!("error: {message}");
+        }
+        self.exit(status)
+    }
+
+    /// A published run: its inputs, warnings and publication, then the exit status.
+    fn finished(&self, report: &pipeline::RunReport) -> ExitCode {
+        let status = report.exit_status();
+        if self.0 == LogFormat::Text {
+            print_summary(report);
+            for w in &report.warnings {
+                eprintln!("warning: {w}");
+            }
+            if report.too_many_rejects() {
+                eprintln!(
+                    "error: reject ratio {:.2}% exceeds run.max_reject_ratio {:.2}% (see {}/current/rejects)",
+                    report.reject_ratio * 100.0,
+                    report.max_reject_ratio * 100.0,
+                    report.output
+                );
+            }
+            return status.into();
+        }
+        for i in &report.inputs {
+            self.event("input", serde_json::to_value(i).unwrap_or_default());
+        }
+        for w in &report.warnings {
+            self.event("warning", json!({ "message": w }));
+        }
+        self.event(
+            "publish",
+            json!({
+                "run_id": report.run_id,
+                "snapshot": report.snapshot,
+                "mode": report.mode,
+                "posts_written": report.posts_written,
+                "posts_new": report.posts_new,
+                "rejects": report.rejects,
+                "reject_ratio": report.reject_ratio,
+                "inputs_lost": report.inputs_lost,
+                "escalations": report.escalations,
+            }),
+        );
+        self.exit(status)
+    }
 }
 
 fn print_dry_run(d: &pipeline::DryRun) {

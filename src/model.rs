@@ -103,7 +103,9 @@ pub struct Post {
     /// Link to the post; for the public only a form that names no one (see privacy).
     pub url: Option<String>,
     /// The source's own link when `url` was made privacy-safe: the working link the
-    /// operational tables (`escalations`, `unanswered`) give staff.
+    /// operational tables (`escalations`, `unanswered`) give staff, sealed with the
+    /// pseudonymisation key (`Pseudonymiser::seal`) so the nightly state holds no
+    /// raw identity; opened only as those tables are written.
     pub link: Option<String>,
     pub created_at: Micros,
     /// The organisation's account this post belongs to (outbound) or addresses (inbound).
@@ -346,10 +348,30 @@ pub struct RunReport {
     pub partitions_rewritten: u64,
     /// What the HTML report compares and shows, so `socialpulse report` rebuilds it.
     pub report: crate::config::ReportSettings,
+    /// Inputs that could not be read whole (unreadable, cut short, corrupt): part or all
+    /// of each is in no table until a later run reads it whole.
+    pub inputs_lost: u64,
+    /// Signs the inputs were not read as meant (see docs/data-dictionary.md).
+    pub warnings: Vec<String>,
+    /// How the CLI exits for this run (`exit::ExitStatus::name`): `success`,
+    /// `too_many_rejects` or `inputs_lost`.
+    pub status: String,
 }
 
 impl RunReport {
     pub fn too_many_rejects(&self) -> bool {
         self.reject_ratio > self.max_reject_ratio
+    }
+
+    /// How a published run exits: rejects over the limit first, then inputs lost.
+    pub fn exit_status(&self) -> crate::exit::ExitStatus {
+        use crate::exit::ExitStatus;
+        if self.too_many_rejects() {
+            ExitStatus::TooManyRejects
+        } else if self.inputs_lost > 0 {
+            ExitStatus::InputsLost
+        } else {
+            ExitStatus::Success
+        }
     }
 }

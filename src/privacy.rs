@@ -8,8 +8,13 @@ use std::path::Path;
 #[derive(Clone)]
 pub struct Pseudonymiser {
     key: [u8; 32],
+    /// Key of [`Pseudonymiser::seal`], derived from `key`.
+    seal: [u8; 32],
     keep_raw: bool,
 }
+
+/// Prefix of a sealed value (see [`Pseudonymiser::seal`]).
+const SEALED: &str = "sealed:";
 
 /// Where the key came from, reported in the manifest (never the key itself).
 #[derive(Clone, Debug, PartialEq)]
@@ -21,10 +26,73 @@ pub enum KeySource {
 
 impl Pseudonymiser {
     pub fn from_secret(secret: &[u8], keep_raw: bool) -> Pseudonymiser {
+        Self::from_key(
+            blake3::derive_key("socialpulse 2026 author pseudonym v1", secret),
+            keep_raw,
+        )
+    }
+
+    fn from_key(key: [u8; 32], keep_raw: bool) -> Pseudonymiser {
         Pseudonymiser {
-            key: blake3::derive_key("socialpulse 2026 author pseudonym v1", secret),
+            key,
+            seal: blake3::derive_key("socialpulse 2026 working link seal v1", &key),
             keep_raw,
         }
+    }
+
+    /// A working link that may name a member of the public, sealed for the nightly
+    /// state: `sealed:` + hex of a synthetic IV (keyed hash of the link) and the link
+    /// XOR a keyed BLAKE3 stream from it. Deterministic, so snapshots stay byte-equal;
+    /// readers of a snapshot without the key learn nothing but the length. Opened
+    /// only where an operational column is written ([`Pseudonymiser::open`]).
+    pub fn seal(&self, plain: &str) -> String {
+        let hash = blake3::keyed_hash(&self.seal, plain.as_bytes());
+        let iv = &hash.as_bytes()[..16];
+        let mut sealed = iv.to_vec();
+        sealed.extend(
+            plain
+                .bytes()
+                .zip(self.stream(iv, plain.len()))
+                .map(|(a, b)| a ^ b),
+        );
+        let mut out = String::with_capacity(SEALED.len() + 2 * sealed.len());
+        out.push_str(SEALED);
+        for b in sealed {
+            out.push_str(&format!("{b:02x}"));
+        }
+        out
+    }
+
+    /// The link [`Pseudonymiser::seal`] sealed with this key; a value that is not
+    /// sealed is returned as it is; one sealed with another key (or damaged) is `None`.
+    pub fn open<'a>(&self, value: &'a str) -> Option<std::borrow::Cow<'a, str>> {
+        let Some(hex) = value.strip_prefix(SEALED) else {
+            return Some(std::borrow::Cow::Borrowed(value));
+        };
+        let bytes: Vec<u8> = (0..hex.len() / 2)
+            .map(|i| u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok())
+            .collect::<Option<_>>()?;
+        if bytes.len() < 16 || hex.len() % 2 != 0 {
+            return None;
+        }
+        let (iv, ct) = bytes.split_at(16);
+        let plain: Vec<u8> = ct
+            .iter()
+            .zip(self.stream(iv, ct.len()))
+            .map(|(a, b)| a ^ b)
+            .collect();
+        let authentic = &blake3::keyed_hash(&self.seal, &plain).as_bytes()[..16] == iv;
+        let plain = String::from_utf8(plain).ok()?;
+        authentic.then_some(std::borrow::Cow::Owned(plain))
+    }
+
+    fn stream(&self, iv: &[u8], len: usize) -> Vec<u8> {
+        let mut h = blake3::Hasher::new_keyed(&self.seal);
+        h.update(b"stream");
+        h.update(iv);
+        let mut out = vec![0u8; len];
+        h.finalize_xof().fill(&mut out);
+        out
     }
 
     /// The derived key and the raw-identity option, for handing the same pseudonymiser
@@ -42,10 +110,7 @@ impl Pseudonymiser {
         }
         let mut key = [0u8; 32];
         key.copy_from_slice(&b[..32]);
-        Ok(Pseudonymiser {
-            key,
-            keep_raw: b[32] != 0,
-        })
+        Ok(Self::from_key(key, b[32] != 0))
     }
 
     /// Key from the environment variable, else the key file, else a key generated
@@ -425,6 +490,31 @@ fn random_secret() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sealed_links_open_with_their_key_only() {
+        let a = Pseudonymiser::from_secret(b"key-a-0123456789", false);
+        let b = Pseudonymiser::from_secret(b"key-b-0123456789", false);
+        let link = "https://mastodon.example/@rider42/113400000000000001";
+        let sealed = a.seal(link);
+        assert!(sealed.starts_with("sealed:") && !sealed.contains("rider"));
+        assert_eq!(sealed, a.seal(link), "deterministic");
+        assert_ne!(
+            sealed,
+            a.seal("https://mastodon.example/@rider43/113400000000000001")
+        );
+        assert_eq!(a.open(&sealed).as_deref(), Some(link));
+        assert_eq!(b.open(&sealed), None);
+        assert_eq!(
+            a.open("https://x.com/i/status/1").as_deref(),
+            Some("https://x.com/i/status/1")
+        );
+        let round = Pseudonymiser::from_bytes(&a.to_bytes()).expect("bytes");
+        assert_eq!(round.open(&sealed).as_deref(), Some(link));
+        let mut damaged = sealed.clone();
+        damaged.replace_range(sealed.len() - 2.., "00");
+        assert_eq!(a.open(&damaged), None);
+    }
 
     #[test]
     fn reasons_lose_their_values() {

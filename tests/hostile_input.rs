@@ -234,7 +234,8 @@ fn an_unreadable_folder_is_a_reject_for_that_folder() {
         .status()
         .expect("run as an unprivileged user");
     mode(&input.join("locked"), 0o755);
-    assert_eq!(status.code(), Some(0));
+    // Published, with the unreadable path's loss signalled (exit 5).
+    assert_eq!(status.code(), Some(5));
     // Recorded relative to the config file, which sits beside `in`.
     assert_eq!(
         rejects(&out),
@@ -494,6 +495,17 @@ fn cli(cwd: &Path, args: &[&std::ffi::OsStr], secs: u64) -> (Option<i32>, String
     }
 }
 
+/// `DIR/pipeline.toml` reading `DIR/in` into `DIR/out`, every reject tolerated.
+fn in_folder_config(dir: &Path) -> PathBuf {
+    let cfg = dir.join("pipeline.toml");
+    std::fs::write(
+        &cfg,
+        "[input]\npaths = [\"in\"]\n[output]\ndir = \"out\"\n[run]\nmax_reject_ratio = 1.0\nprogress = false\n",
+    )
+    .expect("config");
+    cfg
+}
+
 fn os(s: &str) -> &std::ffi::OsStr {
     std::ffi::OsStr::new(s)
 }
@@ -567,14 +579,9 @@ fn only_regular_files_are_inputs() {
     let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
     assert!(made.success());
     std::os::unix::fs::symlink("/dev/zero", input.join("zero.ndjson")).expect("link");
-    let cfg = dir.path().join("pipeline.toml");
-    std::fs::write(
-        &cfg,
-        "[input]\npaths = [\"in\"]\n[output]\ndir = \"out\"\n[run]\nmax_reject_ratio = 1.0\nprogress = false\n",
-    )
-    .expect("config");
+    let cfg = in_folder_config(dir.path());
     let (code, err) = cli(dir.path(), &[os("run"), os("-q"), cfg.as_os_str()], 60);
-    assert!(matches!(code, Some(0) | Some(5)), "{code:?}: {err}");
+    assert_eq!(code, Some(5), "{err}");
     let out = dir.path().join("out");
     let mut got = rejects(&out);
     got.sort();
@@ -674,4 +681,179 @@ fn an_input_has_one_identity_however_its_path_is_written() {
         }
     }
     assert_eq!(rejects_seen, [1, 1, 1, 1]);
+}
+
+/// A support team's export through pandas or a spreadsheet: integer ids written as
+/// floats (`3.0`, `1.2e+18`), a lone CR inside an unquoted field of an LF file.
+fn support_config(file: &Path, out: &Path) -> Config {
+    let mut cfg = config(&[file.to_path_buf()], out);
+    cfg.accounts = vec![socialpulse::config::AccountConfig {
+        platform: "twitter".into(),
+        handle: "AgencyHelp".into(),
+        ..Default::default()
+    }];
+    cfg.mappings = vec![socialpulse::config::MappingConfig {
+        name: "support".into(),
+        platform: Some("twitter".into()),
+        id: "tweet_id".into(),
+        text: "text".into(),
+        timestamp: "created_at".into(),
+        author: Some("author_id".into()),
+        reply_to: Some("in_response_to_tweet_id".into()),
+        ..Default::default()
+    }];
+    cfg
+}
+
+#[test]
+fn float_ids_from_spreadsheets_still_link_replies() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let csv = "tweet_id,author_id,created_at,text,in_response_to_tweet_id\n\
+3.0,rider1,2026-11-02T08:00:00Z,@AgencyHelp is the 7:10 running?,\n\
+4.0,AgencyHelp,2026-11-02T08:12:00Z,@rider1 yes on time,3.0\n\
+1.2e+18,rider2,2026-11-02T09:00:00Z,@AgencyHelp lost my card,\n\
+1200000000000000001,AgencyHelp,2026-11-02T09:30:00Z,@rider2 we can help,1.2e+18\n";
+    let file = write(dir.path(), "support.csv", csv.as_bytes());
+    let got = socialpulse::pipeline::collect(&support_config(&file, dir.path()), &pseudo())
+        .expect("collect");
+    let mut ids: Vec<(&str, Option<&str>)> = got
+        .posts
+        .iter()
+        .map(|p| (p.post_id.as_str(), p.reply_to_id.as_deref()))
+        .collect();
+    ids.sort();
+    assert_eq!(
+        ids,
+        [
+            ("1200000000000000000", None),
+            ("1200000000000000001", Some("1200000000000000000")),
+            ("3", None),
+            ("4", Some("3")),
+        ]
+    );
+}
+
+#[test]
+fn replies_that_link_to_nothing_are_a_warning() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut csv = String::from("tweet_id,author_id,created_at,text,in_response_to_tweet_id\n");
+    for i in 0..12 {
+        csv.push_str(&format!(
+            "{},rider{i},2026-11-02T08:{i:02}:00Z,@AgencyHelp question {i}?,\n",
+            100 + i
+        ));
+        // Replies naming ids that were mangled on the way (not one links).
+        csv.push_str(&format!(
+            "{},AgencyHelp,2026-11-02T09:{i:02}:00Z,@rider{i} answer,x{}\n",
+            200 + i,
+            100 + i
+        ));
+    }
+    let file = write(dir.path(), "support.csv", csv.as_bytes());
+    let out = dir.path().join("out");
+    let report = run(&support_config(&file, &out));
+    assert!(
+        report
+            .warnings
+            .iter()
+            .any(|w| w.contains("none of the 12 replies")),
+        "{:?}",
+        report.warnings
+    );
+    let manifest = std::fs::read_to_string(cur(&out).join("_run.json")).expect("manifest");
+    assert!(manifest.contains("\"warnings\""), "{manifest}");
+}
+
+#[test]
+fn a_lone_cr_inside_an_unquoted_field_is_part_of_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let csv = "tweet_id,author_id,created_at,text,in_response_to_tweet_id\n\
+1,rider1,2026-11-02T08:00:00Z,first line\rsecond line,\n\
+2,rider2,2026-11-02T08:05:00Z,another,\n";
+    let file = write(dir.path(), "support.csv", csv.as_bytes());
+    let got = socialpulse::pipeline::collect(&support_config(&file, dir.path()), &pseudo())
+        .expect("collect");
+    assert!(got.rejects.is_empty(), "{:?}", got.rejects);
+    assert_eq!(got.posts.len(), 2);
+    assert!(got
+        .posts
+        .iter()
+        .any(|p| p.text == "first line\rsecond line"));
+}
+
+/// A run that lost part of a file (a cut compressed stream) publishes what it read but
+/// says so: exit 5, `_run.json` `status` and `inputs_lost`, and with `--log-format
+/// json` one JSON event per line from start to exit.
+#[test]
+fn losing_part_of_a_file_has_its_own_exit_code_and_events() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("in");
+    copy_fixture("mastodon/statuses.json", &input);
+    let mut lines = String::new();
+    let text = std::fs::read_to_string(root().join("fixtures/reddit/RS_northline.ndjson"))
+        .expect("fixture");
+    for i in 0..200 {
+        for l in text.lines() {
+            let mut v: serde_json::Value = serde_json::from_str(l).expect("json");
+            v["id"] = format!("{}{i}", v["id"].as_str().unwrap_or("x")).into();
+            lines.push_str(&v.to_string());
+            lines.push('\n');
+        }
+    }
+    let mut z = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    z.write_all(lines.as_bytes()).expect("gzip");
+    let gz = z.finish().expect("gzip");
+    write(&input, "RS_cut.ndjson.gz", &gz[..gz.len() / 2]);
+    let cfg = in_folder_config(dir.path());
+    let (code, err) = cli(dir.path(), &[os("run"), os("-q"), cfg.as_os_str()], 60);
+    assert_eq!(code, Some(5), "{err}");
+    assert!(
+        err.contains("warning: 1 input(s) could not be read whole"),
+        "{err}"
+    );
+    let out = dir.path().join("out");
+    let manifest: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(cur(&out).join("_run.json")).expect("manifest"),
+    )
+    .expect("json");
+    assert_eq!(manifest["status"], "inputs_lost");
+    assert_eq!(manifest["inputs_lost"], 1);
+    assert!(published(&out) > 2, "what was read is published");
+    // The same as events: the file is read again (it failed), so the status repeats.
+    let o = Command::new(env!("CARGO_BIN_EXE_socialpulse"))
+        .current_dir(dir.path())
+        .args(["run", "--log-format", "json"])
+        .arg(&cfg)
+        .env("SOCIALPULSE_KEY", "hostile-test-key-0123456789")
+        .output()
+        .expect("run");
+    assert_eq!(o.status.code(), Some(5));
+    let events: Vec<serde_json::Value> = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    let names: Vec<&str> = events.iter().filter_map(|e| e["event"].as_str()).collect();
+    assert_eq!(names.first(), Some(&"start"));
+    assert_eq!(names.last(), Some(&"exit"));
+    assert!(names.contains(&"input") && names.contains(&"warning") && names.contains(&"publish"));
+    let exit = events.last().expect("exit");
+    assert_eq!(
+        (exit["code"].as_i64(), exit["status"].as_str()),
+        (Some(5), Some("inputs_lost"))
+    );
+    // A config error is an event too, and exit 2.
+    let o = Command::new(env!("CARGO_BIN_EXE_socialpulse"))
+        .args(["run", "--log-format", "json", "/no/such/pipeline.toml"])
+        .output()
+        .expect("run");
+    assert_eq!(o.status.code(), Some(2));
+    let last: serde_json::Value = serde_json::from_str(
+        String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .last()
+            .expect("a line"),
+    )
+    .expect("json");
+    assert_eq!(last["status"], "usage");
 }

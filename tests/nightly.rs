@@ -631,7 +631,8 @@ fn config_changes_reanalyse_stored_posts_or_ask_for_full() {
     let moved = dir.path().join("moved");
     std::fs::rename(&input, &moved).expect("move inputs away");
     let (code, _, stderr) = cli(&config, &out, &[]);
-    assert_eq!(code, Some(0), "{stderr}");
+    // Published, with the missing input path signalled (exit 5).
+    assert_eq!(code, Some(5), "{stderr}");
     let m = assert_readable(&out);
     assert_eq!(
         (m["mode"].as_str(), m["reanalysed"].as_bool()),

@@ -64,7 +64,44 @@ fn leaks(out: &Path) -> Vec<(String, String, String)> {
     for m in re.find_iter(&manifest) {
         found.push(("_run.json".into(), String::new(), m.as_str().to_string()));
     }
+    for (name, text) in readable_files(out) {
+        for m in re.find_iter(&text) {
+            found.push((name.clone(), String::new(), m.as_str().to_string()));
+        }
+    }
     found
+}
+
+/// What else ships in a snapshot that readers open: the HTML report, and every file of
+/// the nightly state (its binary files decompressed), as (path, lossy text).
+fn readable_files(snapshot: &Path) -> Vec<(String, String)> {
+    let mut files = vec![snapshot.join("report.html")];
+    let mut stack = vec![snapshot.join("_state")];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    let mut out = Vec::new();
+    for f in files {
+        let Ok(bytes) = std::fs::read(&f) else {
+            continue;
+        };
+        let bytes = if f.extension().is_some_and(|e| e == "bin") {
+            zstd::decode_all(bytes.as_slice()).expect("state file is zstd")
+        } else {
+            bytes
+        };
+        let name = f.strip_prefix(snapshot).unwrap_or(&f).display().to_string();
+        out.push((name, String::from_utf8_lossy(&bytes).to_string()));
+    }
+    out
 }
 
 fn run_format(format: corpus::Format, keep: bool) -> (tempfile::TempDir, PathBuf) {
@@ -173,6 +210,13 @@ fn no_fixture_identity_outside_the_operational_columns() {
     for id in &identities {
         if manifest.contains(id.as_str()) {
             found.push(("_run.json".into(), String::new(), id.clone()));
+        }
+    }
+    for (name, text) in readable_files(&out) {
+        for id in &identities {
+            if text.contains(id.as_str()) {
+                found.push((name.clone(), String::new(), id.clone()));
+            }
         }
     }
     found.sort();

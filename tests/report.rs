@@ -54,6 +54,13 @@ fn check_in_browser(out: &Path, name: &str) {
         text.contains("headline figures checked against duckdb"),
         "{text}"
     );
+    // Accessibility (WCAG, Section 508) at both widths, by axe-core.
+    for w in [390, 1280] {
+        assert!(
+            text.contains(&format!(" at {w} px: 0 serious or critical violations")),
+            "{text}"
+        );
+    }
     for w in [390, 1280] {
         let shot = shots(name).join(format!("report-{w}.png"));
         let size = std::fs::metadata(&shot).map(|m| m.len()).unwrap_or(0);

@@ -26,6 +26,7 @@ mod run_id;
 pub mod spill;
 pub mod stages;
 pub mod state;
+pub mod warnings;
 
 pub use crate::model::RunReport;
 pub use dedup::{better_copy, dedup};
@@ -71,7 +72,7 @@ pub use crate::model::MANIFEST;
 
 /// The version of the output contract (tables, columns, manifest), recorded in
 /// `_run.json`. Raised with every change a reader would notice (see CHANGELOG.md).
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Why a run did not publish.
 #[derive(Debug, Clone, PartialEq)]
@@ -233,6 +234,8 @@ fn stamp(
     report.output = cfg.output.dir.display().to_string();
     report.snapshot = staging.dir.display().to_string();
     report.stage_cpu_ms = stages.report();
+    report.inputs_lost = report.inputs.iter().filter(|i| i.error.is_some()).count() as u64;
+    report.status = report.exit_status().name().to_string();
     let elapsed = t0.elapsed().as_millis() as u64;
     report.durations_ms.insert("total".into(), elapsed);
     elapsed
@@ -356,8 +359,18 @@ fn run_staged(
 
     // The other tables.
     let t = Instant::now();
-    let mut report =
-        publish::write_tables(staging, cfg, totals, &rejects, new_rejects.len(), stages)?;
+    let mut report = publish::write_tables(
+        staging,
+        cfg,
+        pseudo,
+        totals,
+        &rejects,
+        publish::Seen {
+            new_rejects: new_rejects.len(),
+            replies: responses.as_slice().len(),
+        },
+        stages,
+    )?;
     durations.insert("write_tables".into(), t.elapsed().as_millis() as u64);
     report.durations_ms = durations;
     report.mode = plan.mode().to_string();
@@ -366,6 +379,9 @@ fn run_staged(
     report.partitions_rewritten = touched.len() as u64;
     plan.next_state(cfg, pseudo, &inputs, days)
         .save(&staging.dir)?;
+    if let Some(w) = warnings::lost_inputs(&inputs) {
+        report.warnings.insert(0, w);
+    }
     report.inputs = inputs;
     Ok(report)
 }

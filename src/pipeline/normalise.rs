@@ -90,7 +90,7 @@ pub fn normalise(d: Draft, accounts: &Accounts, pseudo: &Pseudonymiser) -> Post 
         if p.kind == Kind::Repost && !pseudo.keeps_raw() && p.platform != "twitter" {
             let safe = privacy::public_link(&p.platform, &p.post_id, p.url.as_deref(), &[]);
             if safe != p.url {
-                p.link = std::mem::replace(&mut p.url, safe);
+                p.link = std::mem::replace(&mut p.url, safe).map(|raw| pseudo.seal(&raw));
             }
         }
     } else {
@@ -103,14 +103,15 @@ pub fn normalise(d: Draft, accounts: &Accounts, pseudo: &Pseudonymiser) -> Post 
             .or_else(|| accounts.default_for(&p.platform))
             .map(str::to_string);
         if !pseudo.keeps_raw() {
-            // The working link stays for the operational tables; `url` names no one.
+            // The working link stays, sealed, for the operational tables; `url` names no
+            // one.
             let raw: Vec<&str> = [p.author_handle.as_deref(), p.author_id.as_deref()]
                 .into_iter()
                 .flatten()
                 .collect();
             let safe = privacy::public_link(&p.platform, &p.post_id, p.url.as_deref(), &raw);
             if safe != p.url {
-                p.link = std::mem::replace(&mut p.url, safe);
+                p.link = std::mem::replace(&mut p.url, safe).map(|raw| pseudo.seal(&raw));
             }
         }
         p.author_id = p

@@ -193,7 +193,7 @@ impl Job {
         terms.sort_by_key(|t| t.0);
         let mut queue = Vec::new();
         sinks::escalations::queue_chunks(&escalated, usize::MAX, |b| {
-            queue.push(b);
+            queue.push(sinks::open_links(b, &self.pseudo)?);
             Ok(())
         })?;
         out.push((
@@ -207,15 +207,20 @@ impl Job {
             sinks::emerging::schema(),
             vec![sinks::emerging::batch(&found)?],
         ));
-        publish::metric_tables(&self.cfg, &metrics, &mut |name, schema, build| {
-            let mut batches = Vec::new();
-            build(&mut |b| {
-                batches.push(b.clone());
+        publish::metric_tables(
+            &self.cfg,
+            &self.pseudo,
+            &metrics,
+            &mut |name, schema, build| {
+                let mut batches = Vec::new();
+                build(&mut |b| {
+                    batches.push(b.clone());
+                    Ok(())
+                })?;
+                out.push((name.to_string(), schema, batches));
                 Ok(())
-            })?;
-            out.push((name.to_string(), schema, batches));
-            Ok(())
-        })?;
+            },
+        )?;
         Ok(out)
     }
 }
@@ -357,6 +362,13 @@ impl Driver {
             written += posts;
             partitions.push(crate::text::utc_date(day * 86_400_000_000));
         }
+        // (distinct, as the response index counts them)
+        let replies = {
+            let mut r = responses.clone();
+            r.sort_unstable();
+            r.dedup();
+            r.len()
+        };
         let totals = match fold_days(cfg, job.tz, days, responses) {
             Ok(t) => t,
             Err(e) => return Err((staging, e)),
@@ -373,16 +385,29 @@ impl Driver {
         let inputs = merge_ranges(inputs);
         let mut totals = totals;
         totals.report.posts_read = posts_read;
-        let mut report =
-            match publish::write_tables(&staging, cfg, totals, &rejects, rejects.len(), &stages) {
-                Ok(r) => r,
-                Err(e) => return Err((staging, e)),
-            };
+        let mut report = match publish::write_tables(
+            &staging,
+            cfg,
+            &job.pseudo,
+            totals,
+            &rejects,
+            publish::Seen {
+                new_rejects: rejects.len(),
+                replies,
+            },
+            &stages,
+        ) {
+            Ok(r) => r,
+            Err(e) => return Err((staging, e)),
+        };
         report.posts_written = written;
         report.posts_new = written;
         report.partitions = partitions;
         report.mode = "full".into();
         report.partitions_rewritten = report.partitions.len() as u64;
+        if let Some(w) = super::warnings::lost_inputs(&inputs) {
+            report.warnings.insert(0, w);
+        }
         report.inputs = inputs;
         let elapsed = super::stamp(
             &mut report,

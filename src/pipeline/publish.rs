@@ -9,9 +9,18 @@ use crate::analysis::emerging;
 use crate::config::Config;
 use crate::metrics::{self, Accumulators};
 use crate::model::{Reject, RunReport};
+use crate::privacy::Pseudonymiser;
 use crate::sinks::{self, parquet::ParquetFile, publish::Staging};
 use arrow::datatypes::SchemaRef;
 use std::path::Path;
+
+/// What the run's reading saw that the tables' manifest reports.
+pub struct Seen {
+    /// Rejects of this run's inputs (those of inputs read before are not news).
+    pub new_rejects: usize,
+    /// Own replies and thread continuations known (the response index).
+    pub replies: usize,
+}
 
 /// Write `escalations`, `emerging_terms`, the metric tables and `rejects` (all of
 /// them; `new_rejects` of which come from this run's inputs) from pass 2's totals;
@@ -19,11 +28,16 @@ use std::path::Path;
 pub fn write_tables(
     staging: &Staging,
     cfg: &Config,
+    pseudo: &Pseudonymiser,
     totals: Totals,
     rejects: &[Reject],
-    new_rejects: usize,
+    seen: Seen,
     stages: &Stages,
 ) -> Result<RunReport, String> {
+    let Seen {
+        new_rejects,
+        replies,
+    } = seen;
     let Totals {
         mut report,
         escalated,
@@ -31,6 +45,14 @@ pub fn write_tables(
         mut metrics,
     } = totals;
     metrics.finish();
+    let tz = timezone(cfg)?;
+    let responded: u64 = metrics::responsiveness::rows(&metrics.responsiveness, tz)
+        .iter()
+        .map(|r| r.responded)
+        .sum();
+    report
+        .warnings
+        .extend(super::warnings::unlinked_replies(replies, responded));
     report.partitions.retain(|p| !p.is_empty());
     report.partitions.sort();
     report.partitions.dedup();
@@ -44,7 +66,7 @@ pub fn write_tables(
     )?;
     report.escalations =
         sinks::escalations::queue_chunks(&{ escalated }, cfg.output.row_group_size, |b| {
-            file.write(&b)
+            file.write(&sinks::open_links(b, pseudo)?)
         })? as u64;
     file.close()?;
     let emerging = emerging::emerging(&terms, &cfg.emerging);
@@ -56,7 +78,9 @@ pub fn write_tables(
         &[sinks::emerging::batch(&emerging)?],
         cfg.output.row_group_size,
     )?;
-    stages.time(WRITE_TABLES, || write_metrics(staging, cfg, &metrics))?;
+    stages.time(WRITE_TABLES, || {
+        write_metrics(staging, cfg, pseudo, &metrics)
+    })?;
     // Rejects are already in a stable order.
     stages.time(REJECTS, || {
         sinks::parquet::write_batches(
@@ -79,8 +103,13 @@ pub fn write_tables(
 
 /// The metric tables, built and written one at a time; `unanswered`, a large run's
 /// biggest, in chunks.
-fn write_metrics(staging: &Staging, cfg: &Config, m: &Accumulators) -> Result<(), String> {
-    metric_tables(cfg, m, &mut |name, schema, build| {
+fn write_metrics(
+    staging: &Staging,
+    cfg: &Config,
+    pseudo: &Pseudonymiser,
+    m: &Accumulators,
+) -> Result<(), String> {
+    metric_tables(cfg, pseudo, m, &mut |name, schema, build| {
         let path = staging.table_dir(name).join("part-00000.parquet");
         let mut file = ParquetFile::create(&path, schema, cfg.output.row_group_size)?;
         build(&mut |b| file.write(b))?;
@@ -97,6 +126,7 @@ pub type Build<'a> = Box<dyn Fn(&mut BatchSink) -> Result<(), String> + 'a>;
 /// in publication order. A run writes them to Parquet; the Python package collects them.
 pub fn metric_tables(
     cfg: &Config,
+    pseudo: &Pseudonymiser,
     m: &Accumulators,
     each: &mut dyn FnMut(&str, SchemaRef, Build) -> Result<(), String>,
 ) -> Result<(), String> {
@@ -147,7 +177,11 @@ pub fn metric_tables(
         (
             "unanswered",
             responsiveness::unanswered_schema(),
-            Box::new(|f| responsiveness::unanswered_chunks(&m.responsiveness, chunk, |b| f(&b))),
+            Box::new(|f| {
+                responsiveness::unanswered_chunks(&m.responsiveness, chunk, |b| {
+                    f(&sinks::open_links(b, pseudo)?)
+                })
+            }),
         ),
     ];
     for (name, schema, build) in tables {

@@ -32,6 +32,17 @@ pub struct Pair<T> {
     pub prev: T,
 }
 
+/// A member of the public's text as `report.public_text` lets the report show it.
+fn shown_text(text: &str, how: crate::config::PublicText) -> Option<String> {
+    use crate::analysis::pii;
+    use crate::config::PublicText;
+    match how {
+        PublicText::None => None,
+        PublicText::AsPublished => Some(text.to_string()),
+        PublicText::Redacted => Some(pii::redact(text, &pii::find(text))),
+    }
+}
+
 /// One row of the escalation queue as the report lists it.
 #[derive(Clone, Debug)]
 pub struct Escalation {
@@ -41,6 +52,8 @@ pub struct Escalation {
     pub due: Option<NaiveDate>,
     pub created: chrono::DateTime<chrono::Utc>,
     pub platform: String,
+    /// A link that names no one (`privacy::public_link` of the queue's working link),
+    /// or none where the platform has no such link.
     pub url: Option<String>,
     pub topics: Vec<String>,
     pub compound: Option<f64>,
@@ -344,6 +357,7 @@ pub fn load(snapshot: &Path, s: &Settings) -> Result<Data, String> {
             "info_request_due",
             "created_at",
             "platform",
+            "post_id",
             "url",
             "topics",
             "sentiment_compound",
@@ -357,6 +371,7 @@ pub fn load(snapshot: &Path, s: &Settings) -> Result<Data, String> {
             let due = b.date("info_request_due")?;
             let created = b.micros("created_at")?;
             let platform = b.str("platform")?;
+            let post_id = b.str("post_id")?;
             let url = b.str("url")?;
             let topics = b.str_list("topics")?;
             let compound = b.f64("sentiment_compound")?;
@@ -384,11 +399,16 @@ pub fn load(snapshot: &Path, s: &Settings) -> Result<Data, String> {
                         due: due[i].map(day),
                         created: chrono::DateTime::from_timestamp_micros(c).unwrap_or_default(),
                         platform: platform[i].unwrap_or_default().to_string(),
-                        url: url[i].map(str::to_string),
+                        url: crate::privacy::public_link(
+                            platform[i].unwrap_or_default(),
+                            post_id[i].unwrap_or_default(),
+                            url[i],
+                            &[],
+                        ),
                         topics,
                         compound: compound[i],
                         harm_score: harm[i],
-                        text: text[i].map(str::to_string),
+                        text: text[i].and_then(|t| shown_text(t, s.public_text)),
                     });
                 }
             }

@@ -154,6 +154,33 @@ fn count(s: &str) -> Result<Option<i64>, String> {
         .map_err(|_| "not a count".to_string())
 }
 
+/// An id as the platform wrote it, from the float a spreadsheet or pandas turned an
+/// integer id into: `3.0` is `3`, `1.2e+18` is `1200000000000000000` (the digits the
+/// float kept; the replies in the same export were written the same way, so they still
+/// link). Anything else is returned as it is.
+pub fn integer_id(id: &str) -> String {
+    let b = id.as_bytes();
+    let digits = |s: &[u8]| !s.is_empty() && s.iter().all(u8::is_ascii_digit);
+    if let Some(dot) = id.find('.') {
+        let (int, frac) = (&b[..dot], &b[dot + 1..]);
+        if digits(int) && digits(frac) && frac.iter().all(|c| *c == b'0') {
+            return id[..dot].to_string();
+        }
+    }
+    let sci = id.contains(['e', 'E'])
+        && b.iter()
+            .all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E' | b'+'))
+        && b.first().is_some_and(u8::is_ascii_digit);
+    if sci {
+        if let Ok(f) = id.parse::<f64>() {
+            if f.is_finite() && f.fract() == 0.0 && f < 1e21 {
+                return format!("{f:.0}");
+            }
+        }
+    }
+    id.to_string()
+}
+
 /// Build a post from a mapping and a column getter (shared by CSV and NDJSON). The getter
 /// lends the field where it can: only what the post keeps is copied.
 pub fn from_fields<'a>(
@@ -197,13 +224,13 @@ pub fn from_fields<'a>(
         (None, None) => return Err("row without platform".into()),
     };
     let text = decode_entities(get(&m.text).unwrap_or_default());
-    let mut p = Post::new(&platform, id.trim().to_string(), created_at, text);
+    let mut p = Post::new(&platform, integer_id(id.trim()), created_at, text);
     p.author_handle = opt(&m.author).map(|a| a.trim().trim_start_matches('@').to_string());
     p.author_id = owned(&m.author_id).or_else(|| p.author_handle.clone());
     p.url = owned(&m.url);
     p.lang = owned(&m.lang);
-    p.reply_to_id = owned(&m.reply_to);
-    p.conversation_id = owned(&m.conversation);
+    p.reply_to_id = opt(&m.reply_to).map(|r| integer_id(r.trim()));
+    p.conversation_id = opt(&m.conversation).map(|c| integer_id(c.trim()));
     let c = |col: &Option<String>| -> Result<Option<i64>, String> {
         match opt(col) {
             Some(s) => {
@@ -264,9 +291,25 @@ pub(super) fn read_csv(
         d.dedup();
         d
     };
+    let mut stream = stream;
+    // A file whose lines end in LF alone keeps a lone CR inside a field (a line break
+    // typed in a spreadsheet cell); CRLF files end records at CR, LF or CRLF.
+    let crlf = match stream.fill_buf() {
+        Ok(head) => head
+            .iter()
+            .position(|b| *b == b'\n')
+            .is_none_or(|i| i > 0 && head[i - 1] == b'\r'),
+        Err(_) => true,
+    };
+    let terminator = if crlf {
+        csv::Terminator::CRLF
+    } else {
+        csv::Terminator::Any(b'\n')
+    };
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)
         .delimiter(delimiters[0])
+        .terminator(terminator)
         .from_reader(stream);
     let header: Vec<String> = match rdr.byte_headers() {
         Ok(h) => h
@@ -426,7 +469,19 @@ fn ragged(fields: usize, expected: usize, line: u64, end_line: u64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::count;
+    use super::{count, integer_id};
+
+    #[test]
+    fn float_ids_become_integers() {
+        assert_eq!(integer_id("3.0"), "3");
+        assert_eq!(integer_id("1.2e+18"), "1200000000000000000");
+        assert_eq!(integer_id("1.234E5"), "123400");
+        assert_eq!(integer_id("3.5"), "3.5");
+        assert_eq!(integer_id("ig_1790"), "ig_1790");
+        assert_eq!(integer_id("1790"), "1790");
+        assert_eq!(integer_id("e5"), "e5");
+        assert_eq!(integer_id("t3_1e5"), "t3_1e5");
+    }
 
     #[test]
     fn counts() {

@@ -6,7 +6,8 @@
   value computed here with duckdb from the published tables under OUT/current.
 - No console error, page error, failed or external request.
 - At 390 px and 1280 px wide, with every <details> open, no element is wider than the
-  page; a full-page screenshot of each width goes to DIR, and the page printed to an A4
+  page, and axe-core (npm, pinned below) finds no serious or critical accessibility
+  violation (WCAG 2.x A/AA and Section 508 rules); a full-page screenshot of each width goes to DIR, and the page printed to an A4
   PDF (the print style sheet) too.
 Exits non-zero with every failure listed.
 """
@@ -24,6 +25,39 @@ from playwright.sync_api import sync_playwright
 import shutil
 
 CHROMIUM = shutil.which(os.environ.get("CHROMIUM", "chromium")) or "/usr/bin/chromium"
+
+# axe-core from npm, installed under target/ on first use (scripts/test does it up front).
+AXE_VERSION = "4.14.1"
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def axe_source():
+    path = os.environ.get("AXE_CORE_JS") or os.path.join(
+        REPO, "target", "axe", "node_modules", "axe-core", "axe.min.js")
+    if not os.path.exists(path):
+        import subprocess
+        subprocess.run(["npm", "install", "--silent", "--no-audit", "--no-fund",
+                        "--prefix", os.path.join(REPO, "target", "axe"), f"axe-core@{AXE_VERSION}"],
+                       check=True)
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
+def accessibility(page, axe):
+    """Serious and critical axe-core violations of the page, one line each."""
+    page.add_script_tag(content=axe)
+    result = page.evaluate(
+        """async () => await axe.run(document, {
+            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'section508', 'best-practice']},
+            resultTypes: ['violations'],
+        })"""
+    )
+    out = []
+    for v in result["violations"]:
+        if v.get("impact") in ("serious", "critical"):
+            targets = ", ".join(" ".join(n["target"]) for n in v["nodes"][:3])
+            out.append(f"{v['impact']} {v['id']}: {v['help']} ({len(v['nodes'])} nodes, e.g. {targets})")
+    return out
 
 
 def fmt(v, kind, currency):
@@ -159,6 +193,7 @@ def main():
     report = os.path.realpath(os.path.join(args.out, "report.html"))
     url = "file://" + report
     failures = []
+    axe = axe_source()
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         for width in (390, 1280):
@@ -222,6 +257,10 @@ def main():
             )
             for e in wide:
                 failures.append(f"at {width} px wider than the page: {e}")
+            violations = accessibility(page, axe)
+            for v in violations:
+                failures.append(f"at {width} px, accessibility: {v}")
+            print(f"axe-core {AXE_VERSION} at {width} px: {len(violations)} serious or critical violations")
             if args.shots:
                 os.makedirs(args.shots, exist_ok=True)
                 page.screenshot(path=os.path.join(args.shots, f"report-{width}.png"), full_page=True)
@@ -239,7 +278,7 @@ def main():
     if failures:
         print("\n".join(failures))
         sys.exit(1)
-    print("report checked at 390 and 1280 px: figures equal duckdb's, no errors, nothing wider than the page")
+    print("report checked at 390 and 1280 px: figures equal duckdb's, no errors, nothing wider than the page, no serious or critical accessibility violation")
 
 
 if __name__ == "__main__":

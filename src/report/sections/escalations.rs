@@ -1,5 +1,6 @@
 //! The top of the escalation queue, in the order to work it.
 
+use crate::config::PublicText;
 use crate::report::data::Data;
 use crate::report::html::{show, Cell, Format, Html};
 use crate::report::Settings;
@@ -10,9 +11,14 @@ pub fn render(d: &Data, s: &Settings, h: &mut Html) -> Result<(), String> {
     h.p(
         "lead",
         &format!(
-            "{} of {} escalated posts, most urgent first. Text is as the privacy options publish it.",
+            "{} of {} escalated posts, most urgent first. {} Links name no one; the escalations table holds the working link.",
             d.queue.len(),
-            d.queue_total
+            d.queue_total,
+            match s.public_text {
+                PublicText::Redacted => "Text is as published, with personal data masked.",
+                PublicText::None => "Text is not shown (report.public_text).",
+                PublicText::AsPublished => "Text is as the tables publish it.",
+            }
         ),
     );
     let rows: Vec<Vec<Cell>> = d
@@ -30,11 +36,17 @@ pub fn render(d: &Data, s: &Settings, h: &mut Html) -> Result<(), String> {
                 Cell::s(e.platform.clone()),
                 Cell::s(e.topics.join(", ")),
                 Cell::n(show(e.compound, Format::Signed3, "")),
-                Cell::s(e.text.clone().unwrap_or_else(|| "(text not kept)".into())),
+                Cell::s(e.text.clone().unwrap_or_else(|| {
+                    if s.public_text == PublicText::None {
+                        "(not shown)".into()
+                    } else {
+                        "(text not kept)".into()
+                    }
+                })),
                 if e.url.is_some() {
                     Cell::link("open post", e.url.as_deref())
                 } else {
-                    Cell::s("no link")
+                    Cell::s("see the escalations table")
                 },
             ]
         })
