@@ -293,6 +293,9 @@ impl Default for EmergingConfig {
 pub struct InputConfig {
     /// Files or directories (walked recursively). Relative paths are relative to the config file.
     pub paths: Vec<PathBuf>,
+    /// IANA zone of exports that write local times with an ambiguous zone abbreviation
+    /// (CrowdTangle's `CST`, `IST`): the zone the dashboard was set to.
+    pub timezone: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -432,6 +435,16 @@ pub struct MappingConfig {
     pub replies: Option<String>,
     pub quotes: Option<String>,
     pub views: Option<String>,
+    /// Column of who could see the post: `direct` or `private` (any case, or a value
+    /// containing "private message" or "direct message") makes it a private message,
+    /// withheld as `privacy.private_messages` says.
+    pub visibility: Option<String>,
+    /// Column naming the own account (page, handle) the row was posted by or sent to,
+    /// e.g. a listening tool's page column: it decides `account` before mentions do.
+    pub account: Option<String>,
+    /// Every row is one of the organisation's own posts (a page's post export): the
+    /// posts are outbound whoever the author column names.
+    pub own_posts: bool,
     /// CSV delimiter (default `,`).
     pub delimiter: Option<char>,
 }
@@ -497,6 +510,11 @@ impl Config {
         }
         if self.sentiment.negative_threshold > self.sentiment.positive_threshold {
             return Err("sentiment.negative_threshold must not exceed positive_threshold".into());
+        }
+        if let Some(tz) = &self.input.timezone {
+            if tz.parse::<chrono_tz::Tz>().is_err() {
+                return Err(format!("input.timezone: unknown time zone {tz:?}"));
+            }
         }
         if self.metrics.timezone.parse::<chrono_tz::Tz>().is_err() {
             return Err(format!(

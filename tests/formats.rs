@@ -1119,3 +1119,294 @@ fn meta_content_library_csv() {
     assert_eq!(wait.direction, Direction::Inbound);
     assert!(wait.listening.is_complaint);
 }
+
+/// CrowdTangle's search export: 41 columns, the dashboard's zone abbreviation (BRT),
+/// numbers in its locale (`407.137` thousands, `1,4` decimal); an ambiguous zone (CST)
+/// is a reject naming it unless `input.timezone` settles it.
+#[test]
+fn crowdtangle_search_export_in_another_locale_and_zone() {
+    let c = fixtures(&["crowdtangle/search_export_brt.csv"]);
+    let rows: Vec<(&str, i64, Option<i64>, Option<i64>)> = c
+        .posts
+        .iter()
+        .map(|p| {
+            (
+                p.post_id.as_str(),
+                p.created_at,
+                p.counts.likes,
+                p.counts.replies,
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (
+                "2039485761",
+                ts("2026-11-05T21:02:45Z"),
+                Some(1010),
+                Some(88)
+            ),
+            ("5647382911", ts("2026-11-06T10:30:00Z"), Some(18), Some(9)),
+        ]
+    );
+    assert_eq!(c.rejects.len(), 1, "{:?}", c.rejects);
+    assert_eq!(c.rejects[0].position, 4);
+    assert_eq!(
+        c.rejects[0].reason,
+        "ambiguous time zone abbreviation CST (US Central, China or Cuba): set input.timezone to the export's zone"
+    );
+    let mut cfg = config_for(&[root().join("fixtures/crowdtangle/search_export_brt.csv")]);
+    cfg.input.timezone = Some("America/Chicago".into());
+    let settled = socialpulse::pipeline::collect(&cfg, &pseudo()).expect("collect");
+    assert!(settled.rejects.is_empty(), "{:?}", settled.rejects);
+    let lakeside = find(&settled, "7000000001");
+    assert_eq!(lakeside.created_at, ts("2026-11-06T14:00:00Z"));
+}
+
+/// Hootsuite's Facebook exports: the page's own posts (outbound) and what the public
+/// sent it (inbound; a private message is a direct message, withheld).
+#[test]
+fn hootsuite_posts_and_inbound_messages() {
+    let c = fixtures(&[
+        "hootsuite/posts_northline_2026-11.csv",
+        "hootsuite/inbound_northline_2026-11.csv",
+    ]);
+    assert!(c.rejects.is_empty(), "{:?}", c.rejects);
+    type Row<'a> = (
+        &'a str,
+        &'a str,
+        Direction,
+        Kind,
+        Option<&'a str>,
+        Option<&'a str>,
+        i64,
+    );
+    let mut rows: Vec<Row> = c
+        .posts
+        .iter()
+        .map(|p| {
+            (
+                p.post_id.as_str(),
+                p.platform.as_str(),
+                p.direction,
+                p.kind,
+                p.account.as_deref(),
+                p.visibility.as_deref(),
+                p.created_at,
+            )
+        })
+        .collect();
+    rows.sort();
+    assert_eq!(
+        rows,
+        [
+            (
+                "104857600000001_200000000000001",
+                "facebook",
+                Direction::Outbound,
+                Kind::Original,
+                Some("Northline Transit"),
+                None,
+                ts("2026-11-03T19:30:00Z")
+            ),
+            (
+                "104857600000001_200000000000002",
+                "facebook",
+                Direction::Outbound,
+                Kind::Original,
+                Some("Northline Transit"),
+                None,
+                ts("2026-11-05T02:05:12Z")
+            ),
+            (
+                "104857600000001_300000000000002",
+                "facebook",
+                Direction::Inbound,
+                Kind::Original,
+                Some("Northline Transit"),
+                Some("public"),
+                ts("2026-11-04T07:45:09Z")
+            ),
+            (
+                "200000000000001_300000000000001",
+                "facebook",
+                Direction::Inbound,
+                Kind::Comment,
+                Some("Northline Transit"),
+                Some("public"),
+                ts("2026-11-03T20:02:41Z")
+            ),
+            (
+                "m_mid.300000000000003",
+                "facebook",
+                Direction::Inbound,
+                Kind::Original,
+                Some("Northline Transit"),
+                Some("direct"),
+                ts("2026-11-04T21:13:55Z")
+            ),
+        ]
+    );
+    let post = find(&c, "104857600000001_200000000000001");
+    assert_eq!(
+        (post.counts.likes, post.counts.replies, post.counts.reposts),
+        (Some(48), Some(12), Some(9))
+    );
+    // The public's names are pseudonyms; the private message is withheld.
+    let dm = find(&c, "m_mid.300000000000003");
+    assert!(dm.withheld);
+    assert_eq!(
+        dm.author_handle,
+        Some(pseudo().pseudonym("facebook", "Mere Tane"))
+    );
+    for p in &c.posts {
+        for name in ["Aroha", "Tom Becker", "Mere Tane"] {
+            assert!(!format!("{p:?}").contains(name), "{name} in {p:?}");
+        }
+    }
+}
+
+/// Talkwalker's document export: no id column (the X status number, else the URL), the
+/// platform from `source_type`, day-first two-digit-year times or epoch milliseconds,
+/// `parent_url` the post replied to.
+#[test]
+fn talkwalker_documents() {
+    let c = fixtures(&["talkwalker/northline_documents.csv"]);
+    assert!(c.rejects.is_empty(), "{:?}", c.rejects);
+    type Row<'a> = (
+        &'a str,
+        &'a str,
+        Direction,
+        i64,
+        Option<&'a str>,
+        Option<&'a str>,
+    );
+    let rows: Vec<Row> = c
+        .posts
+        .iter()
+        .map(|p| {
+            (
+                p.post_id.as_str(),
+                p.platform.as_str(),
+                p.direction,
+                p.created_at,
+                p.reply_to_id.as_deref(),
+                p.lang.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (
+                "1853700000000000101",
+                "twitter",
+                Direction::Inbound,
+                ts("2026-11-04T07:50:41Z"),
+                None,
+                Some("en")
+            ),
+            (
+                "1853700000000000102",
+                "twitter",
+                Direction::Outbound,
+                ts("2026-11-04T08:02:58Z"),
+                Some("1853700000000000101"),
+                Some("en")
+            ),
+            (
+                "https://www.instagram.com/p/DCn0rthT4lk/",
+                "instagram",
+                Direction::Inbound,
+                ts("2026-11-05T10:10:00Z"),
+                None,
+                Some("en")
+            ),
+        ]
+    );
+    assert_eq!(c.posts[1].kind, Kind::Reply);
+    assert_eq!(
+        c.posts[0].author_handle,
+        Some(pseudo().pseudonym("twitter", "kea_commuter"))
+    );
+}
+
+/// The Hootsuite posts export as a workbook (what the tool's "download as Excel" gives:
+/// dates as Excel date cells, counts and ids as numbers where they are numbers) reads to
+/// exactly the posts of its CSV; a second sheet no layout knows is skipped; a damaged
+/// workbook is one reject.
+#[test]
+fn an_xlsx_export_reads_as_its_csv() {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let csv_path = root().join("fixtures/hootsuite/posts_northline_2026-11.csv");
+    let text = std::fs::read_to_string(&csv_path).expect("csv");
+    let mut rdr = csv::Reader::from_reader(text.as_bytes());
+    let header: Vec<String> = rdr
+        .headers()
+        .expect("header")
+        .iter()
+        .map(String::from)
+        .collect();
+    let mut book = Workbook::new();
+    let notes = book.add_worksheet();
+    notes.set_name("About").expect("name");
+    notes
+        .write_string(0, 0, "Exported from Hootsuite Analytics")
+        .expect("cell");
+    let sheet = book.add_worksheet();
+    sheet.set_name("Posts").expect("name");
+    let date = Format::new().set_num_format("yyyy-mm-dd hh:mm:ss");
+    for (c, h) in header.iter().enumerate() {
+        sheet.write_string(0, c as u16, h).expect("header");
+    }
+    for (r, rec) in rdr.records().enumerate() {
+        let rec = rec.expect("row");
+        for (c, v) in rec.iter().enumerate() {
+            let (row, col) = (r as u32 + 1, c as u16);
+            if header[c] == "Date (GMT)" {
+                let at = ExcelDateTime::parse_from_str(v).expect("date");
+                sheet
+                    .write_datetime_with_format(row, col, &at, &date)
+                    .expect("date");
+            } else if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
+                sheet
+                    .write_number(row, col, v.parse::<f64>().expect("n"))
+                    .expect("n");
+            } else {
+                sheet.write_string(row, col, v).expect("s");
+            }
+        }
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let xlsx = dir.path().join("posts_northline_2026-11.xlsx");
+    std::fs::write(&xlsx, book.save_to_buffer().expect("xlsx")).expect("write");
+    let from_csv = collect_paths(&[csv_path]);
+    let from_xlsx = collect_paths(std::slice::from_ref(&xlsx));
+    assert!(from_xlsx.rejects.is_empty(), "{:?}", from_xlsx.rejects);
+    let strip = |c: &socialpulse::pipeline::Collected| -> Vec<String> {
+        c.posts
+            .iter()
+            .map(|p| {
+                let mut p = p.clone();
+                p.source_file = String::new();
+                p.source_position = 0;
+                format!("{p:?}")
+            })
+            .collect()
+    };
+    assert_eq!(strip(&from_xlsx), strip(&from_csv));
+    assert_eq!(from_xlsx.posts.len(), 2);
+    // A damaged workbook: one reject, no crash.
+    let mut bytes = std::fs::read(&xlsx).expect("read");
+    bytes.truncate(bytes.len() / 2);
+    let cut = write(dir.path(), "cut.xlsx", &bytes);
+    let got = collect_paths(&[cut]);
+    assert!(got.posts.is_empty());
+    assert_eq!(got.rejects.len(), 1, "{:?}", got.rejects);
+    assert!(
+        got.rejects[0].reason.starts_with("not a readable workbook"),
+        "{}",
+        got.rejects[0].reason
+    );
+}

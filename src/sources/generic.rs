@@ -58,7 +58,8 @@ impl LineFormat for GenericNdjson {
         _partial: &mut Vec<String>,
     ) -> Result<Vec<Draft>, String> {
         let (m, preset) = variant_mapping(ctx.cfg, variant)?;
-        let get = presets::with_derived(preset, |col| lookup(&v, col).and_then(value_text));
+        let tz = ctx.cfg.input.timezone.as_deref();
+        let get = presets::with_derived(preset, tz, |col| lookup(&v, col).and_then(value_text));
         from_fields(m, get).map(|d| vec![d])
     }
     fn parse_line(
@@ -140,10 +141,11 @@ fn count(s: &str) -> Result<Option<i64>, String> {
             return Ok(Some(n));
         }
     }
-    let t = s.trim().replace([',', '_', ' '], "");
+    let t = s.trim().replace(['_', ' ', '\u{a0}', '\u{202f}'], "");
     if t.is_empty() || t == "-" || t.eq_ignore_ascii_case("null") || t.eq_ignore_ascii_case("n/a") {
         return Ok(None);
     }
+    let t = locale_number(&t);
     let (num, mult) = match t.chars().last() {
         Some('k' | 'K') => (&t[..t.len() - 1], 1_000.0),
         Some('m' | 'M') => (&t[..t.len() - 1], 1_000_000.0),
@@ -152,6 +154,35 @@ fn count(s: &str) -> Result<Option<i64>, String> {
     num.parse::<f64>()
         .map(|f| Some((f * mult).round() as i64))
         .map_err(|_| "not a count".to_string())
+}
+
+/// A number as a dashboard's locale wrote it, in the `.`-decimal form: a separator
+/// followed by groups of exactly three digits groups thousands (`1,234`, `407.137`,
+/// `1.234.567`), since counts are whole; a lone `,` followed by one or two digits is a
+/// decimal comma (`1,4`). Anything else is left as it is.
+fn locale_number(t: &str) -> String {
+    let body = t.trim_end_matches(['k', 'K', 'm', 'M']);
+    let suffix = &t[body.len()..];
+    for sep in [',', '.'] {
+        let groups: Vec<&str> = body.split(sep).collect();
+        let grouped = groups.len() > 1
+            && (1..=3).contains(&groups[0].len())
+            && groups[0].bytes().all(|b| b.is_ascii_digit())
+            && groups[1..]
+                .iter()
+                .all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()));
+        // `12.5K`: a suffix scales a decimal, so only a comma groups there.
+        if grouped && (suffix.is_empty() || sep == ',') {
+            return format!("{}{suffix}", groups.concat());
+        }
+    }
+    if let Some((int, frac)) = body.split_once(',') {
+        let digits = |x: &str| !x.is_empty() && x.bytes().all(|b| b.is_ascii_digit());
+        if digits(int) && digits(frac) && frac.len() <= 2 {
+            return format!("{int}.{frac}{suffix}");
+        }
+    }
+    t.to_string()
 }
 
 /// An id as the platform wrote it, from the float a spreadsheet or pandas turned an
@@ -181,6 +212,19 @@ pub fn integer_id(id: &str) -> String {
     id.to_string()
 }
 
+/// `posts.visibility` of a mapped visibility column: tools write the platform's word
+/// (`direct`, `private`) or name the message kind (`Received Private Message`).
+fn visibility(v: &str) -> &'static str {
+    let v = v.trim().to_lowercase();
+    if v == "direct" || v.contains("private message") || v.contains("direct message") {
+        "direct"
+    } else if v == "private" {
+        "private"
+    } else {
+        "public"
+    }
+}
+
 /// Build a post from a mapping and a column getter (shared by CSV and NDJSON). The getter
 /// lends the field where it can: only what the post keeps is copied.
 pub fn from_fields<'a>(
@@ -205,10 +249,16 @@ pub fn from_fields<'a>(
         &m.timestamp_format
     };
     let mut created_at = parse_with_format(&ts, format).ok_or_else(|| {
-        format!(
-            "unparseable timestamp in column `{}` (format {format})",
-            m.timestamp
-        )
+        let zone = ts.trim().rsplit(' ').next().unwrap_or_default();
+        match presets::ambiguous_zone(zone) {
+            Some(meanings) => format!(
+                "ambiguous time zone abbreviation {zone} ({meanings}): set input.timezone to the export's zone"
+            ),
+            None => format!(
+                "unparseable timestamp in column `{}` (format {format})",
+                m.timestamp
+            ),
+        }
     })?;
     if let Some(off) = &m.timestamp_offset {
         // Naive local times of a tool configured in one zone: shift to UTC.
@@ -265,8 +315,14 @@ pub fn from_fields<'a>(
         })
         .filter(|w| !w.is_empty())
         .collect();
+    p.visibility = opt(&m.visibility).map(|v| visibility(&v).to_string());
     let mut d = Draft::new(p);
-    d.addressed_to = d.post.mentions.clone();
+    d.addressed_to = opt(&m.account)
+        .map(|a| a.trim().trim_start_matches('@').to_string())
+        .into_iter()
+        .chain(d.post.mentions.iter().cloned())
+        .collect();
+    d.by_owner = m.own_posts;
     Ok(d)
 }
 
@@ -391,11 +447,15 @@ pub(super) fn read_csv(
                         )),
                         None => from_fields(
                             m,
-                            presets::with_derived(preset, |name| {
-                                col(name)
-                                    .and_then(|i| fields.get(i).copied().flatten())
-                                    .map(Cow::Borrowed)
-                            }),
+                            presets::with_derived(
+                                preset,
+                                ctx.cfg.input.timezone.as_deref(),
+                                |name| {
+                                    col(name)
+                                        .and_then(|i| fields.get(i).copied().flatten())
+                                        .map(Cow::Borrowed)
+                                },
+                            ),
                         ),
                     }
                 };
@@ -492,5 +552,14 @@ mod tests {
         assert_eq!(count("123456789012345"), Ok(Some(123_456_789_012_345)));
         assert_eq!(count("12345678901234567"), Ok(Some(12_345_678_901_234_568)));
         assert!(count("lots").is_err());
+        // Dashboards in other locales: dots group thousands, a comma is the decimal mark.
+        assert_eq!(count("407.137"), Ok(Some(407_137)));
+        assert_eq!(count("1.234.567"), Ok(Some(1_234_567)));
+        assert_eq!(count("1,4"), Ok(Some(1)));
+        assert_eq!(count("2,6"), Ok(Some(3)));
+        assert_eq!(count("12.5K"), Ok(Some(12_500)));
+        assert_eq!(count("1,2K"), Ok(Some(1_200)));
+        assert_eq!(count("1.5"), Ok(Some(2)));
+        assert_eq!(count("12 480"), Ok(Some(12_480)));
     }
 }

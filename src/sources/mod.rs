@@ -15,6 +15,7 @@ pub mod no_posts;
 pub mod presets;
 pub mod reddit;
 pub mod salvage;
+mod spreadsheet;
 pub mod telegram;
 pub mod twitter_archive;
 pub mod twitter_v1;
@@ -330,6 +331,17 @@ fn read_stream(
         };
     }
     // UTF-16 with a byte order mark was transcoded when the file was opened.
+    // A workbook is binary: read it whole (calamine needs to seek).
+    if spreadsheet::is_workbook(&head) {
+        if let Some(reason) = truncated {
+            return Outcome::Failed(None, 0, PositionKind::File, reason);
+        }
+        let mut bytes = head;
+        if let Err(e) = reader.read_to_end(&mut bytes) {
+            return Outcome::Failed(None, 0, PositionKind::File, read_error_reason(&e));
+        }
+        return spreadsheet::read_workbook(bytes, ctx, counter, emit);
+    }
     if looks_binary(&head) {
         return Outcome::Failed(
             None,

@@ -4,8 +4,9 @@
 //! Neither export has a post id column: the id is the last segment of the post's `URL`
 //! (`https://www.facebook.com/<page>/posts/<id>`, `https://www.instagram.com/p/<code>/`).
 //! `Post Created` is the dashboard's local time with a zone abbreviation
-//! (`2026-11-03 08:15:42 NZDT`); the abbreviations below are turned into UTC, any other
-//! makes the row a reject naming it.
+//! (`2026-11-03 08:15:42 NZDT`); the abbreviations in [`ZONES`] are turned into UTC; an
+//! ambiguous one ([`AMBIGUOUS`]) needs `input.timezone`; any other makes the row a
+//! reject. Counts follow the dashboard's locale (`407.137`, `1,4`): see `count`.
 
 use super::{base, col, Preset};
 use crate::config::MappingConfig;
@@ -81,7 +82,9 @@ fn derive(column: &str, row: &super::Row) -> Option<String> {
     match column {
         "@id" => row("URL").and_then(|u| last_segment(&u)),
         // Unconverted (an unknown zone) it stays as given, so the reject shows it.
-        "@created" => row("Post Created").map(|t| utc(&t).unwrap_or(t)),
+        "@created" => {
+            row("Post Created").map(|t| utc(&t, row(super::TIMEZONE).as_deref()).unwrap_or(t))
+        }
         _ => None,
     }
 }
@@ -94,20 +97,50 @@ fn last_segment(url: &str) -> Option<String> {
     rest.split('/').rfind(|s| !s.is_empty()).map(str::to_string)
 }
 
-/// Zone abbreviations CrowdTangle writes after `Post Created`, with their UTC offsets
-/// in minutes (the dashboard's zone; summer and winter names differ, so each is exact).
-const ZONES: &[(&str, i32)] = &[
+/// Zone abbreviations CrowdTangle writes after `Post Created` (the dashboard's zone),
+/// with their UTC offsets in minutes. Summer and winter names differ, so each is exact.
+/// Documented in docs/formats.md.
+pub const ZONES: &[(&str, i32)] = &[
     ("UTC", 0),
     ("GMT", 0),
-    ("BST", 60),
-    ("IST", 330),
+    ("WET", 0),
+    ("WEST", 60),
     ("CET", 60),
     ("CEST", 120),
     ("EET", 120),
     ("EEST", 180),
+    ("MSK", 180),
+    ("TRT", 180),
+    ("WAT", 60),
+    ("CAT", 120),
+    ("EAT", 180),
+    ("SAST", 120),
+    ("GST", 240),
+    ("PKT", 300),
+    ("NPT", 345),
+    ("ICT", 420),
+    ("WIB", 420),
+    ("HKT", 480),
+    ("PHT", 480),
+    ("SGT", 480),
+    ("MYT", 480),
+    ("AWST", 480),
+    ("JST", 540),
+    ("KST", 540),
+    ("ACST", 570),
+    ("ACDT", 630),
+    ("AEST", 600),
+    ("AEDT", 660),
+    ("NZST", 720),
+    ("NZDT", 780),
+    ("BRT", -180),
+    ("ART", -180),
+    ("CLT", -240),
+    ("CLST", -180),
+    ("COT", -300),
+    ("PET", -300),
     ("EST", -300),
     ("EDT", -240),
-    ("CST", -360),
     ("CDT", -300),
     ("MST", -420),
     ("MDT", -360),
@@ -116,24 +149,30 @@ const ZONES: &[(&str, i32)] = &[
     ("AKST", -540),
     ("AKDT", -480),
     ("HST", -600),
-    ("JST", 540),
-    ("KST", 540),
-    ("SGT", 480),
-    ("AEST", 600),
-    ("AEDT", 660),
-    ("ACST", 570),
-    ("ACDT", 630),
-    ("AWST", 480),
-    ("NZST", 720),
-    ("NZDT", 780),
 ];
 
-/// `2026-11-03 08:15:42 NZDT` as RFC 3339 UTC; `None` for another shape or zone.
-fn utc(local: &str) -> Option<String> {
+/// Abbreviations that name more than one zone: a row with one is a reject unless
+/// `input.timezone` names the dashboard's zone.
+pub const AMBIGUOUS: &[(&str, &str)] = &[
+    ("CST", "US Central, China or Cuba"),
+    ("IST", "India, Ireland or Israel"),
+    ("BST", "British Summer Time or Bangladesh"),
+    ("AST", "Atlantic or Arabia"),
+];
+
+/// `2026-11-03 08:15:42 NZDT` as RFC 3339 UTC; `None` for another shape or zone, or an
+/// ambiguous zone that `timezone` (an IANA name, `input.timezone`) does not settle.
+fn utc(local: &str, timezone: Option<&str>) -> Option<String> {
     let (time, zone) = local.trim().rsplit_once(' ')?;
-    let offset = ZONES.iter().find(|(z, _)| *z == zone)?.1;
     let naive = NaiveDateTime::parse_from_str(time, "%Y-%m-%d %H:%M:%S").ok()?;
-    let utc = naive - chrono::Duration::minutes(i64::from(offset));
+    let utc = match ZONES.iter().find(|(z, _)| *z == zone) {
+        Some((_, offset)) => naive - chrono::Duration::minutes(i64::from(*offset)),
+        None if AMBIGUOUS.iter().any(|(z, _)| *z == zone) => {
+            let tz: chrono_tz::Tz = timezone?.parse().ok()?;
+            naive.and_local_timezone(tz).earliest()?.naive_utc()
+        }
+        None => return None,
+    };
     Some(utc.format("%Y-%m-%dT%H:%M:%SZ").to_string())
 }
 
@@ -154,13 +193,46 @@ mod tests {
         assert_eq!(last_segment("https://www.facebook.com/"), None);
         // NZDT is UTC+13: 08:15 local is 19:15 the day before.
         assert_eq!(
-            utc("2026-11-03 08:15:42 NZDT").as_deref(),
+            utc("2026-11-03 08:15:42 NZDT", None).as_deref(),
             Some("2026-11-02T19:15:42Z")
         );
         assert_eq!(
-            utc("2026-11-03 08:15:42 EST").as_deref(),
+            utc("2026-11-03 08:15:42 EST", None).as_deref(),
             Some("2026-11-03T13:15:42Z")
         );
-        assert_eq!(utc("2026-11-03 08:15:42 XYZ"), None);
+        assert_eq!(utc("2026-11-03 08:15:42 XYZ", None), None);
+        // Brasília time, as CrowdTangle's search export writes it.
+        assert_eq!(
+            utc("2021-07-05 18:02:45 BRT", None).as_deref(),
+            Some("2021-07-05T21:02:45Z")
+        );
+        // CST is three zones: settled only by input.timezone.
+        assert_eq!(utc("2021-07-05 18:02:45 CST", None), None);
+        assert_eq!(
+            utc("2021-01-05 18:02:45 CST", Some("America/Chicago")).as_deref(),
+            Some("2021-01-06T00:02:45Z")
+        );
+        assert_eq!(
+            utc("2021-01-05 18:02:45 CST", Some("Asia/Shanghai")).as_deref(),
+            Some("2021-01-05T10:02:45Z")
+        );
+    }
+}
+
+#[cfg(test)]
+mod docs {
+    /// docs/formats.md lists every zone abbreviation with the offset the code uses.
+    #[test]
+    fn the_zone_table_is_documented() {
+        let doc = include_str!("../../../docs/formats.md");
+        for (zone, minutes) in super::ZONES {
+            let sign = if *minutes >= 0 { '+' } else { '−' };
+            let m = minutes.abs();
+            let entry = format!("`{zone}` {sign}{:02}:{:02}", m / 60, m % 60);
+            assert!(doc.contains(&entry), "docs/formats.md lacks {entry}");
+        }
+        for (zone, meaning) in super::AMBIGUOUS {
+            assert!(doc.contains(&format!("{zone} ({meaning})")), "{zone}");
+        }
     }
 }

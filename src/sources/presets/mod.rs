@@ -10,14 +10,20 @@
 
 mod brandwatch;
 mod crowdtangle;
+mod hootsuite;
 mod meta_content_library;
 mod sprout_social;
+mod talkwalker;
 
 use crate::config::MappingConfig;
 use std::borrow::Cow;
 
-/// A row's raw columns, by name.
+/// A row's raw columns, by name. [`TIMEZONE`] answers `input.timezone`.
 pub type Row<'a> = dyn Fn(&str) -> Option<String> + 'a;
+
+/// The pseudo-column a preset's row answers with `input.timezone` (no export has a
+/// column named so).
+pub const TIMEZONE: &str = "\0input.timezone";
 
 pub struct Preset {
     /// Name in the manifest's `format` (`csv:<name>` / `ndjson:<name>`) and the docs.
@@ -35,8 +41,11 @@ pub fn presets() -> &'static [Preset] {
     &[
         crowdtangle::FACEBOOK,
         crowdtangle::INSTAGRAM,
+        hootsuite::POSTS,
+        hootsuite::INBOUND,
         meta_content_library::FACEBOOK,
         sprout_social::INBOX,
+        talkwalker::DOCUMENTS,
         brandwatch::MENTIONS,
     ]
 }
@@ -57,19 +66,35 @@ pub fn mapping(i: usize) -> Option<&'static MappingConfig> {
         .get(i)
 }
 
+/// What an ambiguous zone abbreviation may mean, for the reject's reason.
+pub fn ambiguous_zone(abbreviation: &str) -> Option<&'static str> {
+    crowdtangle::AMBIGUOUS
+        .iter()
+        .find(|(z, _)| *z == abbreviation)
+        .map(|(_, m)| *m)
+}
+
 /// No derived columns.
 pub fn none(_: &str, _: &Row) -> Option<String> {
     None
 }
 
-/// A column getter that serves a preset's derived columns too.
+/// A column getter that serves a preset's derived columns too; `timezone` is
+/// `input.timezone`.
 pub fn with_derived<'a>(
     preset: Option<&'static Preset>,
+    timezone: Option<&'a str>,
     raw: impl Fn(&str) -> Option<Cow<'a, str>>,
 ) -> impl Fn(&str) -> Option<Cow<'a, str>> {
     move |col: &str| match (preset, col.strip_prefix('@')) {
         (Some(p), Some(_)) => {
-            let owned = |c: &str| raw(c).map(Cow::into_owned);
+            let owned = |c: &str| {
+                if c == TIMEZONE {
+                    timezone.map(str::to_string)
+                } else {
+                    raw(c).map(Cow::into_owned)
+                }
+            };
             (p.derive)(col, &owned).map(Cow::Owned)
         }
         _ => raw(col),
