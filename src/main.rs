@@ -78,6 +78,16 @@ enum Command {
         #[arg(long, value_enum, default_value_t = LogFormat::Text)]
         log_format: LogFormat,
     },
+    /// Show what the readers make of one file: its format and first rows, or for an
+    /// export no layout recognises a suggested `[[mappings]]` block and the first rows
+    /// read through it.
+    Inspect {
+        /// The file (CSV, NDJSON, JSON, XLSX/ODS; gzip or zstd too).
+        file: PathBuf,
+        /// Read with this pipeline config's mappings and accounts.
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
     /// Build the HTML report again from an output's published tables:
     /// `socialpulse report out/example` (writes `out/example/current/report.html`,
     /// which `out/example/report.html` links to).
@@ -261,6 +271,7 @@ fn main() -> ExitCode {
             posts_per_file,
             days,
         ),
+        Command::Inspect { file, config } => inspect(&file, config.as_deref()),
         Command::Report {
             out,
             output,
@@ -336,6 +347,71 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+fn inspect(file: &std::path::Path, config: Option<&std::path::Path>) -> ExitCode {
+    use socialpulse::sources::inspect;
+    if !file.is_file() {
+        eprintln!("error: {} is not a file", file.display());
+        return ExitStatus::Usage.into();
+    }
+    let cfg = match config.map(Config::load).transpose() {
+        Ok(c) => c.unwrap_or_default(),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitStatus::Usage.into();
+        }
+    };
+    let found = inspect::inspect(file, &cfg);
+    match (&found.format, &found.suggested) {
+        (Some(f), _) => say!("{}: {f}", file.display()),
+        (None, Some(m)) => {
+            say!(
+                "{}: no layout recognises it ({}).\ncolumns: {}\n\nsuggested mapping (check it, then add it to the pipeline config):\n\n{}",
+                file.display(),
+                found.error.as_deref().unwrap_or("unrecognised"),
+                found.header.join(", "),
+                inspect::to_toml(m)
+            );
+        }
+        (None, None) => {
+            say!(
+                "{}: no layout recognises it ({}).\ncolumns: {}\nno column looks like an id, a text and a time: write a [[mappings]] entry (docs/configuration.md)",
+                file.display(),
+                found.error.as_deref().unwrap_or("unrecognised"),
+                found.header.join(", ")
+            );
+            return ExitStatus::Failed.into();
+        }
+    }
+    if let (Some(e), Some(_)) = (&found.error, &found.format) {
+        say!("problem: {e}");
+    }
+    say!("first {} rows as read:", found.rows.len());
+    for p in &found.rows {
+        let text: String = p.text.chars().take(80).collect();
+        say!(
+            "  {} {}: id {}, {} {}, author {}, reply to {}: {text}",
+            p.source_position,
+            p.platform,
+            p.post_id,
+            socialpulse::text::utc_date(p.created_at),
+            chrono::DateTime::from_timestamp_micros(p.created_at)
+                .map(|t| t.format("%H:%M:%S").to_string())
+                .unwrap_or_default(),
+            p.author_handle.as_deref().unwrap_or("-"),
+            p.reply_to_id.as_deref().unwrap_or("-"),
+        );
+    }
+    for r in &found.rejects {
+        say!(
+            "  reject at {} {}: {}",
+            r.position_kind.as_str(),
+            r.position,
+            r.reason
+        );
+    }
+    ExitCode::SUCCESS
 }
 
 fn report(

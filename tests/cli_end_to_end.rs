@@ -33,7 +33,7 @@ fn example_pipeline_output_reads_in_pandas_pyarrow_polars_duckdb() {
         String::from_utf8_lossy(&o.stderr)
     );
     assert!(
-        stdout.contains("78 posts (2 duplicates removed), 9 rejects"),
+        stdout.contains("91 posts (2 duplicates removed), 10 rejects"),
         "{stdout}"
     );
     // One snapshot, the published one.
@@ -42,7 +42,7 @@ fn example_pipeline_output_reads_in_pandas_pyarrow_polars_duckdb() {
     let py = Command::new("python3")
         .arg(root().join("tests/python/check_posts.py"))
         .arg(common::cur(&out))
-        .args(["78", "9", "11"])
+        .args(["91", "10", "12"])
         .output()
         .expect("python3 must be installed (see tests/python/requirements.txt)");
     assert!(
@@ -183,4 +183,71 @@ fn quick_form_and_reject_ratio_exit_code() {
         String::from_utf8_lossy(&o.stderr)
     );
     assert!(!nothing.exists());
+}
+
+/// `socialpulse inspect` on an export no layout knows: the suggested mapping, pasted
+/// into a config, reads every row; on a known layout it names it.
+#[test]
+fn inspect_suggests_a_mapping_that_reads_the_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let csv = dir.path().join("support.csv");
+    std::fs::write(
+        &csv,
+        "tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id\n\
+         11,AgencyHelp,False,Tue Nov 03 22:10:47 +0000 2026,@rider1 We are on it.,,12\n\
+         12,rider1,True,Tue Nov 03 22:08:27 +0000 2026,@AgencyHelp the 14 never came,11,\n",
+    )
+    .expect("csv");
+    let o = socialpulse()
+        .arg("inspect")
+        .arg(&csv)
+        .output()
+        .expect("inspect");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = String::from_utf8_lossy(&o.stdout).to_string();
+    let block = &out[out.find("\n[[mappings]]\n").expect("a mapping block") + 1..];
+    let block = &block[..block.find("\n\n").expect("end of block")];
+    assert!(block.contains("timestamp_format = \"twitter\""), "{out}");
+    assert!(
+        block.contains("reply_to = \"in_response_to_tweet_id\""),
+        "{out}"
+    );
+    assert!(out.contains("first 2 rows as read"), "{out}");
+    let cfg = dir.path().join("pipeline.toml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "[input]\npaths = [\"support.csv\"]\n[output]\ndir = \"out\"\n[run]\nprogress = false\n\n{}\n",
+            block.replace("platform = \"other\"", "platform = \"twitter\"")
+        ),
+    )
+    .expect("config");
+    let o = socialpulse()
+        .args(["run", "-q"])
+        .arg(&cfg)
+        .output()
+        .expect("run");
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let manifest: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("out/current/_run.json")).expect("manifest"),
+    )
+    .expect("json");
+    assert_eq!(
+        (
+            manifest["posts_written"].as_u64(),
+            manifest["rejects"].as_u64()
+        ),
+        (Some(2), Some(0))
+    );
+    let o = socialpulse()
+        .arg("inspect")
+        .arg(root().join("fixtures/hootsuite/posts_northline_2026-11.csv"))
+        .output()
+        .expect("inspect");
+    assert!(String::from_utf8_lossy(&o.stdout).contains(": hootsuite-posts\nfirst 2 rows as read"));
 }

@@ -1410,3 +1410,56 @@ fn an_xlsx_export_reads_as_its_csv() {
         got.rejects[0].reason
     );
 }
+
+/// Meta Threads' "Download your information" `threads_and_replies.json`: the account's
+/// own posts and replies, Meta's mojibake repaired, a multi-media post's text from the
+/// item's `title`.
+#[test]
+fn threads_posts_and_replies() {
+    let c = fixtures(&["threads/your_instagram_activity/threads/threads_and_replies.json"]);
+    assert!(c.rejects.is_empty(), "{:?}", c.rejects);
+    let rows: Vec<(&str, Direction, Kind, i64, &str)> = c
+        .posts
+        .iter()
+        .map(|p| {
+            (
+                p.platform.as_str(),
+                p.direction,
+                p.kind,
+                p.created_at,
+                p.text.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (
+                "threads",
+                Direction::Outbound,
+                Kind::Original,
+                ts("2026-11-03T08:00:00Z"),
+                "Weekend works on the Red Line: buses replace trains 7–8 November. Plan ahead 🚌"
+            ),
+            (
+                "threads",
+                Direction::Outbound,
+                Kind::Reply,
+                ts("2026-11-03T10:00:00Z"),
+                "Yes, the replacement buses are step-free and take bikes on the rack 👍"
+            ),
+            (
+                "threads",
+                Direction::Outbound,
+                Kind::Original,
+                ts("2026-11-04T13:46:40Z"),
+                "Harbour station's new murals, by students of Kōwhai College"
+            ),
+        ]
+    );
+    assert!(c.posts.iter().all(|p| p.post_id.starts_with("th_")));
+    assert!(c
+        .posts
+        .iter()
+        .all(|p| p.account.as_deref() == Some("Northline Transit")));
+}

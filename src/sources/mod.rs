@@ -7,6 +7,7 @@ pub mod bluesky;
 pub mod flat;
 pub mod generic;
 pub mod input;
+pub mod inspect;
 pub mod instagram;
 pub mod json;
 pub mod mastodon;
@@ -17,6 +18,7 @@ pub mod reddit;
 pub mod salvage;
 mod spreadsheet;
 pub mod telegram;
+pub mod threads;
 pub mod twitter_archive;
 pub mod twitter_v1;
 pub mod twitter_v2;
@@ -127,6 +129,7 @@ pub fn doc_formats() -> Vec<&'static dyn DocFormat> {
         &twitter_v1::TwitterV1Array,
         &youtube::YoutubeResponse,
         &telegram::TelegramExport,
+        &threads::ThreadsPosts,
         &instagram::InstagramPosts,
         &instagram::InstagramComments,
         &meta::MetaPosts,

@@ -105,6 +105,22 @@ pub(super) fn read_workbook(
     }
 }
 
+/// The first sheet's header and up to five rows, as text (for `inspect`).
+pub(super) fn sample(bytes: Vec<u8>) -> (Vec<String>, Vec<Vec<String>>) {
+    let Ok(mut book) = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)) else {
+        return (Vec::new(), Vec::new());
+    };
+    let Some((_, range)) = book.worksheets().into_iter().next() else {
+        return (Vec::new(), Vec::new());
+    };
+    let mut rows = range
+        .rows()
+        .skip_while(|r| r.iter().all(|c| *c == Data::Empty))
+        .map(|r| r.iter().map(|c| cell_text(c, None)).collect::<Vec<_>>());
+    let header = rows.next().unwrap_or_default();
+    (header, rows.take(5).collect())
+}
+
 /// One row through the mapping, with the cells as the CSV would hold them.
 fn post(
     m: &MappingConfig,

@@ -6,7 +6,7 @@
 //! full text is in the sibling `note-tweet.js` (`window.YTD.note_tweet.part0 =
 //! [{"noteTweet": {"noteTweetId", "createdAt", "core": {"text", ...}}}]`), which carries no
 //! tweet id. A note belongs to the tweet created in the same second whose text, without
-//! its trailing `…` and t.co links, starts the note's text (see [`note_for`]).
+//! its trailing `…` and its t.co links, starts the note's text (see [`note_for`]).
 
 use super::json::{id_at, int_at, str_at, string_at};
 use super::Ctx;
@@ -91,10 +91,17 @@ fn shown_prefix(text: &str) -> &str {
 }
 
 /// The note holding the full text of a tweet: created in the same second, and starting
-/// with what the tweet shows (whitespace runs compared as one space). The longest such
+/// with what the tweet shows (whitespace runs compared as one space, t.co links left
+/// out: the tweet's and the note's differ). The longest such
 /// prefix wins; no match keeps the tweet's own text.
 pub fn note_for<'a>(notes: &'a Notes, created_at: i64, text: &str) -> Option<&'a str> {
-    let squash = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    // t.co links are compared as absent: a note's links are shortened anew.
+    let squash = |s: &str| {
+        s.split_whitespace()
+            .filter(|w| !w.starts_with("https://t.co/"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
     let shown = squash(shown_prefix(text));
     if shown.is_empty() {
         return None;
@@ -253,5 +260,18 @@ mod tests {
             None
         );
         assert_eq!(note_for(&n, 5_000_000, "https://t.co/only"), None);
+        // A link inside the shown text: the tweet's t.co link differs from the note's.
+        let n = notes(&[(
+            7_000_000,
+            "Timetable https://t.co/NOTE111 for the 14 changes on Monday, with more trips at peak and fewer late at night",
+        )]);
+        assert_eq!(
+            note_for(
+                &n,
+                7_000_000,
+                "Timetable https://t.co/TWEET22 for the 14 changes on Monday, with more… https://t.co/more"
+            ),
+            Some("Timetable https://t.co/NOTE111 for the 14 changes on Monday, with more trips at peak and fewer late at night")
+        );
     }
 }
