@@ -56,17 +56,25 @@ pub(super) fn read_document(
     let all = read_all(&mut stream, &mut truncated);
     let (doc, damage) = match parse_or_salvage(&all, 0, truncated.take()) {
         Ok(parsed) => parsed,
-        Err((position, kind, reason)) => return Outcome::Failed(None, position, kind, reason),
+        Err((position, kind, reason)) => {
+            return Outcome::Failed(Failure {
+                format: None,
+                position,
+                kind,
+                reason,
+            })
+        }
     };
     drop(all);
     let Some(fmt) = doc_formats().into_iter().find(|f| f.sniff(&doc)) else {
-        return Outcome::Failed(
-            None,
-            0,
-            PositionKind::File,
-            "unrecognised JSON: not a known export format (and no configured mapping matches)"
-                .into(),
-        );
+        return Outcome::Failed(Failure {
+            format: None,
+            position: 0,
+            kind: PositionKind::File,
+            reason:
+                "unrecognised JSON: not a known export format (and no configured mapping matches)"
+                    .into(),
+        });
     };
     if let Some(why) = fmt.holds_no_posts() {
         return Outcome::Skipped(fmt.name(), why.into());
@@ -79,9 +87,12 @@ pub(super) fn read_document(
         emit,
     );
     match damage {
-        Some((position, reason)) => {
-            Outcome::Failed(Some(fmt.name()), position, PositionKind::Byte, reason)
-        }
+        Some((position, reason)) => Outcome::Failed(Failure {
+            format: Some(fmt.name()),
+            position,
+            kind: PositionKind::Byte,
+            reason,
+        }),
         None => Outcome::Format(fmt.name()),
     }
 }
@@ -154,12 +165,12 @@ pub(super) fn read_twitter_archive(
     let all = read_all(&mut stream, &mut truncated);
     let name = twitter_archive::NAME;
     let Some((ytd, json)) = twitter_archive::split_prefix(&all) else {
-        return Outcome::Failed(
-            Some(name),
-            0,
-            PositionKind::File,
-            "X archive file without `window.YTD.<name> = ` prefix".into(),
-        );
+        return Outcome::Failed(Failure {
+            format: Some(name),
+            position: 0,
+            kind: PositionKind::File,
+            reason: "X archive file without `window.YTD.<name> = ` prefix".into(),
+        });
     };
     if !twitter_archive::holds_posts(&ytd) {
         return Outcome::Skipped(name, twitter_archive::skip_reason(&ytd));
@@ -168,7 +179,12 @@ pub(super) fn read_twitter_archive(
     let (doc, damage) = match parse_or_salvage(json, offset, truncated.take()) {
         Ok(parsed) => parsed,
         Err((position, kind, reason)) => {
-            return Outcome::Failed(Some(name), position, kind, reason)
+            return Outcome::Failed(Failure {
+                format: Some(name),
+                position,
+                kind,
+                reason,
+            })
         }
     };
     drop(all);
@@ -180,9 +196,12 @@ pub(super) fn read_twitter_archive(
         emit,
     );
     match damage {
-        Some((position, reason)) => {
-            Outcome::Failed(Some(name), position, PositionKind::Byte, reason)
-        }
+        Some((position, reason)) => Outcome::Failed(Failure {
+            format: Some(name),
+            position,
+            kind: PositionKind::Byte,
+            reason,
+        }),
         None => Outcome::Format(name),
     }
 }

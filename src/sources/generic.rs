@@ -4,7 +4,7 @@
 //! dotted paths (`user.screen_name`).
 
 use super::presets::{self, Preset};
-use super::{find_mapping, flat, Batch, Config, Counter, Ctx, LineFormat, Outcome};
+use super::{find_mapping, flat, Batch, Config, Counter, Ctx, Failure, LineFormat, Outcome};
 use crate::config::MappingConfig;
 use crate::model::{excerpt, Draft, Kind, PositionKind, Post, Reject};
 use crate::text::{decode_entities, parse_with_format};
@@ -376,12 +376,12 @@ pub(super) fn read_csv(
             })
             .collect(),
         Err(e) => {
-            return Outcome::Failed(
-                None,
-                1,
-                PositionKind::Line,
-                format!("unrecognised format: {e}"),
-            )
+            return Outcome::Failed(Failure {
+                format: None,
+                position: 1,
+                kind: PositionKind::Line,
+                reason: format!("unrecognised format: {e}"),
+            })
         }
     };
     // A user's mapping wins; then the built-in presets of well-known exports.
@@ -394,14 +394,9 @@ pub(super) fn read_csv(
             Some((m, p)) => (m, Some(p), p.name),
             None => {
                 let shown: String = header.join(",").chars().take(120).collect();
-                return Outcome::Failed(
-                    None,
-                    0,
-                    PositionKind::File,
-                    format!(
+                return Outcome::Failed(Failure { format: None, position: 0, kind: PositionKind::File, reason: format!(
                         "unrecognised format: not JSON, not an X archive, no [[mappings]] entry and no built-in export layout matches the CSV header ({shown})"
-                    ),
-                );
+                    ) });
             }
         },
     };
@@ -510,7 +505,12 @@ pub(super) fn read_csv(
         emit(batch);
     }
     match truncated {
-        Some(reason) => Outcome::Failed(Some(format), last_line + 1, PositionKind::Line, reason),
+        Some(reason) => Outcome::Failed(Failure {
+            format: Some(format),
+            position: last_line + 1,
+            kind: PositionKind::Line,
+            reason,
+        }),
         None => Outcome::Format(format),
     }
 }

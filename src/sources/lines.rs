@@ -94,7 +94,17 @@ pub fn read_line_range(
     let byte = PositionKind::Byte;
     let Some((fmt, variant)) = plain_line_format(path, cfg) else {
         let reason = "not a plain line-format file: cannot be read by byte range".into();
-        failed(&mut report, emit, None, start, byte, reason, false);
+        failed(
+            &mut report,
+            emit,
+            Failure {
+                format: None,
+                position: start,
+                kind: byte,
+                reason,
+            },
+            false,
+        );
         return report;
     };
     report.format = fmt.name().to_string();
@@ -114,10 +124,12 @@ pub fn read_line_range(
             failed(
                 &mut report,
                 emit,
-                Some(fmt.name()),
-                start,
-                byte,
-                reason,
+                Failure {
+                    format: Some(fmt.name()),
+                    position: start,
+                    kind: byte,
+                    reason,
+                },
                 false,
             );
             return report;
@@ -133,7 +145,17 @@ pub fn read_line_range(
             Ok(h) => report.blake3 = h,
             Err(e) => {
                 let reason = format!("cannot hash the file: {e}");
-                failed(&mut report, emit, Some(fmt.name()), 0, byte, reason, false);
+                failed(
+                    &mut report,
+                    emit,
+                    Failure {
+                        format: Some(fmt.name()),
+                        position: 0,
+                        kind: byte,
+                        reason,
+                    },
+                    false,
+                );
             }
         }
     }
@@ -160,16 +182,12 @@ pub fn read_line_range(
         None,
     );
     counter.report(&mut report);
-    if let Outcome::Failed(_, position, kind, reason) = outcome {
-        failed(
-            &mut report,
-            emit,
-            Some(fmt.name()),
-            position,
-            kind,
-            reason,
-            true,
-        );
+    if let Outcome::Failed(failure) = outcome {
+        let failure = Failure {
+            format: Some(fmt.name()),
+            ..failure
+        };
+        failed(&mut report, emit, failure, true);
     }
     report
 }

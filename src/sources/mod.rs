@@ -223,10 +223,12 @@ fn read_input(
             failed(
                 &mut report,
                 emit,
-                None,
-                0,
-                PositionKind::File,
-                reason,
+                Failure {
+                    format: None,
+                    position: 0,
+                    kind: PositionKind::File,
+                    reason,
+                },
                 false,
             );
             return report;
@@ -251,9 +253,9 @@ fn read_input(
             report.format = f.to_string();
             report.skipped = Some(why);
         }
-        Outcome::Failed(f, position, kind, reason) => {
-            report.format = f.unwrap_or("unknown").to_string();
-            failed(&mut report, emit, f, position, kind, reason, true);
+        Outcome::Failed(failure) => {
+            report.format = failure.format.unwrap_or("unknown").to_string();
+            failed(&mut report, emit, failure, true);
         }
     }
     report
@@ -261,16 +263,13 @@ fn read_input(
 
 /// A file (or byte range) that failed: its report says why and the failure is a reject
 /// of its own; `record` when it cut a record short (counted among the records).
-#[allow(clippy::too_many_arguments)]
-fn failed(
-    report: &mut FileReport,
-    emit: &(dyn Fn(Batch) + Sync),
-    format: Option<&str>,
-    position: u64,
-    kind: PositionKind,
-    reason: String,
-    record: bool,
-) {
+fn failed(report: &mut FileReport, emit: &(dyn Fn(Batch) + Sync), failure: Failure, record: bool) {
+    let Failure {
+        format,
+        position,
+        kind,
+        reason,
+    } = failure;
     let reason = crate::privacy::value_free(&reason).into_owned();
     report.error = Some(reason.clone());
     report.rejects += 1;
@@ -304,7 +303,16 @@ impl Counter {
 enum Outcome {
     Format(&'static str),
     Skipped(&'static str, String),
-    Failed(Option<&'static str>, u64, PositionKind, String),
+    Failed(Failure),
+}
+
+/// Why a file (or byte range) could not be read to its end: where it stopped (the
+/// `position`, counted in `kind`), under which format if one was recognised, and why.
+struct Failure {
+    format: Option<&'static str>,
+    position: u64,
+    kind: PositionKind,
+    reason: String,
 }
 
 /// Head of the stream read ahead for sniffing, then the rest.
@@ -329,29 +337,44 @@ fn read_stream(
     }
     if head.iter().all(|b| b.is_ascii_whitespace()) {
         return match truncated {
-            Some(reason) => Outcome::Failed(None, 0, PositionKind::Byte, reason),
-            None => Outcome::Failed(None, 0, PositionKind::File, "empty file: no records".into()),
+            Some(reason) => Outcome::Failed(Failure {
+                format: None,
+                position: 0,
+                kind: PositionKind::Byte,
+                reason,
+            }),
+            None => Outcome::Failed(Failure {
+                format: None,
+                position: 0,
+                kind: PositionKind::File,
+                reason: "empty file: no records".into(),
+            }),
         };
     }
     // UTF-16 with a byte order mark was transcoded when the file was opened.
     // A workbook is binary: read it whole (calamine needs to seek).
     if spreadsheet::is_workbook(&head) {
         if let Some(reason) = truncated {
-            return Outcome::Failed(None, 0, PositionKind::File, reason);
+            return Outcome::Failed(Failure {
+                format: None,
+                position: 0,
+                kind: PositionKind::File,
+                reason,
+            });
         }
         let mut bytes = head;
         if let Err(e) = reader.read_to_end(&mut bytes) {
-            return Outcome::Failed(None, 0, PositionKind::File, read_error_reason(&e));
+            return Outcome::Failed(Failure {
+                format: None,
+                position: 0,
+                kind: PositionKind::File,
+                reason: read_error_reason(&e),
+            });
         }
         return spreadsheet::read_workbook(bytes, ctx, counter, emit);
     }
     if looks_binary(&head) {
-        return Outcome::Failed(
-            None,
-            0,
-            PositionKind::File,
-            "binary content (NUL bytes): not a text export (or UTF-16 without a byte order mark: re-export it as UTF-8)".into(),
-        );
+        return Outcome::Failed(Failure { format: None, position: 0, kind: PositionKind::File, reason: "binary content (NUL bytes): not a text export (or UTF-16 without a byte order mark: re-export it as UTF-8)".into() });
     }
     let bom = if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
         3
@@ -423,7 +446,12 @@ fn finish(
     kind: PositionKind,
 ) -> Outcome {
     match truncated {
-        Some(reason) => Outcome::Failed(Some(fmt), position, kind, reason),
+        Some(reason) => Outcome::Failed(Failure {
+            format: Some(fmt),
+            position,
+            kind,
+            reason,
+        }),
         None => Outcome::Format(fmt),
     }
 }

@@ -26,12 +26,7 @@ pub(super) fn read_workbook(
     let mut book = match calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)) {
         Ok(b) => b,
         Err(e) => {
-            return Outcome::Failed(
-                None,
-                0,
-                PositionKind::File,
-                format!("not a readable workbook (XLSX, XLS or ODS): {e}; a ZIP archive of exports must be unpacked first"),
-            )
+            return Outcome::Failed(Failure { format: None, position: 0, kind: PositionKind::File, reason: format!("not a readable workbook (XLSX, XLS or ODS): {e}; a ZIP archive of exports must be unpacked first") })
         }
     };
     let mut record = 0u64;
@@ -93,15 +88,10 @@ pub(super) fn read_workbook(
     }
     match read_any {
         Some(format) => Outcome::Format(format),
-        None => Outcome::Failed(
-            None,
-            0,
-            PositionKind::File,
-            format!(
+        None => Outcome::Failed(Failure { format: None, position: 0, kind: PositionKind::File, reason: format!(
                 "unrecognised format: no sheet's header matches a [[mappings]] entry or a built-in layout (sheets: {})",
                 unrecognised.join(", ")
-            ),
-        ),
+            ) }),
     }
 }
 
