@@ -3,6 +3,46 @@
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+
+/// A calendar unit: `output.partition`, `cost.period`, `cost.items[].per`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Period {
+    #[default]
+    Day,
+    Month,
+}
+
+impl Period {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Period::Day => "day",
+            Period::Month => "month",
+        }
+    }
+}
+
+/// `privacy.private_messages`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PrivateMessages {
+    /// Followers-only and direct messages stay out of the public metrics, text unwritten.
+    #[default]
+    Exclude,
+    /// They are treated as public posts.
+    Include,
+}
+
+/// `responsiveness.scope`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    /// Every inbound post addressed to an own account needs a response.
+    #[default]
+    Addressed,
+    /// Only questions, complaints and information requests do.
+    Flagged,
+}
 use std::path::{Path, PathBuf};
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -64,13 +104,13 @@ pub struct ResponsivenessConfig {
     /// `addressed`: every inbound post that replies to or mentions an own account, is a
     /// direct message, or is an information request; `flagged`: inbound questions,
     /// complaints and information requests.
-    pub scope: String,
+    pub scope: Scope,
 }
 
 impl Default for ResponsivenessConfig {
     fn default() -> Self {
         ResponsivenessConfig {
-            scope: "addressed".into(),
+            scope: Scope::Addressed,
         }
     }
 }
@@ -154,7 +194,7 @@ pub struct FollowerCount {
 #[serde(deny_unknown_fields, default)]
 pub struct CostConfig {
     /// `month` or `day`.
-    pub period: String,
+    pub period: Period,
     pub currency: String,
     pub staff_hours_per_day: f64,
     pub hourly_cost: f64,
@@ -167,7 +207,7 @@ pub struct CostConfig {
 impl Default for CostConfig {
     fn default() -> Self {
         CostConfig {
-            period: "month".into(),
+            period: Period::Month,
             currency: "NZD".into(),
             staff_hours_per_day: 0.0,
             hourly_cost: 0.0,
@@ -183,7 +223,7 @@ pub struct CostItem {
     pub name: String,
     pub amount: f64,
     /// `month` (prorated by active days) or `day`.
-    pub per: String,
+    pub per: Period,
     /// Charge one platform only; empty shares it across all.
     pub platform: String,
 }
@@ -295,6 +335,7 @@ pub struct InputConfig {
     pub paths: Vec<PathBuf>,
     /// IANA zone of exports that write local times with an ambiguous zone abbreviation
     /// (CrowdTangle's `CST`, `IST`): the zone the dashboard was set to.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
 }
 
@@ -305,7 +346,7 @@ pub struct OutputConfig {
     /// Rows per Parquet row group.
     pub row_group_size: usize,
     /// How `posts` is partitioned: `day` (`date=YYYY-MM-DD`) or `month` (`month=YYYY-MM`).
-    pub partition: String,
+    pub partition: Period,
 }
 
 impl Default for OutputConfig {
@@ -313,7 +354,7 @@ impl Default for OutputConfig {
         OutputConfig {
             dir: PathBuf::from("out"),
             row_group_size: 64 * 1024,
-            partition: "day".to_string(),
+            partition: Period::Day,
         }
     }
 }
@@ -370,7 +411,7 @@ pub struct PrivacyConfig {
     pub keep_public_identities: bool,
     /// Followers-only and direct messages: `exclude` keeps them out of the public metrics
     /// and writes no text for them; `include` treats them as public posts.
-    pub private_messages: String,
+    pub private_messages: PrivateMessages,
 }
 
 impl Default for PrivacyConfig {
@@ -379,7 +420,7 @@ impl Default for PrivacyConfig {
             key_env: "SOCIALPULSE_KEY".to_string(),
             key_file: None,
             keep_public_identities: false,
-            private_messages: "exclude".to_string(),
+            private_messages: PrivateMessages::Exclude,
         }
     }
 }
@@ -438,16 +479,22 @@ pub struct MappingConfig {
     /// Column of who could see the post: `direct` or `private` (any case, or a value
     /// containing "private message" or "direct message") makes it a private message,
     /// withheld as `privacy.private_messages` says.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub visibility: Option<String>,
     /// Column naming the own account (page, handle) the row was posted by or sent to,
     /// e.g. a listening tool's page column: it decides `account` before mentions do.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
     /// Every row is one of the organisation's own posts (a page's post export): the
     /// posts are outbound whoever the author column names.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub own_posts: bool,
     /// CSV delimiter (default `,`).
     pub delimiter: Option<char>,
 }
+// (`visibility`, `account` and `own_posts` are left out of the serialised mapping when
+// unset, so the ingest fingerprint of a config that does not use them is what it was
+// before they existed: an upgrade does not ask for `--full`.)
 
 impl Config {
     /// Read a config file; relative paths inside it are resolved against its directory.
@@ -522,15 +569,6 @@ impl Config {
                 self.metrics.timezone
             ));
         }
-        if !matches!(
-            self.privacy.private_messages.as_str(),
-            "exclude" | "include"
-        ) {
-            return Err("privacy.private_messages must be \"exclude\" or \"include\"".into());
-        }
-        if !matches!(self.responsiveness.scope.as_str(), "addressed" | "flagged") {
-            return Err("responsiveness.scope must be \"addressed\" or \"flagged\"".into());
-        }
         let mut names = std::collections::BTreeSet::new();
         for c in &self.classifiers {
             let valid = !c.name.is_empty()
@@ -559,32 +597,12 @@ impl Config {
                 ));
             }
         }
-        if !matches!(self.cost.period.as_str(), "day" | "month") {
-            return Err("cost.period must be \"day\" or \"month\"".into());
-        }
-        if let Some(i) = self
-            .cost
-            .items
-            .iter()
-            .find(|i| !matches!(i.per.as_str(), "day" | "month"))
-        {
-            return Err(format!(
-                "cost item {:?}: per must be \"day\" or \"month\"",
-                i.name
-            ));
-        }
         if let Some(f) = self
             .followers
             .iter()
             .find(|f| chrono::NaiveDate::parse_from_str(&f.date, "%Y-%m-%d").is_err())
         {
             return Err(format!("followers: {:?} is not YYYY-MM-DD", f.date));
-        }
-        if !matches!(self.output.partition.as_str(), "day" | "month") {
-            return Err(format!(
-                "output.partition must be \"day\" or \"month\", not {:?}",
-                self.output.partition
-            ));
         }
         if let Some(d) = &self.retention.as_of {
             if chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_err() {
@@ -697,7 +715,20 @@ fn one_line(text: &str, e: &toml::de::Error) -> String {
             let before = &text[..span.start.min(text.len())];
             let line = before.matches('\n').count() + 1;
             let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
-            format!("line {line}, column {column}: {msg}")
+            // The line itself and its table, so the key is named: `[run] batch_size = 0`.
+            let source = text.lines().nth(line - 1).unwrap_or("").trim();
+            let table = text
+                .lines()
+                .take(line - 1)
+                .filter(|l| l.trim_start().starts_with('['))
+                .last()
+                .map(str::trim);
+            let at = match table {
+                Some(t) if !source.starts_with('[') => format!("{t} {source}"),
+                _ => source.to_string(),
+            };
+            let at: String = at.chars().take(120).collect();
+            format!("line {line}, column {column} ({at}): {msg}")
         }
         None => msg,
     }
@@ -857,6 +888,14 @@ mod tests {
             ),
             ("[[accounts]]\n", "accounts: an entry needs a handle or an id"),
             (
+                "[output]\npartition = \"weekly\"\n",
+                "line 2, column 13 ([output] partition = \"weekly\"): unknown variant `weekly`, expected `day` or `month`",
+            ),
+            (
+                "[input]\ntimezone = \"Mars/Olympus\"\n",
+                "input.timezone: unknown time zone \"Mars/Olympus\"",
+            ),
+            (
                 "[[accounts]]\nplatform = \"twitter\"\nhandle = \"A\"\ndefault = true\n[[accounts]]\nplatform = \"twitter\"\nhandle = \"B\"\ndefault = true\n",
                 "accounts: two defaults for platform \"twitter\" (A and B)",
             ),
@@ -882,11 +921,11 @@ mod tests {
         for (toml, want) in [
             (
                 "[run]\nbatch_size = \"big\"\n",
-                "line 2, column 14: invalid type",
+                "line 2, column 14 ([run] batch_size = \"big\"): invalid type",
             ),
             (
                 "[run]\nbatchsize = 3\n",
-                "line 2, column 1: unknown field `batchsize`",
+                "line 2, column 1 ([run] batchsize = 3): unknown field `batchsize`",
             ),
         ] {
             let path = dir.join("typed.toml");
@@ -896,6 +935,26 @@ mod tests {
             assert!(!err.contains('\n'), "{err}");
         }
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// Keys added to a section since outputs were first written are left out of its
+    /// serialised form while unset: the ingest fingerprint stored posts were read under
+    /// stays the same across the upgrade (no `--full` asked for).
+    #[test]
+    fn unset_new_keys_leave_the_fingerprinted_form_as_it_was() {
+        let m = serde_json::to_string(&MappingConfig::default()).expect("json");
+        for key in ["visibility", "account", "own_posts"] {
+            assert!(!m.contains(key), "{m}");
+        }
+        let i = serde_json::to_string(&InputConfig::default()).expect("json");
+        assert_eq!(i, r#"{"paths":[]}"#);
+        // Closed values serialise as the strings they replaced.
+        let p = serde_json::to_string(&PrivacyConfig::default()).expect("json");
+        assert!(p.contains(r#""private_messages":"exclude""#), "{p}");
+        assert_eq!(
+            serde_json::to_string(&Period::Month).expect("json"),
+            r#""month""#
+        );
     }
 
     #[test]
@@ -926,7 +985,7 @@ pub struct ReportSettings {
     pub holidays: Vec<String>,
     /// `privacy.private_messages`: with `exclude`, followers-only and direct posts are
     /// left out of the report's figures as they are out of the metric tables.
-    pub private_messages: String,
+    pub private_messages: PrivateMessages,
     /// `report.public_text`.
     pub public_text: PublicText,
 }
@@ -948,7 +1007,7 @@ impl ReportSettings {
             due_soon_working_days: r.due_soon_working_days,
             timezone: cfg.metrics.timezone.clone(),
             holidays: cfg.flags.holidays.clone(),
-            private_messages: cfg.privacy.private_messages.clone(),
+            private_messages: cfg.privacy.private_messages,
             public_text: cfg.report.public_text,
         }
     }

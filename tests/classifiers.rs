@@ -369,14 +369,14 @@ fn responsiveness_scope_addressed_counts_every_post_to_an_own_account() {
     p.direction = Direction::Inbound;
     p.addressed = true;
     let mut flagged = Config::default();
-    flagged.responsiveness.scope = "flagged".into();
+    flagged.responsiveness.scope = socialpulse::config::Scope::Flagged;
     for (cfg, want) in [(Config::default(), true), (flagged, false)] {
         let mut q = p.clone();
         Analyzer::new(&cfg).expect("analyser").analyse(&mut q);
         assert!(!q.listening.is_question && !q.listening.is_complaint);
         assert_eq!(
             q.listening.needs_response, want,
-            "{}",
+            "{:?}",
             cfg.responsiveness.scope
         );
     }
@@ -410,7 +410,7 @@ fn a_bad_classifier_config_is_refused() {
         ),
         (
             "[responsiveness]\nscope = \"everything\"\n",
-            "responsiveness.scope",
+            "[responsiveness] scope = \"everything\"): unknown variant `everything`, expected `addressed` or `flagged`",
         ),
     ] {
         let p = dir.path().join("c.toml");

@@ -200,7 +200,14 @@ fn configuration_page_lists_every_config_key() {
     // One entry in every array of tables, so their fields serialise too.
     let mut cfg = Config::default();
     cfg.accounts.push(AccountConfig::default());
-    cfg.mappings.push(MappingConfig::default());
+    // Keys left out while unset (so fingerprints stay as they were) are set here.
+    cfg.mappings.push(MappingConfig {
+        visibility: Some("Type".into()),
+        account: Some("Page".into()),
+        own_posts: true,
+        ..MappingConfig::default()
+    });
+    cfg.input.timezone = Some("UTC".into());
     cfg.topics.push(TopicConfig::default());
     cfg.escalation.push(EscalationRule::default());
     cfg.cost.items.push(CostItem::default());

@@ -1006,7 +1006,7 @@ fn mastodon_visibility_keeps_private_messages_out_of_public_metrics() {
     );
 
     let mut cfg = config_for(&[root().join("fixtures/mastodon/direct_and_private.json")]);
-    cfg.privacy.private_messages = "include".into();
+    cfg.privacy.private_messages = socialpulse::config::PrivateMessages::Include;
     let all = socialpulse::pipeline::collect(&cfg, &pseudo()).expect("collect");
     assert!(all.posts.iter().all(|p| !p.withheld));
     let volume: u64 = all.metrics.volume.rows().iter().map(|r| r.1).sum();

@@ -586,7 +586,7 @@ fn cost_benefit_worked_by_hand() {
     posts.push(item("q", "2026-11-03T00:30:00Z", true, false, false));
     posts.push(answer("mastodon", "m1", "2026-11-03T05:00:00Z", None, None));
     let cfg = CostConfig {
-        period: "month".into(),
+        period: socialpulse::config::Period::Month,
         currency: "NZD".into(),
         staff_hours_per_day: 2.0,
         hourly_cost: 50.0,
@@ -595,13 +595,13 @@ fn cost_benefit_worked_by_hand() {
             CostItem {
                 name: "tool".into(),
                 amount: 300.0,
-                per: "month".into(),
+                per: socialpulse::config::Period::Month,
                 platform: String::new(),
             },
             CostItem {
                 name: "ads".into(),
                 amount: 10.0,
-                per: "day".into(),
+                per: socialpulse::config::Period::Day,
                 platform: "twitter".into(),
             },
         ],
@@ -659,22 +659,23 @@ fn cost_benefit_keeps_every_configured_cost() {
         answer("mastodon", "m1", "2026-11-04T02:00:00Z", None, None),
         item("q", "2026-12-01T00:30:00Z", true, false, false),
     ];
-    let item_of = |name: &str, amount: f64, per: &str, platform: &str| CostItem {
+    use socialpulse::config::Period;
+    let item_of = |name: &str, amount: f64, per: Period, platform: &str| CostItem {
         name: name.into(),
         amount,
-        per: per.into(),
+        per,
         platform: platform.into(),
     };
     let mut cfg = CostConfig {
-        period: "month".into(),
+        period: socialpulse::config::Period::Month,
         currency: "NZD".into(),
         staff_hours_per_day: 1.0,
         hourly_cost: 30.0,
         value_per_resolved_inquiry: 0.0,
         items: vec![
-            item_of("threads ads", 310.0, "month", "Threads"),
-            item_of("mastodon hosting", 5.0, "day", "mastodon"),
-            item_of("tool", 62.0, "month", ""),
+            item_of("threads ads", 310.0, Period::Month, "Threads"),
+            item_of("mastodon hosting", 5.0, Period::Day, "mastodon"),
+            item_of("tool", 62.0, Period::Month, ""),
         ],
     };
     let total = |rs: &[socialpulse::metrics::cost_benefit::Row], period: &str| -> f64 {
@@ -730,7 +731,7 @@ fn cost_benefit_keeps_every_configured_cost() {
     );
 
     // Daily periods: each active day carries its own configured cost.
-    cfg.period = "day".into();
+    cfg.period = socialpulse::config::Period::Day;
     let r = rows(&acc(&posts, Tz::UTC), &cfg, Tz::UTC);
     // 3 Nov: staff 30, threads 310/30, hosting 5 (own row: no Mastodon post that day),
     // tool 62/30.

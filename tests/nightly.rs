@@ -671,7 +671,7 @@ fn month_partitions_hold_the_day_partitions_rows() {
     let opts = quiet();
     cfg.output.dir = dir.path().join("day");
     pipeline::run(&cfg, &opts).expect("day run");
-    cfg.output.partition = "month".into();
+    cfg.output.partition = socialpulse::config::Period::Month;
     cfg.output.dir = dir.path().join("month");
     let r = pipeline::run(&cfg, &opts).expect("month run");
     assert_eq!(r.partitions, ["2026-11"]);
@@ -686,7 +686,7 @@ fn month_partitions_hold_the_day_partitions_rows() {
     };
     assert_eq!(rows(&dir.path().join("day")), rows(&cfg.output.dir));
     // Switching an output's layout rewrites it; the other tables stay the same.
-    cfg.output.partition = "day".into();
+    cfg.output.partition = socialpulse::config::Period::Day;
     let r = pipeline::run(&cfg, &opts).expect("back to days");
     assert!(r.partitions.len() > 1);
     assert_same_tables(&dir.path().join("day"), &cfg.output.dir);

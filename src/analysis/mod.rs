@@ -219,7 +219,7 @@ impl Analyzer {
             working_days: cfg.flags.info_request_working_days,
             redact_pii: cfg.flags.redact_pii,
             learned: Learned::default(),
-            scope_addressed: cfg.responsiveness.scope != "flagged",
+            scope_addressed: cfg.responsiveness.scope == crate::config::Scope::Addressed,
         })
     }
 

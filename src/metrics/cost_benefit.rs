@@ -38,7 +38,7 @@ pub struct Row {
 }
 
 fn period_of(d: NaiveDate, cfg: &CostConfig) -> NaiveDate {
-    if cfg.period == "day" {
+    if cfg.period == crate::config::Period::Day {
         d
     } else {
         d.with_day(1).unwrap_or(d)
@@ -125,7 +125,7 @@ pub fn rows(acc: &Accumulators, cfg: &CostConfig, tz: Tz) -> Vec<Row> {
                 .items
                 .iter()
                 .map(|item| {
-                    let amount = if item.per == "day" {
+                    let amount = if item.per == crate::config::Period::Day {
                         item.amount * f64::from(n_days)
                     } else {
                         item.amount * f64::from(n_days) / f64::from(days_in_month(*period))

@@ -76,7 +76,7 @@ pub fn dry_run(cfg: &Config) -> Result<DryRun, RunError> {
         &spilled,
         retention_from(cfg, cfg.retention.days)?,
         retention_from(cfg, cfg.retention.text_days)?,
-        cfg.output.partition == "month",
+        cfg.output.partition == crate::config::Period::Month,
     );
     Ok(DryRun {
         mode: plan.mode().to_string(),

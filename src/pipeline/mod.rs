@@ -313,7 +313,7 @@ fn run_staged(
     let posts_dir = staging.table_dir("posts");
     crate::sinks::publish::create_dir_all(&posts_dir)
         .map_err(|e| format!("cannot create {}: {e}", posts_dir.display()))?;
-    let by_month = cfg.output.partition == "month";
+    let by_month = cfg.output.partition == crate::config::Period::Month;
     let publish_from = retention_from(cfg, cfg.retention.days)?;
     let text_from = retention_from(cfg, cfg.retention.text_days)?;
     let (touched, carried) = plan.days(&spilled, publish_from, text_from, by_month);

@@ -34,7 +34,8 @@ impl Accounts {
         Accounts {
             own,
             defaults,
-            withhold_private: cfg.privacy.private_messages != "include",
+            withhold_private: cfg.privacy.private_messages
+                == crate::config::PrivateMessages::Exclude,
         }
     }
 

@@ -130,7 +130,7 @@ impl Job {
 
     /// Posts from a `posts` batch (published, normalised or analysed).
     pub fn posts_from(&self, batch: &sinks::read::Batch) -> Result<Vec<Post>, String> {
-        let withhold = self.cfg.privacy.private_messages != "include";
+        let withhold = self.cfg.privacy.private_messages == crate::config::PrivateMessages::Exclude;
         sinks::posts::posts_from_batch(batch, withhold, &|r| self.analyzer.priority_of(r))
     }
 

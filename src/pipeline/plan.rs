@@ -111,7 +111,7 @@ pub fn plan(
         .is_some_and(|st| st.analysis != state::analysis_fingerprint(cfg));
     let repartition = prior
         .as_ref()
-        .is_some_and(|st| st.partition != cfg.output.partition);
+        .is_some_and(|st| st.partition != cfg.output.partition.as_str());
     Ok(Plan {
         prior,
         full_reason,
@@ -272,7 +272,7 @@ impl Plan {
             format: STATE_FORMAT,
             ingest: state::ingest_fingerprint(cfg, &key_check(pseudo)),
             analysis: state::analysis_fingerprint(cfg),
-            partition: cfg.output.partition.clone(),
+            partition: cfg.output.partition.as_str().to_string(),
             inputs,
             days: days.into_iter().collect(),
         }

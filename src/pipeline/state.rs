@@ -163,13 +163,19 @@ fn fingerprint<T: Serialize>(value: &T) -> String {
 /// changed key (which changes every stored pseudonym) counts as a change.
 pub fn ingest_fingerprint(cfg: &Config, key_check: &str) -> String {
     let p = &cfg.privacy;
-    fingerprint(&(
+    let read = (
         &cfg.mappings,
         &cfg.accounts,
         p.keep_public_identities,
         &p.private_messages,
         key_check,
-    ))
+    );
+    // `input.timezone` decides how some exports' times are read; unset, the fingerprint
+    // is the one outputs written before it existed hold.
+    match &cfg.input.timezone {
+        None => fingerprint(&read),
+        Some(tz) => fingerprint(&(read, tz)),
+    }
 }
 
 /// See [`State::analysis`].

@@ -569,7 +569,7 @@ pub fn load(snapshot: &Path, s: &Settings) -> Result<Data, String> {
 
     // The posts themselves, one pass: distinct inbound authors and why posts have no score.
     let mut authors: Pair<FxHashSet<(String, String)>> = Pair::default();
-    let exclude_private = s.private_messages != "include";
+    let exclude_private = s.private_messages == crate::config::PrivateMessages::Exclude;
     scan(
         &t("posts"),
         &[
