@@ -153,17 +153,19 @@ enum Command {
         /// Number of records (posts, re-exported duplicates and malformed records).
         #[arg(long, default_value_t = 10_000)]
         posts: u64,
-        /// Archive format: ndjson, csv, twitter-v2, twitter-archive, mastodon, reddit,
-        /// bluesky, meta.
-        #[arg(long, default_value = "ndjson")]
+        /// Archive format.
+        #[arg(long, default_value = "ndjson",
+              value_parser = clap::builder::PossibleValuesParser::new(
+                  socialpulse::corpus::FORMATS.iter().map(|(name, _)| *name)))]
         format: String,
         /// Output directory (data in OUT/data, config in OUT/pipeline.toml).
         #[arg(long, short = 'o')]
         out: PathBuf,
         #[arg(long, default_value_t = 42)]
         seed: u64,
-        /// Compression of line-oriented files: none, gzip, zstd.
-        #[arg(long, default_value = "gzip")]
+        /// Compression of line-oriented files.
+        #[arg(long, default_value = "gzip",
+              value_parser = clap::builder::PossibleValuesParser::new(["none", "gzip", "zstd"]))]
         compression: String,
         /// Records per file.
         #[arg(long, default_value_t = 100_000)]

@@ -251,3 +251,33 @@ fn inspect_suggests_a_mapping_that_reads_the_file() {
         .expect("inspect");
     assert!(String::from_utf8_lossy(&o.stdout).contains(": hootsuite-posts\nfirst 2 rows as read"));
 }
+
+/// `--help` lists the closed choices, and a value outside them is a usage error (exit 2)
+/// that lists them too.
+#[test]
+fn help_lists_the_choices_and_a_bad_one_is_exit_2() {
+    let help = socialpulse()
+        .args(["generate", "--help"])
+        .output()
+        .expect("help");
+    let text = String::from_utf8_lossy(&help.stdout);
+    assert!(
+        text.contains("[possible values: ndjson, csv, twitter-v2"),
+        "{text}"
+    );
+    assert!(
+        text.contains("[possible values: none, gzip, zstd]"),
+        "{text}"
+    );
+    let help = socialpulse()
+        .args(["run", "--help"])
+        .output()
+        .expect("help");
+    assert!(String::from_utf8_lossy(&help.stdout).contains("[possible values: text, json]"));
+    let o = socialpulse()
+        .args(["generate", "--format", "twiter", "--out", "/nonexistent"])
+        .output()
+        .expect("generate");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("possible values"));
+}
