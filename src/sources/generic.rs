@@ -326,6 +326,20 @@ pub fn from_fields<'a>(
     Ok(d)
 }
 
+/// The mapping a table with these columns is read by: a user's `[[mappings]]` entry
+/// first, then a built-in layout (with its preset, for derived columns). CSV and
+/// workbook sheets share it.
+pub(super) fn layout(
+    cfg: &Config,
+    has: impl Fn(&str) -> bool,
+) -> Option<(&MappingConfig, Option<&'static Preset>)> {
+    if let Some((_, m)) = find_mapping(cfg, &has) {
+        return Some((m, None));
+    }
+    let i = presets::find(has)?;
+    Some((presets::mapping(i)?, Some(presets::presets().get(i)?)))
+}
+
 /// CSV through a mapping; rows are mapped in batches so memory stays bounded.
 pub(super) fn read_csv(
     stream: Box<dyn BufRead + '_>,
@@ -384,22 +398,19 @@ pub(super) fn read_csv(
             })
         }
     };
-    // A user's mapping wins; then the built-in presets of well-known exports.
     let has = |k: &str| header.iter().any(|h| h == k);
-    let (m, preset, format) = match find_mapping(ctx.cfg, has) {
-        Some((_, m)) => (m, None, CSV),
-        None => match presets::find(has)
-            .and_then(|i| Some((presets::mapping(i)?, presets::presets().get(i)?)))
-        {
-            Some((m, p)) => (m, Some(p), p.name),
-            None => {
-                let shown: String = header.join(",").chars().take(120).collect();
-                return Outcome::Failed(Failure { format: None, position: 0, kind: PositionKind::File, reason: format!(
-                        "unrecognised format: not JSON, not an X archive, no [[mappings]] entry and no built-in export layout matches the CSV header ({shown})"
-                    ) });
-            }
-        },
+    let Some((m, preset)) = layout(ctx.cfg, has) else {
+        let shown: String = header.join(",").chars().take(120).collect();
+        return Outcome::Failed(Failure {
+            format: None,
+            position: 0,
+            kind: PositionKind::File,
+            reason: format!(
+                "unrecognised format: not JSON, not an X archive, no [[mappings]] entry and no built-in export layout matches the CSV header ({shown})"
+            ),
+        });
     };
+    let format = preset.map_or(CSV, |p| p.name);
     // After a header ended by CRLF the reader has not counted its line yet (it stops at
     // the `\r`): the start line of every record would be one short. (Its running
     // position, read after a record, is right.)

@@ -72,7 +72,10 @@ impl DocFormat for InstagramComments {
     }
 }
 
-fn media_group(g: &Value) -> Result<Draft, String> {
+/// A Meta media group (Instagram posts, Threads): its first medium, its time (the
+/// group's, else the first medium's) and its text (the group's `title` when it has
+/// several media, else the first medium's), as exported (mojibake not yet repaired).
+pub(super) fn media_group_fields(g: &Value) -> Result<(&Value, i64, &str), String> {
     let first = array_at(g, &["media"])
         .first()
         .ok_or("post without media")?;
@@ -83,6 +86,11 @@ fn media_group(g: &Value) -> Result<Draft, String> {
         .filter(|t| !t.is_empty())
         .or_else(|| str_at(first, &["title"]))
         .unwrap_or("");
+    Ok((first, ts, caption))
+}
+
+fn media_group(g: &Value) -> Result<Draft, String> {
+    let (_, ts, caption) = media_group_fields(g)?;
     owners(Kind::Original, "post", ts, caption)
 }
 

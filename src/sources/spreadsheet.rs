@@ -39,18 +39,11 @@ pub(super) fn read_workbook(
         let Some(header) = rows.next() else { continue };
         let header: Vec<String> = header.iter().map(|c| cell_text(c, None)).collect();
         let has = |k: &str| header.iter().any(|h| h.trim() == k);
-        let (m, preset, format) = match find_mapping(ctx.cfg, has) {
-            Some((_, m)) => (m, None, "xlsx"),
-            None => match presets::find(has)
-                .and_then(|i| Some((presets::mapping(i)?, presets::presets().get(i)?)))
-            {
-                Some((m, p)) => (m, Some(p), p.name),
-                None => {
-                    unrecognised.push(sheet);
-                    continue;
-                }
-            },
+        let Some((m, preset)) = super::generic::layout(ctx.cfg, has) else {
+            unrecognised.push(sheet);
+            continue;
         };
+        let format = preset.map_or("xlsx", |p| p.name);
         read_any = Some(format);
         let mut batch = Batch::default();
         for row in rows {

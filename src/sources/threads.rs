@@ -9,7 +9,7 @@
 //! mojibake, repaired as for Facebook; records carry no id, so the id is a hash of
 //! (kind, time, text) as for Instagram.
 
-use super::json::{array_at, int_at, str_at};
+use super::json::array_at;
 use super::meta::synthetic_id;
 use super::{read_records, Ctx, DocFormat};
 use crate::model::{Draft, Kind, Post, Reject};
@@ -35,16 +35,7 @@ impl DocFormat for ThreadsPosts {
 }
 
 fn post(item: &Value) -> Result<Draft, String> {
-    let first = array_at(item, &["media"])
-        .first()
-        .ok_or("thread without media")?;
-    let ts = int_at(item, &["creation_timestamp"])
-        .or_else(|| int_at(first, &["creation_timestamp"]))
-        .ok_or("thread without creation_timestamp")?;
-    let title = str_at(item, &["title"])
-        .filter(|t| !t.is_empty())
-        .or_else(|| str_at(first, &["title"]))
-        .unwrap_or("");
+    let (first, ts, title) = super::instagram::media_group_fields(item)?;
     let reply = first
         .get("text_app_post")
         .and_then(|t| t.get("is_reply"))
