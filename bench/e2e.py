@@ -5,9 +5,13 @@
     python3 bench/e2e.py --sizes 10k,100k,1m,10m --peer-max 1m
 
 For every size it generates a deterministic gzip NDJSON corpus (cached under
---work), runs `socialpulse run` with 1 thread and with all cores, and the pandas +
-vaderSentiment peer (bench/peer.py), each as a child process whose wall time and peak
-RSS (from wait4) are recorded. Both outputs are cross-checked: daily post counts per
+--work), then alternates, in one sequence, `socialpulse run` with each thread count and
+the anchor: DuckDB's bare conversion of the same files to Parquet
+(`COPY (SELECT * FROM read_json(...)) TO ... (FORMAT parquet)`, as many threads as the
+most socialpulse uses), so each socialpulse run is a ratio to a conversion measured
+beside it. The pandas + vaderSentiment peer (bench/peer.py) runs once per size. Every
+step is a child process whose wall time and peak RSS (from wait4) are recorded; the
+published snapshot's size is compared with its `posts` table's. Both outputs are cross-checked: daily post counts per
 (date, platform, account) must agree exactly. Results go to a Markdown table and a
 JSON file; socialpulse's own stage profile comes from its run manifest.
 """
@@ -74,14 +78,29 @@ def main():
                          for f in os.listdir(os.path.join(corpus, "data")))
         row = {"posts": n, "input_bytes": data_bytes, "socialpulse": {}}
         out = os.path.join(corpus, "out")
-        for t in threads:
-            runs = []
-            for _ in range(args.repeat):
+        by_threads = {t: [] for t in threads}
+        anchor = []
+        for _ in range(args.repeat):
+            for t in threads:
                 shutil.rmtree(out, ignore_errors=True)
                 wall, rss, _ = run_child([args.bin, "run", "-q", "--threads", str(t),
                                           os.path.join(corpus, "pipeline.toml")])
                 manifest = json.load(open(os.path.join(out, "current", "_run.json")))
-                runs.append((wall, rss, manifest))
+                by_threads[t].append((wall, rss, manifest))
+            anchor.append(duckdb_conversion(corpus, max(threads)))
+        anchor.sort()
+        row["duckdb"] = {"wall_s": anchor[len(anchor) // 2][0], "walls": [a[0] for a in anchor],
+                         "peak_rss": max(a[1] for a in anchor), "threads": max(threads)}
+        snap = os.path.realpath(os.path.join(out, "current"))
+        row["snapshot_bytes"] = tree_bytes(snap)
+        row["posts_bytes"] = tree_bytes(os.path.join(snap, "posts"))
+        row["state_bytes"] = tree_bytes(os.path.join(snap, "_state"))
+        print(f"{label(n):>5} duckdb conversion {max(threads)}T: {row['duckdb']['wall_s']:7.2f} s   "
+              f"snapshot {row['snapshot_bytes'] / 2**20:.1f} MiB = "
+              f"{row['snapshot_bytes'] / row['posts_bytes']:.2f}x posts "
+              f"(_state {row['state_bytes'] / 2**20:.1f} MiB)", flush=True)
+        for t in threads:
+            runs = by_threads[t]
             runs.sort(key=lambda r: r[0])
             wall, rss, manifest = runs[len(runs) // 2]
             row["socialpulse"][t] = {
@@ -110,6 +129,38 @@ def main():
     print(table)
 
 
+DUCKDB_CONVERSION = """
+import sys, duckdb
+data, out, threads = sys.argv[1], sys.argv[2], int(sys.argv[3])
+con = duckdb.connect()
+con.execute(f"SET threads = {threads}")
+con.execute(f\"\"\"COPY (SELECT * FROM read_json('{data}/*.ndjson.gz', ignore_errors = true))
+               TO '{out}' (FORMAT parquet, COMPRESSION zstd)\"\"\")
+"""
+
+
+def duckdb_conversion(corpus, threads):
+    """DuckDB's bare NDJSON -> Parquet conversion of the corpus: (wall s, peak RSS)."""
+    out = os.path.join(corpus, "duckdb.parquet")
+    if os.path.exists(out):
+        os.remove(out)
+    wall, rss, _ = run_child([sys.executable, "-c", DUCKDB_CONVERSION,
+                              os.path.join(corpus, "data"), out, str(threads)])
+    return wall, rss
+
+
+def tree_bytes(path):
+    """Bytes of the files under path, each hard-linked file once."""
+    seen, total = set(), 0
+    for d, _, files in os.walk(path):
+        for f in files:
+            st = os.stat(os.path.join(d, f))
+            if (st.st_dev, st.st_ino) not in seen:
+                seen.add((st.st_dev, st.st_ino))
+                total += st.st_size
+    return total
+
+
 def cross_check(out, peer_out):
     """Daily posts per (date, platform, account): socialpulse vs the peer, exactly."""
     import duckdb
@@ -131,7 +182,8 @@ def markdown(rows, threads):
     tmax = max(threads)
     head = ["posts", "input (gz)"]
     head += [f"socialpulse {t}T posts/s" for t in threads]
-    head += [f"{tmax}T / 1T", f"peak RSS {tmax}T", "peer posts/s", "peer RSS", f"ratio {tmax}T / peer",
+    head += [f"{tmax}T / 1T", f"peak RSS {tmax}T", f"full run ÷ DuckDB conversion ({tmax}T)",
+             "snapshot ÷ posts", "peer posts/s", "peer RSS", f"ratio {tmax}T / peer",
              "analysis ÷ sentiment-only (1T CPU)"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
@@ -140,6 +192,8 @@ def markdown(rows, threads):
         cells += [f"{sp[t]['posts_per_s']:,.0f}" for t in threads]
         cells.append(f"{sp[tmax]['posts_per_s'] / sp[min(threads)]['posts_per_s']:.2f}×")
         cells.append(f"{sp[tmax]['peak_rss'] / 2**20:.0f} MiB")
+        cells.append(f"{sp[tmax]['wall_s'] / r['duckdb']['wall_s']:.2f}×")
+        cells.append(f"{r['snapshot_bytes'] / r['posts_bytes']:.2f}×")
         if "peer" in r:
             cells += [f"{r['peer']['posts_per_s']:,.0f}", f"{r['peer']['peak_rss'] / 2**20:.0f} MiB",
                       f"{sp[tmax]['posts_per_s'] / r['peer']['posts_per_s']:.1f}×"]

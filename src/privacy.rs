@@ -16,6 +16,41 @@ pub struct Pseudonymiser {
 /// Prefix of a sealed value (see [`Pseudonymiser::seal`]).
 const SEALED: &str = "sealed:";
 
+/// A value as stored in binary columns: a sealed link as its bytes after a 1 (half the
+/// size of its hex), anything else as its UTF-8 after a 0.
+pub fn pack_link(value: &str) -> Vec<u8> {
+    let bytes = value.strip_prefix(SEALED).and_then(|hex| {
+        (hex.len() % 2 == 0)
+            .then(|| {
+                (0..hex.len() / 2)
+                    .map(|i| u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok())
+                    .collect::<Option<Vec<u8>>>()
+            })
+            .flatten()
+    });
+    match bytes {
+        Some(b) => std::iter::once(1).chain(b).collect(),
+        None => std::iter::once(0).chain(value.bytes()).collect(),
+    }
+}
+
+/// The value [`pack_link`] packed; `None` when the bytes are not such a value.
+pub fn unpack_link(packed: &[u8]) -> Option<String> {
+    match packed.split_first()? {
+        (1, b) => {
+            let mut out = String::with_capacity(SEALED.len() + 2 * b.len());
+            out.push_str(SEALED);
+            for x in b {
+                use std::fmt::Write;
+                let _ = write!(out, "{x:02x}");
+            }
+            Some(out)
+        }
+        (0, b) => String::from_utf8(b.to_vec()).ok(),
+        _ => None,
+    }
+}
+
 /// Where the key came from, reported in the manifest (never the key itself).
 #[derive(Clone, Debug, PartialEq)]
 pub enum KeySource {
@@ -490,6 +525,25 @@ fn random_secret() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn packed_links_unpack_to_themselves() {
+        let a = Pseudonymiser::from_secret(b"key-a-0123456789", false);
+        let sealed = a.seal("https://x.com/rider42/status/1");
+        let packed = pack_link(&sealed);
+        assert_eq!(packed.len(), 1 + (sealed.len() - "sealed:".len()) / 2);
+        for v in [
+            sealed.as_str(),
+            "https://x.com/i/status/1",
+            "sealed:abc",
+            "sealed:zz",
+            "",
+        ] {
+            assert_eq!(unpack_link(&pack_link(v)).as_deref(), Some(v));
+        }
+        assert_eq!(unpack_link(&[]), None);
+        assert_eq!(unpack_link(&[2, 0]), None);
+    }
 
     #[test]
     fn sealed_links_open_with_their_key_only() {

@@ -850,3 +850,115 @@ fn a_restored_or_damaged_output_is_refused_before_any_work() {
     pipeline::run(&cfg, &full).expect("--full rebuilds it");
     assert!(part.is_file() || cur(&cfg.output.dir).join("posts").is_dir());
 }
+
+/// The stored posts are the published partitions plus a sidecar: with the text kept
+/// out of `posts` (`flags.drop_text`, withheld direct messages) and month partitions,
+/// a config change re-analyses the stored text and equals a full run under the new
+/// config; the state holds no second copy of the posts.
+#[test]
+fn reanalysis_reads_the_stored_text_the_posts_table_does_not_publish() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut cfg = example_config("SOCIALPULSE_NIGHTLY_SIDECAR_KEY", "sidecar-test-key-0123");
+    let input = dir.path().join("in");
+    copy_tree(&root().join("fixtures"), &input);
+    cfg.input.paths = vec![input.clone()];
+    cfg.flags.drop_text = true;
+    cfg.output.partition = socialpulse::config::Period::Month;
+    cfg.output.dir = dir.path().join("out");
+    let opts = quiet();
+    pipeline::run(&cfg, &opts).expect("first run");
+    let posts = cur(&cfg.output.dir).join("_state/posts");
+    let kinds: Vec<String> = std::fs::read_dir(&posts)
+        .expect("_state/posts")
+        .filter_map(|e| e.ok())
+        .map(|e| {
+            e.path()
+                .extension()
+                .map(|x| x.to_string_lossy().to_string())
+                .unwrap_or_default()
+        })
+        .collect();
+    assert!(
+        !kinds.is_empty() && kinds.iter().all(|k| k == "parquet"),
+        "{kinds:?}"
+    );
+    // The inputs leave; a new complaint term and topic can only come from the stored text.
+    std::fs::rename(&input, dir.path().join("gone")).expect("move inputs away");
+    cfg.flags.complaint_terms.push("shambles".into());
+    cfg.flags.complaint_terms.push("delayed".into());
+    let mut weather = cfg.topics[0].clone();
+    weather.name = "weather".into();
+    weather.terms = vec!["rain".into(), "snow".into(), "storm".into(), "late".into()];
+    cfg.topics.push(weather);
+    let r = pipeline::run(&cfg, &opts).expect("re-analysis");
+    assert!(r.reanalysed, "{}", r.mode);
+    std::fs::rename(dir.path().join("gone"), &input).expect("inputs back");
+    // (that night's reject for the missing input folder goes with it)
+    assert_eq!(
+        pipeline::run(&cfg, &opts).expect("inputs back").mode,
+        "unchanged"
+    );
+    let nightly = cfg.output.dir.clone();
+    cfg.output.dir = dir.path().join("full");
+    pipeline::run(&cfg, &opts).expect("full run");
+    assert_same_tables(&nightly, &cfg.output.dir);
+    // Back to day partitions, read back from the months.
+    cfg.output.partition = socialpulse::config::Period::Day;
+    for out in [&nightly, &dir.path().join("full")] {
+        cfg.output.dir = out.clone();
+        pipeline::run(&cfg, &opts).expect("to days");
+    }
+    assert_same_tables(&nightly, &dir.path().join("full"));
+}
+
+/// An output whose state stored every day's posts a second time (format 2, bincode)
+/// is rewritten in the current layout by the next run, which reads those posts (the
+/// inputs may be gone), and then equals a full run.
+#[test]
+fn a_state_of_the_previous_layout_is_read_and_rewritten() {
+    use socialpulse::pipeline::{state, stored};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut cfg = example_config("SOCIALPULSE_NIGHTLY_LEGACY_KEY", "legacy-test-key-012345");
+    cfg.output.dir = dir.path().join("out");
+    let opts = quiet();
+    pipeline::run(&cfg, &opts).expect("first run");
+    // Turn the snapshot into the previous layout, as that version wrote it.
+    let snap = cur(&cfg.output.dir).canonicalize().expect("snapshot");
+    let path = snap.join("_state/state.json");
+    let mut st: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).expect("state")).expect("json");
+    let layout = stored::Layout {
+        posts_dir: &snap.join("posts"),
+        by_month: false,
+    };
+    let days: Vec<i64> = st["days"]
+        .as_object()
+        .expect("days")
+        .keys()
+        .map(|d| d.parse().expect("day"))
+        .collect();
+    assert!(days.len() > 3);
+    let analyzer = socialpulse::analysis::Analyzer::new(&cfg).expect("analyzer");
+    for &day in &days {
+        let posts =
+            stored::read_day(layout, &snap, day, &|r| analyzer.priority_of(r)).expect("read back");
+        std::fs::remove_file(state::sidecar_path(&snap, day)).expect("rm sidecar");
+        state::write_bin(&state::legacy_posts_path(&snap, day), &posts).expect("legacy");
+    }
+    st["format"] = 2.into();
+    std::fs::remove_file(&path).expect("rm");
+    std::fs::write(&path, serde_json::to_string(&st).expect("json")).expect("state");
+    let r = pipeline::run(&cfg, &opts).expect("migrating run");
+    assert_eq!(r.mode, "incremental");
+    assert_eq!(r.partitions_rewritten as usize, days.len());
+    let files: Vec<String> = std::fs::read_dir(cur(&cfg.output.dir).join("_state/posts"))
+        .expect("_state/posts")
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().to_string()))
+        .collect();
+    assert!(files.iter().all(|f| f.ends_with(".parquet")), "{files:?}");
+    assert_eq!(pipeline::run(&cfg, &opts).expect("next").mode, "unchanged");
+    let migrated = cfg.output.dir.clone();
+    cfg.output.dir = dir.path().join("full");
+    pipeline::run(&cfg, &opts).expect("full run");
+    assert_same_tables(&migrated, &cfg.output.dir);
+}

@@ -95,11 +95,42 @@ fn readable_files(snapshot: &Path) -> Vec<(String, String)> {
         };
         let bytes = if f.extension().is_some_and(|e| e == "bin") {
             zstd::decode_all(bytes.as_slice()).expect("state file is zstd")
+        } else if f.extension().is_some_and(|e| e == "parquet") {
+            parquet_values(&f)
         } else {
             bytes
         };
         let name = f.strip_prefix(snapshot).unwrap_or(&f).display().to_string();
         out.push((name, String::from_utf8_lossy(&bytes).to_string()));
+    }
+    out
+}
+
+/// Every value of a Parquet file's string and binary columns, one per line (its pages
+/// are compressed: the raw bytes would hide them).
+fn parquet_values(path: &Path) -> Vec<u8> {
+    use arrow::array::AsArray;
+    let file = std::fs::File::open(path).expect("open");
+    let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
+        .expect("parquet")
+        .build()
+        .expect("reader");
+    let mut out = Vec::new();
+    for batch in reader {
+        let batch = batch.expect("batch");
+        for col in batch.columns() {
+            if let Some(s) = col.as_string_opt::<i32>() {
+                for v in s.iter().flatten() {
+                    out.extend_from_slice(v.as_bytes());
+                    out.push(b'\n');
+                }
+            } else if let Some(b) = col.as_binary_opt::<i32>() {
+                for v in b.iter().flatten() {
+                    out.extend_from_slice(v);
+                    out.push(b'\n');
+                }
+            }
+        }
     }
     out
 }

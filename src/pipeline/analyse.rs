@@ -6,6 +6,7 @@ use super::dedup::dedup;
 use super::spill::{decode_day, Spill};
 use super::stages::{Stages, AGGREGATE, DEDUP, LISTENING, SENTIMENT, SPILL, STATE, WRITE_POSTS};
 use super::state::{self, read_bin, DayState, DaySummary};
+use super::stored::{self, day_partition, Layout};
 use crate::analysis::emerging::DayTerms;
 use crate::analysis::Analyzer;
 use crate::config::Config;
@@ -17,7 +18,7 @@ use crate::sinks::publish::link_or_copy;
 use crate::text::utc_date;
 use arrow::record_batch::RecordBatch;
 use rayon::prelude::*;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Mutex;
 
 /// What pass 2 produces for one day.
@@ -141,9 +142,14 @@ pub struct DayPass<'a> {
     /// untouched days are linked from it).
     pub snapshot: &'a Path,
     pub previous: Option<&'a Path>,
-    /// Write each day's `posts` partition here (day partitioning); `None` when
-    /// partitions are written by month after the pass.
-    pub posts_dir: Option<&'a Path>,
+    /// Where the previous snapshot's `posts` rows are (the stored posts).
+    pub prior_layout: Option<Layout<'a>>,
+    /// Each recomputed day's posts are written here as a day partition: the `posts`
+    /// table under day partitioning, a scratch folder the months are written from
+    /// under month partitioning.
+    pub posts_dir: &'a Path,
+    /// `posts_dir` is the table's own folder (day partitioning).
+    pub day_partitions: bool,
     pub stages: &'a Stages,
     pub tz: chrono_tz::Tz,
     /// Retention: UTC days before this one are not published (`retention.days`).
@@ -152,13 +158,6 @@ pub struct DayPass<'a> {
     pub text_from: Option<i64>,
     /// The analysis config changed: stored posts are analysed again.
     pub reanalyse: bool,
-}
-
-/// The published partition of a UTC day under day partitioning.
-pub fn day_partition(posts_dir: &Path, day: i64) -> PathBuf {
-    posts_dir
-        .join(format!("date={}", utc_date(day * 86_400_000_000)))
-        .join("part-00000.parquet")
 }
 
 impl DayPass<'_> {
@@ -229,9 +228,11 @@ impl DayPass<'_> {
             };
             (summary, Vec::new(), state)
         } else {
-            let mut stored: Vec<Post> = match prev {
-                Some(prev) => stages.time(STATE, || read_bin(&state::posts_path(prev, day)))?,
-                None => Vec::new(),
+            let mut stored: Vec<Post> = match (prev, self.prior_layout) {
+                (Some(prev), Some(layout)) => stages.time(STATE, || {
+                    stored::read_day(layout, prev, day, &|r| self.analyzer.priority_of(r))
+                })?,
+                _ => Vec::new(),
             };
             // Posts whose text is gone keep the analysis they were stored with.
             if self.reanalyse && prior.text {
@@ -284,14 +285,17 @@ impl DayPass<'_> {
         })?;
         let written = if publish { posts.len() as u64 } else { 0 };
         if publish {
+            let drop_text = cfg.flags.drop_text || !keep_text;
             stages.time(STATE, || {
-                state::write_bin(&state::posts_path(self.snapshot, day), &posts)
+                stored::write_sidecar(self.snapshot, day, &posts, drop_text)
             })?;
-            if let Some(posts_dir) = self.posts_dir {
-                stages.time(WRITE_POSTS, || {
-                    write_partition(cfg, &day_partition(posts_dir, day), &[(&posts, keep_text)])
-                })?;
-            }
+            stages.time(WRITE_POSTS, || {
+                write_partition(
+                    cfg,
+                    &day_partition(self.posts_dir, day),
+                    &[(&posts, keep_text)],
+                )
+            })?;
         }
         let mut r = self.fold(day, &mut summary, publish)?;
         r.read = read;
@@ -314,14 +318,16 @@ impl DayPass<'_> {
         )?;
         if st.stored {
             link_or_copy(
-                &state::posts_path(prev, day),
-                &state::posts_path(self.snapshot, day),
+                &state::sidecar_path(prev, day),
+                &state::sidecar_path(self.snapshot, day),
             )?;
-            if let Some(posts_dir) = self.posts_dir {
+            if self.day_partitions {
                 let rel = day_partition(Path::new("posts"), day);
                 link_or_copy(
                     &prev.join(&rel),
-                    &posts_dir.join(rel.strip_prefix("posts").unwrap_or(&rel)),
+                    &self
+                        .posts_dir
+                        .join(rel.strip_prefix("posts").unwrap_or(&rel)),
                 )?;
             }
         }

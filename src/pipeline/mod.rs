@@ -26,6 +26,7 @@ mod run_id;
 pub mod spill;
 pub mod stages;
 pub mod state;
+pub mod stored;
 pub mod warnings;
 
 pub use crate::model::RunReport;
@@ -317,6 +318,14 @@ fn run_staged(
     let publish_from = retention_from(cfg, cfg.retention.days)?;
     let text_from = retention_from(cfg, cfg.retention.text_days)?;
     let (touched, carried) = plan.days(&spilled, publish_from, text_from, by_month);
+    // Under month partitioning each recomputed day is written as a day file first,
+    // and the months are written from those and the previous snapshot's months.
+    let day_files = staging.dir.join(".days");
+    let prior_posts = previous.map(|p| p.join("posts"));
+    let prior_layout = match (&plan.prior, &prior_posts) {
+        (Some(st), Some(dir)) => Some(plan::prior_layout(st, dir)),
+        _ => None,
+    };
     let pass = DayPass {
         cfg,
         analyzer: &analyzer,
@@ -324,7 +333,9 @@ fn run_staged(
         spill_dir: &spill_dir,
         snapshot: &staging.dir,
         previous,
-        posts_dir: (!by_month).then_some(posts_dir.as_path()),
+        prior_layout,
+        posts_dir: if by_month { &day_files } else { &posts_dir },
+        day_partitions: !by_month,
         stages,
         tz: timezone(cfg)?,
         publish_from,
@@ -337,8 +348,18 @@ fn run_staged(
     if by_month {
         let touched_days: Vec<i64> = touched.iter().map(|j| j.day).collect();
         totals.report.partitions = stages.time(stages::WRITE_POSTS, || {
-            months::write(cfg, &staging.dir, previous, &days, &touched_days)
+            months::write(
+                cfg,
+                &staging.dir,
+                months::Sources {
+                    recomputed: &day_files,
+                    prior: prior_layout,
+                },
+                &days,
+                &touched_days,
+            )
         })?;
+        let _ = std::fs::remove_dir_all(&day_files);
     }
     durations.insert("dedup_analyse_write".into(), t.elapsed().as_millis() as u64);
 

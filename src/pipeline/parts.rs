@@ -6,9 +6,10 @@
 //!
 //! [`run`]: super::run
 
-use super::analyse::{accumulate, day_partition, day_terms, fold_day, timezone, write_partition};
+use super::analyse::{accumulate, day_terms, fold_day, timezone, write_partition};
 use super::analyse::{analyse_posts, Totals};
 use super::state::DaySummary;
+use super::stored::day_partition;
 use super::{publish, read, OutputLock, RunError, RunOptions, Stages};
 use crate::analysis::{emerging, Analyzer};
 use crate::config::Config;

@@ -34,6 +34,8 @@ pub struct Plan {
     pub reanalyse: bool,
     /// The `posts` partitioning changed: every partition is written again.
     pub repartition: bool,
+    /// The state has the previous layout (format 2): every day is rewritten in this one.
+    pub migrate: bool,
     /// The run's stamp of each input it reads.
     stamps: BTreeMap<String, (u64, i64)>,
 }
@@ -112,6 +114,9 @@ pub fn plan(
     let repartition = prior
         .as_ref()
         .is_some_and(|st| st.partition != cfg.output.partition.as_str());
+    let migrate = prior
+        .as_ref()
+        .is_some_and(|st| st.format == state::LEGACY_FORMAT);
     Ok(Plan {
         prior,
         full_reason,
@@ -119,6 +124,7 @@ pub fn plan(
         unchanged,
         reanalyse,
         repartition,
+        migrate,
         stamps,
     })
 }
@@ -128,13 +134,16 @@ pub fn plan(
 /// hand would otherwise fail every later run at the point of linking it.
 fn check_snapshot(cfg: &Config, st: &State, prev: &Path) -> Result<(), RunError> {
     let mut needed = vec![state::responses_path(prev), state::rejects_path(prev)];
+    let posts = prev.join("posts");
     for (&day, d) in &st.days {
         needed.push(state::summary_path(prev, day));
         if d.stored {
-            needed.push(state::posts_path(prev, day));
-            if st.partition == "day" {
-                needed.push(super::analyse::day_partition(&prev.join("posts"), day));
-            }
+            needed.push(if st.format == state::LEGACY_FORMAT {
+                state::legacy_posts_path(prev, day)
+            } else {
+                state::sidecar_path(prev, day)
+            });
+            needed.push(prior_layout(st, &posts).partition(day));
         }
     }
     let missing: Vec<String> = needed
@@ -157,6 +166,14 @@ fn check_snapshot(cfg: &Config, st: &State, prev: &Path) -> Result<(), RunError>
         named.join(", "),
         state::FULL_HINT
     )))
+}
+
+/// Where the previous snapshot's `posts` rows are, as its state records the layout.
+pub fn prior_layout<'a>(st: &State, prev_posts: &'a Path) -> super::stored::Layout<'a> {
+    super::stored::Layout {
+        posts_dir: prev_posts,
+        by_month: st.partition == crate::config::Period::Month.as_str(),
+    }
 }
 
 /// A full rebuild reads only the inputs found now: refuse it when inputs the state
@@ -190,7 +207,11 @@ impl Plan {
     pub fn mode(&self) -> &'static str {
         if self.prior.is_none() {
             "full"
-        } else if self.to_read.files.is_empty() && !self.reanalyse && !self.repartition {
+        } else if self.to_read.files.is_empty()
+            && !self.reanalyse
+            && !self.repartition
+            && !self.migrate
+        {
             "unchanged"
         } else {
             "incremental"
@@ -216,7 +237,13 @@ impl Plan {
             // Day partitions are rewritten on a change of layout; month ones are
             // written from the stored days after the pass.
             let relayout = self.repartition && !by_month;
-            if spilled.contains(&day) || self.reanalyse || expires || loses_text || relayout {
+            if spilled.contains(&day)
+                || self.reanalyse
+                || self.migrate
+                || expires
+                || loses_text
+                || relayout
+            {
                 touched.push(DayJob {
                     day,
                     spilled: spilled.contains(&day),

@@ -4,8 +4,10 @@
 //! - `state.json`: the inputs ingested (path, size, modification time, BLAKE3), the
 //!   fingerprints of the configuration the stored posts were made under, and per UTC
 //!   day what is stored;
-//! - `posts/day-<N>.bin`: the day's deduplicated, analysed posts (the posts a config
-//!   change is re-analysed from), kept while the day is within `retention.days`;
+//! - `posts/day-<N>.parquet`: what the day's published `posts` rows lack to be the
+//!   stored posts (sealed working links, withheld flags, unpublished text; see
+//!   `stored.rs`), kept while the day is within `retention.days`. The posts
+//!   themselves are the published partitions, read back when the day is recomputed;
 //! - `days/day-<N>.bin`: the day's metric accumulators, emerging-term counts and
 //!   escalated posts, from which every table but `posts` is rebuilt each run;
 //! - `responses.bin`: every response seen (key of the answered post, time), for
@@ -13,7 +15,9 @@
 //! - `rejects.bin`: the rejects of every input ingested.
 //!
 //! Binary files are bincode, zstd-compressed. A day's files change only when the day
-//! does; the others are hard-linked from the previous snapshot.
+//! does; the others are hard-linked from the previous snapshot. A snapshot of the
+//! previous layout (format 2, which stored each day's posts again as
+//! `posts/day-<N>.bin`) is read and rewritten in this one by the next run.
 
 use crate::analysis::emerging::DayTerms;
 use crate::config::Config;
@@ -29,7 +33,9 @@ pub const STATE_DIR: &str = "_state";
 pub const FULL_HINT: &str = "run again with --full (it reads every input in input.paths; if inputs ingested before are gone, it names them and rebuilds without them only with --forget-missing)";
 /// Raised when the layout of `_state/` changes; an output with another layout is
 /// rebuilt from the inputs (with a message saying so).
-pub const STATE_FORMAT: u32 = 2;
+pub const STATE_FORMAT: u32 = 3;
+/// The layout before the posts were stored once, still read (and rewritten).
+pub const LEGACY_FORMAT: u32 = 2;
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct State {
@@ -82,7 +88,14 @@ pub fn dir(snapshot: &Path) -> PathBuf {
     snapshot.join(STATE_DIR)
 }
 
-pub fn posts_path(snapshot: &Path, day: i64) -> PathBuf {
+pub fn sidecar_path(snapshot: &Path, day: i64) -> PathBuf {
+    dir(snapshot)
+        .join("posts")
+        .join(format!("day-{day}.parquet"))
+}
+
+/// A day's posts as format 2 stored them (bincode).
+pub fn legacy_posts_path(snapshot: &Path, day: i64) -> PathBuf {
     dir(snapshot).join("posts").join(format!("day-{day}.bin"))
 }
 
@@ -142,7 +155,7 @@ impl State {
         };
         let state: State = serde_json::from_str(&text)
             .map_err(|e| format!("damaged state file {}: {e}; {FULL_HINT}", path.display()))?;
-        Ok((state.format == STATE_FORMAT).then_some(state))
+        Ok(matches!(state.format, STATE_FORMAT | LEGACY_FORMAT).then_some(state))
     }
 
     pub fn save(&self, snapshot: &Path) -> Result<(), String> {

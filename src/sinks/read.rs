@@ -42,28 +42,38 @@ pub fn scan(
     mut f: impl FnMut(&Batch) -> Result<(), String>,
 ) -> Result<(), String> {
     for path in files(dir)? {
-        let file = std::fs::File::open(&path)
-            .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
-        let builder = ParquetRecordBatchReaderBuilder::try_new(file)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
-        let schema = builder.schema().clone();
-        let mut roots = Vec::with_capacity(cols.len());
-        // A column an older output lacks is left out; reading it names the file.
-        for c in cols {
-            if let Some((i, _)) = schema.column_with_name(c) {
-                roots.push(i);
-            }
+        scan_file(&path, cols, &mut f)?;
+    }
+    Ok(())
+}
+
+/// Calls `f` with every batch of one Parquet file, holding those of `cols` it has.
+pub fn scan_file(
+    path: &Path,
+    cols: &[&str],
+    mut f: impl FnMut(&Batch) -> Result<(), String>,
+) -> Result<(), String> {
+    let file =
+        std::fs::File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    let builder = ParquetRecordBatchReaderBuilder::try_new(file)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let schema = builder.schema().clone();
+    let mut roots = Vec::with_capacity(cols.len());
+    // A column an older output lacks is left out; reading it names the file.
+    for c in cols {
+        if let Some((i, _)) = schema.column_with_name(c) {
+            roots.push(i);
         }
-        let mask = ProjectionMask::roots(builder.parquet_schema(), roots);
-        let reader = builder
-            .with_projection(mask)
-            .build()
-            .map_err(|e| format!("{}: {e}", path.display()))?;
-        for batch in reader {
-            let batch = batch.map_err(|e| format!("{}: {e}", path.display()))?;
-            let label = path.display().to_string();
-            f(&Batch::new(batch, &label))?;
-        }
+    }
+    let mask = ProjectionMask::roots(builder.parquet_schema(), roots);
+    let reader = builder
+        .with_projection(mask)
+        .build()
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let label = path.display().to_string();
+    for batch in reader {
+        let batch = batch.map_err(|e| format!("{}: {e}", path.display()))?;
+        f(&Batch::new(batch, &label))?;
     }
     Ok(())
 }
@@ -102,6 +112,14 @@ impl<'a> Batch<'a> {
         let s = a
             .as_string_opt::<i32>()
             .ok_or_else(|| self.wrong(name, "utf8"))?;
+        Ok(s.iter().collect())
+    }
+
+    pub fn binary(&self, name: &str) -> Result<Vec<Option<&[u8]>>, String> {
+        let a = self.col(name)?;
+        let s = a
+            .as_binary_opt::<i32>()
+            .ok_or_else(|| self.wrong(name, "binary"))?;
         Ok(s.iter().collect())
     }
 
