@@ -373,6 +373,10 @@ pub struct RunConfig {
     pub batch_size: usize,
     /// Show a progress bar when stderr is a terminal.
     pub progress: bool,
+    /// MiB the posts read may take in memory between the two passes: within it, pass 2
+    /// takes them from memory; beyond it, every day's posts go to spill files on disk
+    /// (as they all do with 0).
+    pub memory_budget_mb: u64,
 }
 
 impl Default for RunConfig {
@@ -382,6 +386,7 @@ impl Default for RunConfig {
             threads: 0,
             batch_size: 2048,
             progress: true,
+            memory_budget_mb: 2048,
         }
     }
 }

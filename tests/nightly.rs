@@ -962,3 +962,27 @@ fn a_state_of_the_previous_layout_is_read_and_rewritten() {
     pipeline::run(&cfg, &opts).expect("full run");
     assert_same_tables(&migrated, &cfg.output.dir);
 }
+
+/// `run.memory_budget_mb`: posts held in memory between the passes, spilled to disk from
+/// the start (0), or spilled once a small budget is passed mid-read, give the same
+/// tables byte for byte.
+#[test]
+fn the_memory_budget_changes_no_table() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (corpus, _) = nightly_corpus(dir.path(), 12_000, 2_000);
+    let mut cfg = socialpulse::config::Config::load(&corpus.join("pipeline.toml")).expect("cfg");
+    cfg.run.progress = false;
+    cfg.run.threads = 2;
+    cfg.privacy.key_env = "SOCIALPULSE_NIGHTLY_BUDGET_KEY".into();
+    std::env::set_var("SOCIALPULSE_NIGHTLY_BUDGET_KEY", "budget-test-key-0123456");
+    let mut outs = Vec::new();
+    for budget in [2048, 0, 1] {
+        cfg.run.memory_budget_mb = budget;
+        cfg.output.dir = dir.path().join(format!("out-{budget}"));
+        let r = pipeline::run(&cfg, &quiet()).expect("run");
+        assert!(r.posts_written > 10_000);
+        outs.push(cfg.output.dir.clone());
+    }
+    assert_same_tables(&outs[0], &outs[1]);
+    assert_same_tables(&outs[0], &outs[2]);
+}

@@ -3,7 +3,7 @@
 //! queue.
 
 use super::dedup::dedup;
-use super::spill::{decode_day, Spill};
+use super::spill::Spilled;
 use super::stages::{Stages, AGGREGATE, DEDUP, LISTENING, SENTIMENT, SPILL, STATE, WRITE_POSTS};
 use super::state::{self, read_bin, DayState, DaySummary};
 use super::stored::{self, day_partition, Layout};
@@ -137,7 +137,8 @@ pub struct DayPass<'a> {
     pub cfg: &'a Config,
     pub analyzer: &'a Analyzer,
     pub responses: &'a ResponseIndex,
-    pub spill_dir: &'a Path,
+    /// The posts pass 1 read, by day.
+    pub spilled: &'a Spilled,
     /// The snapshot being written, and the one it replaces (state and partitions of
     /// untouched days are linked from it).
     pub snapshot: &'a Path,
@@ -196,10 +197,7 @@ impl DayPass<'_> {
     fn touched_day(&self, job: &DayJob) -> Result<(DayResult, DayState), String> {
         let (cfg, stages, day) = (self.cfg, self.stages, job.day);
         let mut fresh = if job.spilled {
-            let spill_path = Spill::path(self.spill_dir, day);
-            let posts = stages.time(SPILL, || decode_day(&spill_path))?;
-            let _ = std::fs::remove_file(&spill_path);
-            posts
+            stages.time(SPILL, || self.spilled.take(day))?
         } else {
             Vec::new()
         };

@@ -262,7 +262,9 @@ fn run_staged(
 
     // Pass 1: read every new file, normalise, spill by day; index the responses.
     let t = Instant::now();
-    let spill = Mutex::new(spill::Spill::new(spill_dir.clone()));
+    let budget =
+        usize::try_from(cfg.run.memory_budget_mb.saturating_mul(1 << 20)).unwrap_or(usize::MAX);
+    let spill = Mutex::new(spill::Spill::new(spill_dir.clone(), budget));
     let mut responses: Vec<(u64, i64)> = match previous {
         Some(prev) => state::read_bin(&state::responses_path(prev))?,
         None => Vec::new(),
@@ -285,11 +287,17 @@ fn run_staged(
             if let Ok(mut r) = new_responses.lock() {
                 r.extend(found);
             }
-            let groups = spill::encode_by_day(posts);
-            if let Ok(mut s) = spill.lock() {
-                for (day, bytes) in groups {
-                    s.append(day, &bytes);
+            // Encoding (the costly part) runs outside the lock once posts go to disk.
+            let on_disk = spill.lock().is_ok_and(|s| s.on_disk());
+            if on_disk {
+                let groups = spill::encode_by_day(posts);
+                if let Ok(mut s) = spill.lock() {
+                    for (day, bytes) in groups {
+                        s.append(day, &bytes);
+                    }
                 }
+            } else if let Ok(mut s) = spill.lock() {
+                s.hold(posts);
             }
             stages.add(SPILL, t.elapsed());
             stages.sub(PARSE, t.elapsed());
@@ -317,7 +325,7 @@ fn run_staged(
     let by_month = cfg.output.partition == crate::config::Period::Month;
     let publish_from = retention_from(cfg, cfg.retention.days)?;
     let text_from = retention_from(cfg, cfg.retention.text_days)?;
-    let (touched, carried) = plan.days(&spilled, publish_from, text_from, by_month);
+    let (touched, carried) = plan.days(&spilled.days, publish_from, text_from, by_month);
     // Under month partitioning each recomputed day is written as a day file first,
     // and the months are written from those and the previous snapshot's months.
     let day_files = staging.dir.join(".days");
@@ -330,7 +338,7 @@ fn run_staged(
         cfg,
         analyzer: &analyzer,
         responses: &responses,
-        spill_dir: &spill_dir,
+        spilled: &spilled,
         snapshot: &staging.dir,
         previous,
         prior_layout,
