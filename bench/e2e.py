@@ -168,7 +168,7 @@ def cross_check(out, peer_out):
     q = f"""
     with ours as (
         select date, platform, account, sum(posts) as posts
-        from read_parquet('{out}/daily_volume/*.parquet') group by all),
+        from read_parquet('{out}/current/daily_volume/*.parquet') group by all),
     peer as (select date, platform, account, posts from read_parquet('{peer_out}'))
     select count(*) as n,
            count(*) filter (where ours.posts is not distinct from peer.posts) as same
