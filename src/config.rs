@@ -228,11 +228,113 @@ pub struct CostItem {
     pub platform: String,
 }
 
+/// An IANA time zone (`Pacific/Auckland`), checked when the config is read and written
+/// back as given, so fingerprints of configs that spell it so stay the same.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Zone {
+    name: String,
+    tz: chrono_tz::Tz,
+}
+
+impl Zone {
+    pub fn tz(&self) -> chrono_tz::Tz {
+        self.tz
+    }
+}
+
+impl Default for Zone {
+    fn default() -> Zone {
+        Zone {
+            name: "UTC".into(),
+            tz: chrono_tz::UTC,
+        }
+    }
+}
+
+impl std::str::FromStr for Zone {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Zone, String> {
+        s.parse::<chrono_tz::Tz>()
+            .map(|tz| Zone {
+                name: s.to_string(),
+                tz,
+            })
+            .map_err(|_| format!("unknown time zone {s:?} (an IANA name such as Pacific/Auckland)"))
+    }
+}
+
+impl std::ops::Deref for Zone {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.name
+    }
+}
+
+impl std::fmt::Display for Zone {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.name)
+    }
+}
+
+impl Serialize for Zone {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.name)
+    }
+}
+
+impl<'de> Deserialize<'de> for Zone {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Zone, D::Error> {
+        String::deserialize(d)?
+            .parse()
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+/// A calendar date written `YYYY-MM-DD`, checked when the config is read and written
+/// back as given.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Day {
+    text: String,
+    date: chrono::NaiveDate,
+}
+
+impl Day {
+    pub fn date(&self) -> chrono::NaiveDate {
+        self.date
+    }
+}
+
+impl std::str::FromStr for Day {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Day, String> {
+        chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .map(|date| Day {
+                text: s.to_string(),
+                date,
+            })
+            .map_err(|_| format!("{s:?} is not a date (YYYY-MM-DD)"))
+    }
+}
+
+impl Serialize for Day {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.text)
+    }
+}
+
+impl<'de> Deserialize<'de> for Day {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Day, D::Error> {
+        String::deserialize(d)?
+            .parse()
+            .map_err(serde::de::Error::custom)
+    }
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct MetricsConfig {
     /// IANA time zone whose calendar days the daily metric tables use (e.g. `Pacific/Auckland`).
-    pub timezone: String,
+    pub timezone: Zone,
     /// Days of history for the `topic_daily` spike score.
     pub spike_baseline_days: u32,
     /// A spike needs at least this many posts on the day.
@@ -242,7 +344,7 @@ pub struct MetricsConfig {
 impl Default for MetricsConfig {
     fn default() -> Self {
         MetricsConfig {
-            timezone: "UTC".to_string(),
+            timezone: Zone::default(),
             spike_baseline_days: 28,
             spike_min_count: 5,
         }
@@ -279,7 +381,7 @@ pub struct FlagsConfig {
     /// Working days allowed to answer an official information request.
     pub info_request_working_days: u32,
     /// Public holidays (YYYY-MM-DD) that are not working days.
-    pub holidays: Vec<String>,
+    pub holidays: Vec<Day>,
     /// Extra complaint vocabulary (added to the built-in list).
     pub complaint_terms: Vec<String>,
     /// Extra official-information-request phrases (added to the built-in list).
@@ -336,7 +438,7 @@ pub struct InputConfig {
     /// IANA zone of exports that write local times with an ambiguous zone abbreviation
     /// (CrowdTangle's `CST`, `IST`): the zone the dashboard was set to.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub timezone: Option<String>,
+    pub timezone: Option<Zone>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -563,17 +665,6 @@ impl Config {
         if self.sentiment.negative_threshold > self.sentiment.positive_threshold {
             return Err("sentiment.negative_threshold must not exceed positive_threshold".into());
         }
-        if let Some(tz) = &self.input.timezone {
-            if tz.parse::<chrono_tz::Tz>().is_err() {
-                return Err(format!("input.timezone: unknown time zone {tz:?}"));
-            }
-        }
-        if self.metrics.timezone.parse::<chrono_tz::Tz>().is_err() {
-            return Err(format!(
-                "metrics.timezone: unknown time zone {:?}",
-                self.metrics.timezone
-            ));
-        }
         let mut names = std::collections::BTreeSet::new();
         for c in &self.classifiers {
             let valid = !c.name.is_empty()
@@ -612,11 +703,6 @@ impl Config {
         if let Some(d) = &self.retention.as_of {
             if chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_err() {
                 return Err(format!("retention.as_of: {d:?} is not YYYY-MM-DD"));
-            }
-        }
-        for d in &self.flags.holidays {
-            if chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_err() {
-                return Err(format!("flags.holidays: {d:?} is not YYYY-MM-DD"));
             }
         }
         for t in &self.topics {
@@ -898,7 +984,15 @@ mod tests {
             ),
             (
                 "[input]\ntimezone = \"Mars/Olympus\"\n",
-                "input.timezone: unknown time zone \"Mars/Olympus\"",
+                "line 2, column 12 ([input] timezone = \"Mars/Olympus\"): unknown time zone \"Mars/Olympus\" (an IANA name such as Pacific/Auckland)",
+            ),
+            (
+                "[metrics]\ntimezone = \"Pacific/Aukland\"\n",
+                "line 2, column 12 ([metrics] timezone = \"Pacific/Aukland\"): unknown time zone \"Pacific/Aukland\" (an IANA name such as Pacific/Auckland)",
+            ),
+            (
+                "[flags]\nholidays = [\"2026-12-25\", \"2026-13-01\"]\n",
+                "line 2, column 12 ([flags] holidays = [\"2026-12-25\", \"2026-13-01\"]): \"2026-13-01\" is not a date (YYYY-MM-DD)",
             ),
             (
                 "[[accounts]]\nplatform = \"twitter\"\nhandle = \"A\"\ndefault = true\n[[accounts]]\nplatform = \"twitter\"\nhandle = \"B\"\ndefault = true\n",
@@ -985,9 +1079,9 @@ pub struct ReportSettings {
     pub top_escalations: usize,
     pub due_soon_working_days: u32,
     /// `metrics.timezone`: the calendar the daily tables use.
-    pub timezone: String,
+    pub timezone: Zone,
     /// `flags.holidays`, for counting working days.
-    pub holidays: Vec<String>,
+    pub holidays: Vec<Day>,
     /// `privacy.private_messages`: with `exclude`, followers-only and direct posts are
     /// left out of the report's figures as they are out of the metric tables.
     pub private_messages: PrivateMessages,

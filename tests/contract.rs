@@ -207,7 +207,7 @@ fn configuration_page_lists_every_config_key() {
         own_posts: true,
         ..MappingConfig::default()
     });
-    cfg.input.timezone = Some("UTC".into());
+    cfg.input.timezone = Some("UTC".parse().expect("zone"));
     cfg.topics.push(TopicConfig::default());
     cfg.escalation.push(EscalationRule::default());
     cfg.cost.items.push(CostItem::default());

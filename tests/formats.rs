@@ -1157,7 +1157,7 @@ fn crowdtangle_search_export_in_another_locale_and_zone() {
         "ambiguous time zone abbreviation CST (US Central, China or Cuba): set input.timezone to the export's zone"
     );
     let mut cfg = config_for(&[root().join("fixtures/crowdtangle/search_export_brt.csv")]);
-    cfg.input.timezone = Some("America/Chicago".into());
+    cfg.input.timezone = Some("America/Chicago".parse().expect("zone"));
     let settled = socialpulse::pipeline::collect(&cfg, &pseudo()).expect("collect");
     assert!(settled.rejects.is_empty(), "{:?}", settled.rejects);
     let lakeside = find(&settled, "7000000001");

@@ -165,7 +165,7 @@ fn information_requests_and_due_dates() {
 
     // A holiday inside the window moves the due date: with 2026-11-16 a holiday, Thu 3 Dec.
     let mut cfg = transit();
-    cfg.flags.holidays.push("2026-11-16".into());
+    cfg.flags.holidays.push("2026-11-16".parse().expect("date"));
     let p = analysed_with(
         &cfg,
         "freedom of information request: bus contracts",

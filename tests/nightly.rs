@@ -46,12 +46,13 @@ fn a_second_run_into_a_held_output_is_refused() {
         },
     )
     .expect_err("refused");
+    assert!(matches!(err, RunError::Locked(_)), "{err:?}");
     assert_eq!(
-        err,
-        RunError::Locked(format!(
+        err.to_string(),
+        format!(
             "another run (pid 4242) is writing {}; try again when it has finished",
             cfg.output.dir.display()
-        ))
+        )
     );
     assert!(!cur(&cfg.output.dir).exists());
     drop(held);

@@ -18,10 +18,33 @@ from typing import Any, Dict, Optional, Sequence, Tuple, Union
 import pyarrow as pa
 
 from . import _native
+from .errors import (
+    ConfigError,
+    LockedError,
+    NeedsFullError,
+    NoInputsError,
+    OutputError,
+    RunFailed,
+    SocialpulseError,
+)
 
 __version__ = _native.__version__
 
-__all__ = ["read", "analyse", "score", "metrics", "train", "__version__"]
+__all__ = [
+    "read",
+    "analyse",
+    "score",
+    "metrics",
+    "train",
+    "__version__",
+    "SocialpulseError",
+    "ConfigError",
+    "NeedsFullError",
+    "LockedError",
+    "NoInputsError",
+    "OutputError",
+    "RunFailed",
+]
 
 PathLike = Union[str, "os.PathLike[str]"]
 

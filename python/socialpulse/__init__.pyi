@@ -5,6 +5,16 @@ from typing import Any, Dict, Optional, Sequence, Tuple, Union
 
 import pyarrow as pa
 
+from .errors import (
+    ConfigError as ConfigError,
+    LockedError as LockedError,
+    NeedsFullError as NeedsFullError,
+    NoInputsError as NoInputsError,
+    OutputError as OutputError,
+    RunFailed as RunFailed,
+    SocialpulseError as SocialpulseError,
+)
+
 __version__: str
 PathLike = Union[str, os.PathLike[str]]
 

@@ -12,11 +12,12 @@ use arrow::ffi_stream::ArrowArrayStreamReader;
 use arrow::pyarrow::{FromPyArrow, PyArrowType, ToPyArrow};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyList};
+use pyo3::types::{PyBytes, PyDict, PyList, PyType};
 use socialpulse::config::Config;
 use socialpulse::model::Post;
 use socialpulse::pipeline::parts::{Driver, Gathered, Job, ReadSummary};
 use socialpulse::pipeline::state::DaySummary;
+use socialpulse::pipeline::RunError;
 use socialpulse::privacy::Pseudonymiser;
 use socialpulse::sinks;
 use socialpulse::sources::Discovered;
@@ -28,19 +29,41 @@ fn err(e: impl std::fmt::Display) -> PyErr {
     PyRuntimeError::new_err(e.to_string())
 }
 
+/// A run error as the exception class of its kind (`socialpulse.errors`): `ConfigError`,
+/// `NoInputsError`, `LockedError`, `NeedsFullError`, `OutputError` or `RunFailed`.
+fn run_err(py: Python<'_>, e: RunError) -> PyErr {
+    let class = match e.kind() {
+        "config" => "ConfigError",
+        "no_inputs" => "NoInputsError",
+        "locked" => "LockedError",
+        "needs_full" => "NeedsFullError",
+        "io" => "OutputError",
+        _ => "RunFailed",
+    };
+    let found = py
+        .import("socialpulse.errors")
+        .and_then(|m| m.getattr(class))
+        .and_then(|c| c.downcast_into::<PyType>().map_err(PyErr::from));
+    match found {
+        Ok(cls) => PyErr::from_type(cls, e.to_string()),
+        Err(missing) => missing,
+    }
+}
+
 /// The config at `path`, or the defaults (as `socialpulse run --input` uses).
-fn load_config(path: Option<PathBuf>) -> PyResult<Config> {
+fn load_config(py: Python<'_>, path: Option<PathBuf>) -> PyResult<Config> {
     match path {
-        Some(p) => Config::load(&p).map_err(|e| PyValueError::new_err(e.to_string())),
+        Some(p) => Config::load(&p).map_err(|e| run_err(py, RunError::Config(e))),
         None => Ok(Config::default()),
     }
 }
 
 /// A job with the pseudonymisation key a run into the config's output would use.
-fn job(cfg: Config) -> PyResult<Job> {
+fn job(py: Python<'_>, cfg: Config) -> PyResult<Job> {
     let state = cfg.output.dir.join(".socialpulse");
-    let (pseudo, _) = Pseudonymiser::from_config(&cfg.privacy, &state).map_err(err)?;
-    Job::new(cfg, pseudo).map_err(err)
+    let (pseudo, _) = Pseudonymiser::from_config(&cfg.privacy, &state)
+        .map_err(|e| run_err(py, RunError::from(e)))?;
+    Job::new(cfg, pseudo).map_err(|e| run_err(py, RunError::Config(e)))
 }
 
 /// Columns cast to the types of the `posts` table (Arrow producers differ: polars
@@ -100,19 +123,14 @@ fn read(
     paths: Vec<PathBuf>,
     config: Option<PathBuf>,
 ) -> PyResult<(PyObject, PyObject)> {
-    let mut cfg = load_config(config)?;
+    let mut cfg = load_config(py, config)?;
     cfg.input.paths = paths;
-    let job = job(cfg)?;
+    let job = job(py, cfg)?;
     let (posts, rejects) = py
-        .allow_threads(|| -> Result<_, String> {
+        .allow_threads(|| -> Result<_, RunError> {
             let found = job.discover();
             if found.files.is_empty() {
-                let why: Vec<String> = found
-                    .rejects
-                    .iter()
-                    .map(|r| format!("{}: {}", r.source_file, r.reason))
-                    .collect();
-                return Err(format!("no input files found ({})", why.join("; ")));
+                return Err(socialpulse::pipeline::no_inputs(&found));
             }
             let part = job.read(found.files.clone())?;
             let posts = socialpulse::pipeline::dedup(part.posts);
@@ -124,7 +142,7 @@ fn read(
                 sinks::rejects::batch(&rejects)?,
             ))
         })
-        .map_err(err)?;
+        .map_err(|e| run_err(py, e))?;
     Ok((posts.to_pyarrow(py)?, rejects.to_pyarrow(py)?))
 }
 
@@ -137,7 +155,7 @@ fn analyse(
     posts: PyArrowType<ArrowArrayStreamReader>,
     config: Option<PathBuf>,
 ) -> PyResult<Vec<PyObject>> {
-    let job = job(load_config(config)?)?;
+    let job = job(py, load_config(py, config)?)?;
     let input = batches(posts)?;
     let out = py.allow_threads(|| -> PyResult<Vec<RecordBatch>> {
         let mut out = Vec::new();
@@ -156,7 +174,7 @@ fn analyse(
 #[pyfunction]
 #[pyo3(signature = (texts, config=None))]
 fn score(py: Python<'_>, texts: &Bound<'_, PyAny>, config: Option<PathBuf>) -> PyResult<PyObject> {
-    let cfg = load_config(config)?;
+    let cfg = load_config(py, config)?;
     let data = arrow::array::ArrayData::from_pyarrow_bound(texts)?;
     let array = arrow::array::make_array(data);
     let strings = cast(&array, &DataType::Utf8).map_err(|e| PyTypeError::new_err(e.to_string()))?;
@@ -227,7 +245,7 @@ fn metrics(
     posts: PyArrowType<ArrowArrayStreamReader>,
     config: Option<PathBuf>,
 ) -> PyResult<PyObject> {
-    let job = job(load_config(config)?)?;
+    let job = job(py, load_config(py, config)?)?;
     let input = batches(posts)?;
     let tables = py.allow_threads(|| -> PyResult<Vec<socialpulse::pipeline::parts::Table>> {
         let posts = decode(&job, &input)?;
@@ -283,12 +301,12 @@ struct SparkRun {
 impl SparkRun {
     #[new]
     #[pyo3(signature = (config, out=None))]
-    fn new(config: PathBuf, out: Option<PathBuf>) -> PyResult<SparkRun> {
-        let mut cfg = load_config(Some(config))?;
+    fn new(py: Python<'_>, config: PathBuf, out: Option<PathBuf>) -> PyResult<SparkRun> {
+        let mut cfg = load_config(py, Some(config))?;
         if let Some(o) = out {
             cfg.output.dir = o;
         }
-        let (driver, pseudo) = Driver::begin(&cfg).map_err(err)?;
+        let (driver, pseudo) = Driver::begin(&cfg).map_err(|e| run_err(py, e))?;
         let task = Task {
             config: serde_json::to_string(&cfg).map_err(err)?,
             base_dir: cfg.base_dir.clone(),
@@ -361,7 +379,7 @@ impl SparkRun {
             .ok_or_else(|| err("this run has finished"))?;
         let job = &self.job;
         let found = &self.found;
-        py.allow_threads(move || -> PyResult<String> {
+        let published = py.allow_threads(move || -> PyResult<Result<String, RunError>> {
             let mut summaries = Vec::with_capacity(days.len());
             for (day, n, bytes) in days {
                 let s: DaySummary = bincode::deserialize(&bytes).map_err(err)?;
@@ -380,9 +398,12 @@ impl SparkRun {
                 responses,
                 reads: read,
             };
-            let report = driver.finish(job, found, gathered).map_err(err)?;
-            serde_json::to_string(&report).map_err(err)
-        })
+            Ok(match driver.finish(job, found, gathered) {
+                Ok(report) => Ok(serde_json::to_string(&report).map_err(err)?),
+                Err(e) => Err(e),
+            })
+        })?;
+        published.map_err(|e| run_err(py, e))
     }
 
     /// Drop the staged snapshot; the published output stays as it was.

@@ -115,6 +115,41 @@ def test_bad_input_is_a_clear_error(tmp_path):
         sp.analyse(bad)
 
 
+def test_each_kind_of_failure_raises_its_own_class(tmp_path):
+    """One class per kind, each still the built-in class raised before it existed."""
+    import fcntl
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[metrics]\ntimezone = "Pacific/Aukland"\n')
+    with pytest.raises(sp.ConfigError, match="unknown time zone") as e:
+        sp.read([tmp_path], config=bad)
+    assert isinstance(e.value, ValueError) and isinstance(e.value, sp.SocialpulseError)
+    with pytest.raises(sp.NoInputsError, match="no input files found") as e:
+        sp.read([tmp_path / "nothing-here"])
+    assert isinstance(e.value, RuntimeError) and isinstance(e.value, FileNotFoundError)
+    out = tmp_path / "out"
+    config = tmp_path / "spark.toml"
+    config.write_text(f'[input]\npaths = ["{ROOT / "fixtures" / "reddit"}"]\n[output]\ndir = "{out}"\n')
+    # Another run holds the output.
+    (out / ".socialpulse").mkdir(parents=True)
+    with open(out / ".socialpulse" / "run.lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(sp.LockedError, match="another run"):
+            sp._native.SparkRun(str(config))
+    # The output cannot be created: its parent is a file.
+    blocked = tmp_path / "file"
+    blocked.write_text("")
+    with pytest.raises(sp.OutputError, match="cannot create output dir") as e:
+        sp._native.SparkRun(str(config), str(blocked / "out"))
+    assert isinstance(e.value, OSError)
+    # Anything else.
+    config.write_text(config.read_text() + "[retention]\ndays = 30\n")
+    with pytest.raises(sp.RunFailed, match="retention"):
+        sp._native.SparkRun(str(config))
+    kinds = {sp.ConfigError, sp.NeedsFullError, sp.LockedError, sp.NoInputsError, sp.OutputError, sp.RunFailed}
+    assert len(kinds) == 6 and all(issubclass(k, sp.SocialpulseError) for k in kinds)
+
+
 def test_version_matches_the_crate():
     cargo = tomllib.loads((ROOT / "Cargo.toml").read_text())
     assert sp.__version__ == cargo["package"]["version"]

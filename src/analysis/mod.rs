@@ -200,12 +200,7 @@ impl Analyzer {
             .map(|s| s.to_string())
             .chain(cfg.flags.info_request_terms.iter().cloned());
         entries.extend(info.map(|w| (w, Target::InfoRequest, true)));
-        let holidays = cfg
-            .flags
-            .holidays
-            .iter()
-            .filter_map(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-            .collect();
+        let holidays = cfg.flags.holidays.iter().map(|d| d.date()).collect();
         Ok(Analyzer {
             sentiment: cfg.sentiment.clone(),
             topics: cfg

@@ -73,13 +73,9 @@ impl Totals {
     }
 }
 
+/// `metrics.timezone` (checked when the config was read).
 pub fn timezone(cfg: &Config) -> Result<chrono_tz::Tz, String> {
-    cfg.metrics.timezone.parse().map_err(|_| {
-        format!(
-            "metrics.timezone: unknown time zone {:?}",
-            cfg.metrics.timezone
-        )
-    })
+    Ok(cfg.metrics.timezone.tz())
 }
 
 /// Metric accumulators of one batch of posts: folded per rayon task, then reduced.

@@ -38,7 +38,7 @@ pub fn dry_run(cfg: &Config) -> Result<DryRun, RunError> {
     );
     let previous = sinks::publish::current(&out);
     if found.files.is_empty() && previous.is_none() {
-        return Err(no_inputs(&found).into());
+        return Err(no_inputs(&found));
     }
     let state_dir = out.join(".socialpulse");
     // Without a published state the key does not matter, and none is generated.

@@ -11,8 +11,7 @@ pub(super) struct OutputLock {
 impl OutputLock {
     pub(super) fn acquire(out: &std::path::Path) -> Result<OutputLock, RunError> {
         let state = out.join(".socialpulse");
-        std::fs::create_dir_all(&state)
-            .map_err(|e| format!("cannot create {}: {e}", state.display()))?;
+        std::fs::create_dir_all(&state).map_err(|e| RunError::io("create", &state, e))?;
         let path = state.join("run.lock");
         let mut file = std::fs::OpenOptions::new()
             .create(true)
@@ -20,7 +19,7 @@ impl OutputLock {
             .read(true)
             .write(true)
             .open(&path)
-            .map_err(|e| format!("cannot open lock {}: {e}", path.display()))?;
+            .map_err(|e| RunError::io("open lock", &path, e))?;
         match file.try_lock() {
             Ok(()) => {
                 use std::io::{Seek, Write};
@@ -37,9 +36,7 @@ impl OutputLock {
                     out.display()
                 )))
             }
-            Err(std::fs::TryLockError::Error(e)) => {
-                Err(format!("cannot lock {}: {e}", path.display()).into())
-            }
+            Err(std::fs::TryLockError::Error(e)) => Err(RunError::io("lock", &path, e)),
         }
     }
 }

@@ -50,6 +50,7 @@ use analyse::{accumulate, day_terms, timezone, DayPass};
 use rayon::prelude::*;
 use stages::{PARSE, SPILL};
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::Instant;
 
@@ -75,17 +76,33 @@ pub use crate::model::MANIFEST;
 /// `_run.json`. Raised with every change a reader would notice (see CHANGELOG.md).
 pub const SCHEMA_VERSION: u32 = 5;
 
-/// Why a run did not publish.
-#[derive(Debug, Clone, PartialEq)]
+/// Why a run did not publish. Callers branch on the kind: the CLI for its exit status
+/// ([`RunError::status`]), the Python package for its exception class.
+#[derive(Debug, thiserror::Error)]
 pub enum RunError {
     /// Another run holds the output directory (the message names it).
+    #[error("{0}")]
     Locked(String),
     /// The config changed in a way the stored posts cannot follow (it needs the raw
     /// inputs): the message says what and how to rebuild.
+    #[error("{0}")]
     NeedsFull(String),
     /// The config, the key or the invocation cannot be used as given (exit 2).
+    #[error("{0}")]
     Config(String),
-    /// Anything else: no input, unwritable output, a failed write.
+    /// No input file was found (the message names what was wrong with each path).
+    #[error("{0}")]
+    NoInputs(String),
+    /// The output could not be created, opened or locked.
+    #[error("cannot {op} {}: {source}", path.display())]
+    Io {
+        op: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// Anything else: unwritable output, a failed write, a damaged file.
+    #[error("{0}")]
     Failed(String),
 }
 
@@ -96,7 +113,27 @@ impl RunError {
         match self {
             RunError::Locked(_) => ExitStatus::Locked,
             RunError::NeedsFull(_) | RunError::Config(_) => ExitStatus::Usage,
-            RunError::Failed(_) => ExitStatus::Failed,
+            RunError::NoInputs(_) | RunError::Io { .. } | RunError::Failed(_) => ExitStatus::Failed,
+        }
+    }
+
+    /// The kind, as the Python package names its exception classes.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            RunError::Locked(_) => "locked",
+            RunError::NeedsFull(_) => "needs_full",
+            RunError::Config(_) => "config",
+            RunError::NoInputs(_) => "no_inputs",
+            RunError::Io { .. } => "io",
+            RunError::Failed(_) => "failed",
+        }
+    }
+
+    pub(crate) fn io(op: &'static str, path: &std::path::Path, source: std::io::Error) -> RunError {
+        RunError::Io {
+            op,
+            path: path.to_path_buf(),
+            source,
         }
     }
 }
@@ -109,19 +146,6 @@ impl From<crate::privacy::KeyError> for RunError {
         }
     }
 }
-
-impl std::fmt::Display for RunError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            RunError::Locked(m)
-            | RunError::NeedsFull(m)
-            | RunError::Config(m)
-            | RunError::Failed(m) => f.write_str(m),
-        }
-    }
-}
-
-impl std::error::Error for RunError {}
 
 impl From<String> for RunError {
     fn from(m: String) -> RunError {
@@ -168,10 +192,9 @@ fn run_inner(cfg: &Config, opts: &RunOptions) -> Result<RunReport, RunError> {
     // With a published state, a night without new files still publishes (retention
     // moves on, a changed config re-analyses the stored posts).
     if found.files.is_empty() && sinks::publish::current(&out).is_none() {
-        return Err(no_inputs(&found).into());
+        return Err(no_inputs(&found));
     }
-    std::fs::create_dir_all(&out)
-        .map_err(|e| format!("cannot create output dir {}: {e}", out.display()))?;
+    std::fs::create_dir_all(&out).map_err(|e| RunError::io("create output dir", &out, e))?;
     let _lock = OutputLock::acquire(&out)?;
     let (pseudo, key_source) = Pseudonymiser::from_config(&cfg.privacy, &out.join(".socialpulse"))?;
     if let KeySource::Generated(path) = &key_source {
@@ -432,7 +455,11 @@ fn retention_from(cfg: &Config, days: u32) -> Result<Option<i64>, String> {
 }
 
 /// The error of a run with nothing to read, naming what was wrong with each path.
-fn no_inputs(found: &Discovered) -> String {
+pub fn no_inputs(found: &Discovered) -> RunError {
+    RunError::NoInputs(no_inputs_message(found))
+}
+
+fn no_inputs_message(found: &Discovered) -> String {
     let problems: Vec<String> = found
         .reports
         .iter()
@@ -472,7 +499,7 @@ pub struct ReadPosts {
 pub fn read_posts(cfg: &Config, pseudo: &Pseudonymiser) -> Result<ReadPosts, String> {
     let found = sources::discover(&cfg.input.paths, &[], cfg.base_dir.as_deref());
     if found.files.is_empty() {
-        return Err(no_inputs(&found));
+        return Err(no_inputs_message(&found));
     }
     let accounts = Accounts::from_config(cfg);
     let all: Mutex<Vec<Post>> = Mutex::new(Vec::new());

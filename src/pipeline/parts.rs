@@ -288,8 +288,7 @@ impl Driver {
         let t0 = Instant::now();
         let (run_id, started_at) = super::run_id();
         let out = &cfg.output.dir;
-        std::fs::create_dir_all(out)
-            .map_err(|e| format!("cannot create output dir {}: {e}", out.display()))?;
+        std::fs::create_dir_all(out).map_err(|e| RunError::io("create output dir", out, e))?;
         let lock = OutputLock::acquire(out)?;
         let (pseudo, key_source) =
             Pseudonymiser::from_config(&cfg.privacy, &out.join(".socialpulse"))?;

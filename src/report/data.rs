@@ -157,17 +157,14 @@ fn cost_period_end(start: NaiveDate, grain: &str) -> NaiveDate {
 }
 
 pub fn load(snapshot: &Path, s: &Settings) -> Result<Data, String> {
-    let tz: chrono_tz::Tz = s
-        .timezone
-        .parse()
-        .map_err(|_| format!("report: unknown time zone `{}`", s.timezone))?;
+    let tz = s.timezone.tz();
     let local_day = |micros: i64| -> Option<NaiveDate> {
         chrono::DateTime::from_timestamp_micros(micros)
             .map(|t| tz.from_utc_datetime(&t.naive_utc()).date_naive())
     };
     let t = |name: &str| snapshot.join(name);
     let mut d = Data {
-        timezone: s.timezone.clone(),
+        timezone: s.timezone.to_string(),
         ..Data::default()
     };
 
@@ -418,11 +415,7 @@ pub fn load(snapshot: &Path, s: &Settings) -> Result<Data, String> {
     d.queue.sort_by_key(|e| e.position);
 
     // Information requests still open: due within the next working days, or overdue.
-    let holidays: Vec<NaiveDate> = s
-        .holidays
-        .iter()
-        .filter_map(|h| NaiveDate::parse_from_str(h, "%Y-%m-%d").ok())
-        .collect();
+    let holidays: Vec<NaiveDate> = s.holidays.iter().map(|h| h.date()).collect();
     scan(
         &t("unanswered"),
         &["reasons", "info_request_due", "as_of"],

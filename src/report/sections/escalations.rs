@@ -7,7 +7,7 @@ use crate::report::Settings;
 use chrono::TimeZone;
 
 pub fn render(d: &Data, s: &Settings, h: &mut Html) -> Result<(), String> {
-    let tz: chrono_tz::Tz = s.timezone.parse().unwrap_or(chrono_tz::UTC);
+    let tz = s.timezone.tz();
     h.p(
         "lead",
         &format!(
