@@ -305,6 +305,28 @@ pub struct FileReport {
     pub error: Option<String>,
 }
 
+impl FileReport {
+    /// Fold in the report of another part of the same file (a byte range read
+    /// elsewhere): counts add up; the hash (carried by the range at 0) and the first
+    /// error are kept.
+    pub fn absorb(&mut self, other: FileReport) {
+        self.bytes += other.bytes;
+        self.records += other.records;
+        self.posts += other.posts;
+        self.rejects += other.rejects;
+        self.skipped_records += other.skipped_records;
+        if self.blake3.is_empty() {
+            self.blake3 = other.blake3;
+        }
+        if self.error.is_none() {
+            self.error = other.error;
+        }
+        if self.skipped.is_none() {
+            self.skipped = other.skipped;
+        }
+    }
+}
+
 /// The run manifest written as `OUT/_run.json` (fields documented in docs/data-dictionary.md).
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct RunReport {

@@ -105,7 +105,7 @@ fn transit_pipeline_produces_every_table() {
         .output()
         .expect("run");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    for table in socialpulse::pipeline::TABLES {
+    for table in socialpulse::pipeline::TABLES.iter() {
         let files: Vec<_> = std::fs::read_dir(common::cur(&out).join(table))
             .unwrap_or_else(|e| panic!("{table}: {e}"))
             .filter_map(|e| e.ok())

@@ -415,7 +415,7 @@ fn quiet() -> RunOptions {
 
 /// Every table of the published snapshot reads, and the manifest parses.
 fn assert_readable(out: &Path) -> serde_json::Value {
-    for t in pipeline::TABLES {
+    for t in pipeline::TABLES.iter() {
         read_table(&cur(out).join(t));
     }
     serde_json::from_slice(&std::fs::read(cur(out).join("_run.json")).expect("manifest"))

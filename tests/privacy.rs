@@ -53,7 +53,7 @@ fn leaks(out: &Path) -> Vec<(String, String, String)> {
     let out = &out.join("current");
     let re = public_identity();
     let mut found = Vec::new();
-    for t in TABLES {
+    for t in TABLES.iter() {
         for (col, v) in strings_of(&out.join(t)) {
             if re.is_match(&v) && !OPERATIONAL.contains(&(t, col.as_str())) {
                 found.push((t.to_string(), col, v));
@@ -225,7 +225,7 @@ fn no_fixture_identity_outside_the_operational_columns() {
     let default = run(false);
     let out = default.path().join("out/current");
     let mut found = Vec::new();
-    for t in TABLES {
+    for t in TABLES.iter() {
         for (col, v) in strings_of(&out.join(t)) {
             if OPERATIONAL.contains(&(t, col.as_str())) {
                 continue;

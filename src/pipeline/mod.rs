@@ -54,22 +54,14 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::Instant;
 
-/// The tables a run publishes, in publication order (manifest last).
-pub const TABLES: &[&str] = &[
-    "posts",
-    "rejects",
-    "escalations",
-    "emerging_terms",
-    "daily_volume",
-    "daily_sentiment",
-    "engagement",
-    "responsiveness",
-    "unanswered",
-    "topic_daily",
-    "daily_labels",
-    "cost_benefit",
-    "run_summary",
-];
+/// The tables a run publishes, in publication order: `posts`, `rejects`, the queues,
+/// every table of the metric registry ([`publish::METRIC_TABLES`]), `run_summary`.
+pub static TABLES: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
+    let mut t = vec!["posts", "rejects", "escalations", "emerging_terms"];
+    t.extend(publish::METRIC_TABLES.iter().map(|m| m.name));
+    t.push("run_summary");
+    t
+});
 pub use crate::model::MANIFEST;
 
 /// The version of the output contract (tables, columns, manifest), recorded in
@@ -178,9 +170,36 @@ pub fn run(cfg: &Config, opts: &RunOptions) -> Result<RunReport, RunError> {
     }
 }
 
+/// What every run sets up before its work, the CLI's and a distributed run's alike: the
+/// output created and locked, the pseudonymisation key resolved, a snapshot staged.
+pub(super) struct Setup {
+    lock: OutputLock,
+    pub pseudo: Pseudonymiser,
+    pub key_source: KeySource,
+    pub staging: Staging,
+    pub run_id: String,
+    pub started_at: String,
+}
+
+pub(super) fn setup(cfg: &Config) -> Result<Setup, RunError> {
+    let (run_id, started_at) = run_id();
+    let out = &cfg.output.dir;
+    std::fs::create_dir_all(out).map_err(|e| RunError::io("create output dir", out, e))?;
+    let lock = OutputLock::acquire(out)?;
+    let (pseudo, key_source) = Pseudonymiser::from_config(&cfg.privacy, &out.join(".socialpulse"))?;
+    let staging = Staging::create(out, &run_id)?;
+    Ok(Setup {
+        lock,
+        pseudo,
+        key_source,
+        staging,
+        run_id,
+        started_at,
+    })
+}
+
 fn run_inner(cfg: &Config, opts: &RunOptions) -> Result<RunReport, RunError> {
     let t0 = Instant::now();
-    let (run_id, started_at) = run_id();
     let out = cfg.output.dir.clone();
     sinks::publish::check_current(&out).map_err(RunError::Config)?;
     // Inputs first: a run with nothing to read leaves no trace (not even a key).
@@ -194,9 +213,14 @@ fn run_inner(cfg: &Config, opts: &RunOptions) -> Result<RunReport, RunError> {
     if found.files.is_empty() && sinks::publish::current(&out).is_none() {
         return Err(no_inputs(&found));
     }
-    std::fs::create_dir_all(&out).map_err(|e| RunError::io("create output dir", &out, e))?;
-    let _lock = OutputLock::acquire(&out)?;
-    let (pseudo, key_source) = Pseudonymiser::from_config(&cfg.privacy, &out.join(".socialpulse"))?;
+    let Setup {
+        lock: _lock,
+        pseudo,
+        key_source,
+        staging,
+        run_id,
+        started_at,
+    } = setup(cfg)?;
     if let KeySource::Generated(path) = &key_source {
         if !opts.quiet {
             eprintln!(
@@ -205,7 +229,6 @@ fn run_inner(cfg: &Config, opts: &RunOptions) -> Result<RunReport, RunError> {
             );
         }
     }
-    let staging = Staging::create(&out, &run_id)?;
     let plan = match plan::plan(cfg, &found, staging.previous.as_deref(), opts, &pseudo) {
         Ok(p) => p,
         Err(e) => {

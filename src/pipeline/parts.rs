@@ -286,16 +286,19 @@ impl Driver {
             ));
         }
         let t0 = Instant::now();
-        let (run_id, started_at) = super::run_id();
-        let out = &cfg.output.dir;
-        std::fs::create_dir_all(out).map_err(|e| RunError::io("create output dir", out, e))?;
-        let lock = OutputLock::acquire(out)?;
-        let (pseudo, key_source) =
-            Pseudonymiser::from_config(&cfg.privacy, &out.join(".socialpulse"))?;
-        let staging = Staging::create(out, &run_id)?;
+        let super::Setup {
+            lock,
+            pseudo,
+            key_source,
+            staging,
+            run_id,
+            started_at,
+        } = super::setup(cfg)?;
         let posts_dir = staging.table_dir("posts");
-        std::fs::create_dir_all(&posts_dir)
-            .map_err(|e| format!("cannot create {}: {e}", posts_dir.display()))?;
+        if let Err(e) = std::fs::create_dir_all(&posts_dir) {
+            staging.abandon();
+            return Err(RunError::io("create", &posts_dir, e));
+        }
         Ok((
             Driver {
                 _lock: lock,
@@ -435,19 +438,7 @@ fn merge_ranges(reports: Vec<FileReport>) -> Vec<FileReport> {
             None => {
                 by_path.insert(r.path.clone(), r);
             }
-            Some(m) => {
-                m.bytes += r.bytes;
-                m.records += r.records;
-                m.posts += r.posts;
-                m.rejects += r.rejects;
-                m.skipped_records += r.skipped_records;
-                if m.blake3.is_empty() {
-                    m.blake3 = r.blake3;
-                }
-                if m.error.is_none() {
-                    m.error = r.error;
-                }
-            }
+            Some(m) => m.absorb(r),
         }
     }
     by_path.into_values().collect()

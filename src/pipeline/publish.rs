@@ -122,70 +122,100 @@ pub type BatchSink<'a> = dyn FnMut(&arrow::record_batch::RecordBatch) -> Result<
 /// Builds one metric table into a sink.
 pub type Build<'a> = Box<dyn Fn(&mut BatchSink) -> Result<(), String> + 'a>;
 
-/// The registry of metric tables: `each` gets every table's name, schema and builder,
-/// in publication order. A run writes them to Parquet; the Python package collects them.
+/// What a metric table's rows depend on besides the accumulators.
+pub struct TableCtx<'a> {
+    pub cfg: &'a Config,
+    pub pseudo: &'a Pseudonymiser,
+    /// `metrics.timezone`.
+    pub tz: chrono_tz::Tz,
+}
+
+/// One metric table: its name, schema and how its rows are built from the folded
+/// accumulators.
+pub struct MetricTable {
+    pub name: &'static str,
+    pub schema: fn() -> SchemaRef,
+    pub build: fn(&TableCtx, &Accumulators, &mut BatchSink) -> Result<(), String>,
+}
+
+/// The registry of metric tables, in publication order. A new metric table is its file
+/// in `metrics/`, its accumulator in [`Accumulators`], and one line here; [`TABLES`]
+/// and every writer and reader of the tables follow from this list.
+pub const METRIC_TABLES: &[MetricTable] = {
+    use metrics::{cost_benefit as cb, daily_labels as dl, daily_sentiment as ds};
+    use metrics::{daily_volume as dv, engagement as en, responsiveness as rs, topic_daily as td};
+    &[
+        MetricTable {
+            name: "daily_volume",
+            schema: dv::schema,
+            build: |_, m, f| f(&dv::batch(&m.volume)?),
+        },
+        MetricTable {
+            name: "daily_sentiment",
+            schema: ds::schema,
+            build: |_, m, f| f(&ds::batch(&m.sentiment)?),
+        },
+        MetricTable {
+            name: "engagement",
+            schema: en::schema,
+            build: |c, m, f| f(&en::batch(&m.engagement, &c.cfg.followers)?),
+        },
+        MetricTable {
+            name: "responsiveness",
+            schema: rs::schema,
+            build: |c, m, f| f(&rs::batch(&m.responsiveness, c.tz)?),
+        },
+        MetricTable {
+            name: "unanswered",
+            schema: rs::unanswered_schema,
+            // The largest table of a large run: written in chunks, links opened per chunk.
+            build: |c, m, f| {
+                rs::unanswered_chunks(&m.responsiveness, c.cfg.output.row_group_size, |b| {
+                    f(&sinks::open_links(b, c.pseudo)?)
+                })
+            },
+        },
+        MetricTable {
+            name: "topic_daily",
+            schema: td::schema,
+            build: |c, m, f| {
+                let baseline = i64::from(c.cfg.metrics.spike_baseline_days);
+                f(&td::batch(
+                    &m.topics,
+                    baseline,
+                    c.cfg.metrics.spike_min_count,
+                )?)
+            },
+        },
+        MetricTable {
+            name: "daily_labels",
+            schema: dl::schema,
+            build: |_, m, f| f(&dl::batch(&m.labels)?),
+        },
+        MetricTable {
+            name: "cost_benefit",
+            schema: cb::schema,
+            build: |c, m, f| f(&cb::batch(m, &c.cfg.cost, c.tz)?),
+        },
+    ]
+};
+
+/// Every metric table's name, schema and builder, in publication order, to `each`. A
+/// run writes them to Parquet; the Python package collects them.
 pub fn metric_tables(
     cfg: &Config,
     pseudo: &Pseudonymiser,
     m: &Accumulators,
     each: &mut dyn FnMut(&str, SchemaRef, Build) -> Result<(), String>,
 ) -> Result<(), String> {
-    use metrics::{cost_benefit, daily_labels, daily_sentiment, daily_volume, engagement};
-    use metrics::{responsiveness, topic_daily};
-    let (baseline, min_count) = (
-        i64::from(cfg.metrics.spike_baseline_days),
-        cfg.metrics.spike_min_count,
-    );
-    let tz = timezone(cfg)?;
-    let chunk = cfg.output.row_group_size;
-    let tables: Vec<(&str, SchemaRef, Build)> = vec![
-        (
-            "daily_volume",
-            daily_volume::schema(),
-            Box::new(|f| f(&daily_volume::batch(&m.volume)?)),
-        ),
-        (
-            "daily_sentiment",
-            daily_sentiment::schema(),
-            Box::new(|f| f(&daily_sentiment::batch(&m.sentiment)?)),
-        ),
-        (
-            "topic_daily",
-            topic_daily::schema(),
-            Box::new(|f| f(&topic_daily::batch(&m.topics, baseline, min_count)?)),
-        ),
-        (
-            "daily_labels",
-            daily_labels::schema(),
-            Box::new(|f| f(&daily_labels::batch(&m.labels)?)),
-        ),
-        (
-            "cost_benefit",
-            cost_benefit::schema(),
-            Box::new(|f| f(&cost_benefit::batch(m, &cfg.cost, tz)?)),
-        ),
-        (
-            "engagement",
-            engagement::schema(),
-            Box::new(|f| f(&engagement::batch(&m.engagement, &cfg.followers)?)),
-        ),
-        (
-            "responsiveness",
-            responsiveness::schema(),
-            Box::new(|f| f(&responsiveness::batch(&m.responsiveness, tz)?)),
-        ),
-        (
-            "unanswered",
-            responsiveness::unanswered_schema(),
-            Box::new(|f| {
-                responsiveness::unanswered_chunks(&m.responsiveness, chunk, |b| {
-                    f(&sinks::open_links(b, pseudo)?)
-                })
-            }),
-        ),
-    ];
-    for (name, schema, build) in tables {
-        each(name, schema, build)?;
+    let cx = TableCtx {
+        cfg,
+        pseudo,
+        tz: timezone(cfg)?,
+    };
+    for t in METRIC_TABLES {
+        let build: Build = Box::new(|f| (t.build)(&cx, m, f));
+        each(t.name, (t.schema)(), build)?;
     }
     Ok(())
 }
@@ -221,7 +251,7 @@ pub fn publish(
     )?;
     let manifest = serde_json::to_string_pretty(report).map_err(|e| format!("manifest: {e}"))?;
     std::fs::write(staging.dir.join(MANIFEST), manifest).map_err(|e| format!("manifest: {e}"))?;
-    for table in TABLES {
+    for table in TABLES.iter() {
         // A table without rows still exists as a folder, so readers find every table.
         let dir = staging.table_dir(table);
         crate::sinks::publish::create_dir_all(&dir)
