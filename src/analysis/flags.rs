@@ -4,315 +4,55 @@
 use crate::config::EscalationRule;
 use chrono::{Datelike, NaiveDate, Weekday};
 
+/// The built-in vocabularies (`vocabulary.toml`, compiled in): data apart from the
+/// rules that use it.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Vocabulary {
+    /// Words that name what a complaint is about.
+    pub complaint_topic_terms: Vec<String>,
+    /// Complaint phrases that carry no negative sentiment.
+    pub complaint_terms: Vec<String>,
+    /// Official information request phrases.
+    pub info_request_terms: Vec<String>,
+    /// Phrases that make a request under an information law.
+    pub request_acts: Vec<String>,
+    /// The escalation rules used when the config has none.
+    pub escalation: Vec<EscalationRule>,
+}
+
+const VOCABULARY_TOML: &str = include_str!("vocabulary.toml");
+
+/// The built-in vocabularies, parsed once. The file is part of the program (a unit test
+/// parses it and checks every list), not an input.
+pub fn vocabulary() -> &'static Vocabulary {
+    static V: std::sync::OnceLock<Vocabulary> = std::sync::OnceLock::new();
+    V.get_or_init(|| match toml::from_str(VOCABULARY_TOML) {
+        Ok(v) => v,
+        // Unreachable once `vocabulary_is_lower_case_and_without_duplicates` passes.
+        Err(e) => panic!("src/analysis/vocabulary.toml: {e}"),
+    })
+}
+
 /// Built-in escalation rules, used when the config has none. Priority orders the
 /// `escalations` queue (lower first).
 pub fn default_escalation_rules() -> Vec<EscalationRule> {
-    let rule = |reason: &str, priority: u8, negatable: bool, terms: &[&str]| EscalationRule {
-        reason: reason.to_string(),
-        terms: terms.iter().map(|t| t.to_string()).collect(),
-        negatable,
-        priority,
-    };
-    vec![
-        rule(
-            "self_harm",
-            1,
-            false,
-            &[
-                "kill myself",
-                "killing myself",
-                "suicide",
-                "suicidal",
-                "end my life",
-                "self harm",
-                "self-harm",
-                "want to die",
-                "hurt myself",
-                "harming myself",
-                "self-harming",
-                "self harming",
-                "cutting myself",
-                "cut myself",
-                "jump in front of",
-                "jumping in front of",
-                "jumped in front of",
-                "throw myself",
-                "throwing myself",
-                "end it all",
-                "take my own life",
-                "take my life",
-                "don't want to be alive",
-                "do not want to be alive",
-                "don't want to live",
-                "do not want to live",
-                "better off dead",
-                "no reason to live",
-                "if i jumped",
-            ],
-        ),
-        rule(
-            "safety",
-            2,
-            false,
-            &[
-                "gun",
-                "knife",
-                "stabbed",
-                "weapon",
-                "bomb threat",
-                "suspicious package",
-                "assaulted",
-                "assault",
-                "attacked",
-                "fight on",
-                "injured",
-                "unsafe",
-                "derailed",
-                "fire on the",
-                "smoke on the",
-                "emergency",
-                "dangerous driving",
-                "nearly hit",
-                "collapsed",
-                "not breathing",
-                "isn't breathing",
-                "unconscious",
-                "onto the tracks",
-                "on the tracks",
-                "heart attack",
-                "seizure",
-                "bleeding",
-            ],
-        ),
-        rule(
-            "harassment",
-            3,
-            true,
-            &[
-                "harassed",
-                "harassment",
-                "harassing",
-                "groped",
-                "abused",
-                "abusive",
-                "racist",
-                "racism",
-                "sexual",
-                "stalking",
-                "followed me",
-                "threatened me",
-                "spat on",
-                "homophobic",
-            ],
-        ),
-        rule(
-            "accessibility",
-            4,
-            true,
-            &[
-                "wheelchair",
-                "lift out of order",
-                "lift is broken",
-                "elevator out of order",
-                "elevator broken",
-                "ramp",
-                "mobility scooter",
-                "guide dog",
-                "accessible",
-                "accessibility",
-                "disabled",
-                "disability",
-                "blind",
-                "deaf",
-                "hearing loop",
-            ],
-        ),
-        rule(
-            "legal",
-            5,
-            true,
-            &[
-                "lawyer",
-                "solicitor",
-                "sue",
-                "suing",
-                "lawsuit",
-                "legal action",
-                "take you to court",
-                "ombudsman",
-                "human rights commission",
-                "small claims",
-                "tribunal",
-            ],
-        ),
-        rule(
-            "media",
-            6,
-            false,
-            &[
-                "journalist",
-                "reporter",
-                "media enquiry",
-                "media inquiry",
-                "press enquiry",
-                "press inquiry",
-                "request for comment",
-                "for a story",
-                "deadline for comment",
-                "on the record",
-            ],
-        ),
-    ]
+    vocabulary().escalation.clone()
 }
 
 /// Priority of information requests in the escalation queue (statutory deadline).
 pub const INFO_REQUEST_PRIORITY: u8 = 4;
 
-/// Words that name what a complaint is about: they make a complaint of a post that
-/// does not ask a question ("I want a refund", not "Can I get a refund?").
-pub const COMPLAINT_TOPIC_TERMS: &[&str] = &["complaint", "complain", "complaining", "refund"];
-
-/// Complaint vocabulary, by the kinds of complaint that carry no negative sentiment:
-/// plain failure, sarcasm, failure that persists, loss and breakage, repetition and
-/// consequences.
-pub const COMPLAINT_TERMS: &[&str] = &[
-    "unacceptable",
-    "disgraceful",
-    "disgusting",
-    "appalling",
-    "ridiculous",
-    "terrible service",
-    "worst",
-    "useless",
-    "fed up",
-    "sick of",
-    "still waiting",
-    "no show",
-    "didn't show up",
-    "never turned up",
-    "late again",
-    "cancelled again",
-    "overcharged",
-    "charged twice",
-    "rude",
-    "filthy",
-    "broken again",
-    "not good enough",
-    "shocking",
-    // failure
-    "never came",
-    "never arrived",
-    "never showed",
-    "didn't come",
-    "didn't arrive",
-    "did not come",
-    "did not arrive",
-    "drove past",
-    "drove right past",
-    "left early",
-    "no one answers",
-    "no one answered",
-    "nobody answers",
-    "nobody answered",
-    "hung up",
-    "cut off",
-    "out of order",
-    // sarcasm
-    "thanks for nothing",
-    "thank you for nothing",
-    "for not showing",
-    "for not turning up",
-    "for leaving me",
-    "for leaving us",
-    // persistence
-    "still no",
-    "still not",
-    "still nothing",
-    "still got nothing",
-    "still haven't",
-    "still hasn't",
-    "still didn't",
-    "still don't",
-    "still doesn't",
-    "still broken",
-    // loss and breakage
-    "lost my",
-    "lost our",
-    "stole my",
-    "stolen",
-    "damaged",
-    "swallowed my",
-    "ate my",
-    // repetition
-    "keeps telling",
-    "keeps cancelling",
-    "keeps crashing",
-    "every single",
-    "third time",
-    "fourth time",
-    "once again",
-    // consequences
-    "missed my",
-    "made me late",
-    "because of you",
-    "ruined",
-    "cost me",
-];
-
-pub const INFO_REQUEST_TERMS: &[&str] = &[
-    "official information act",
-    "official information request",
-    "oia request",
-    "under the oia",
-    "lgoima",
-    "local government official information",
-    "foia",
-    "foi request",
-    "freedom of information",
-    "access to information request",
-    "information request",
-    "i request copies of",
-    "request copies of",
-    "please provide copies of",
-    "i would like to request",
-    "subject access request",
-    "privacy act request",
-];
-
-/// Phrases that make a request (rather than mention or ask about the law): the message
-/// must hold one, or open with the law's name as a heading (`OIA request: ...`), for an
-/// information-request term to count.
-const REQUEST_ACTS: &[&str] = &[
-    "i request",
-    "i am requesting",
-    "i'm requesting",
-    "requesting under",
-    "request under",
-    "please provide",
-    "please release",
-    "please send",
-    "please supply",
-    "please treat this",
-    "please consider this",
-    "this is an",
-    "this is a",
-    "i would like to make",
-    "i would like to request",
-    "i'd like to make",
-    "i'd like to request",
-    "i am making",
-    "i'm making",
-    "i wish to make",
-    "i wish to request",
-    "i hereby request",
-];
-
 /// Whether a message that names an information law makes a request under it: a
-/// [`REQUEST_ACTS`] phrase, or a heading (`OIA request:`, `FOI request -`,
+/// `request_acts` phrase ([`vocabulary`]), or a heading (`OIA request:`, `FOI request -`,
 /// `FOIA request for ...`) at its start.
 pub fn makes_a_request(text: &str) -> bool {
     let lower = text.to_lowercase();
-    if REQUEST_ACTS.iter().any(|a| lower.contains(a)) {
+    if vocabulary()
+        .request_acts
+        .iter()
+        .any(|a| lower.contains(a.as_str()))
+    {
         return true;
     }
     // The opening words, @mentions skipped: "<law> request" then ':', '-' or "for".
@@ -790,5 +530,69 @@ mod tests {
         assert!(!looks_like_question(
             "Timetable here https://northline.example/t?route=25"
         ));
+    }
+}
+
+#[cfg(test)]
+mod vocabulary_tests {
+    use super::*;
+
+    /// Every list of the vocabulary file and every word class of the question rule:
+    /// lower case (they are matched against folded text, so an upper-case term would
+    /// never match), trimmed, non-empty, and each term once.
+    #[test]
+    fn vocabulary_is_lower_case_and_without_duplicates() {
+        let v = vocabulary();
+        let mut lists: Vec<(String, Vec<&str>)> = vec![
+            (
+                "complaint_topic_terms".into(),
+                v.complaint_topic_terms.iter().map(String::as_str).collect(),
+            ),
+            (
+                "complaint_terms".into(),
+                v.complaint_terms.iter().map(String::as_str).collect(),
+            ),
+            (
+                "info_request_terms".into(),
+                v.info_request_terms.iter().map(String::as_str).collect(),
+            ),
+            (
+                "request_acts".into(),
+                v.request_acts.iter().map(String::as_str).collect(),
+            ),
+            ("INTERROGATIVES".into(), INTERROGATIVES.to_vec()),
+            ("OPENERS".into(), OPENERS.to_vec()),
+            ("AUXILIARIES".into(), AUXILIARIES.to_vec()),
+            ("AFTER_HOW".into(), AFTER_HOW.to_vec()),
+        ];
+        for r in &v.escalation {
+            lists.push((
+                format!("escalation {}", r.reason),
+                r.terms.iter().map(String::as_str).collect(),
+            ));
+        }
+        for (name, terms) in &lists {
+            assert!(!terms.is_empty(), "{name} is empty");
+            let mut seen = std::collections::BTreeSet::new();
+            for t in terms {
+                assert!(
+                    !t.is_empty() && t.trim() == *t,
+                    "{name}: {t:?} is blank or untrimmed"
+                );
+                assert_eq!(*t, t.to_lowercase(), "{name}: {t:?} is not lower case");
+                assert!(seen.insert(*t), "{name}: {t:?} appears twice");
+            }
+        }
+        // Reasons and their queue priorities are distinct, and leave the information
+        // requests' priority to them alone.
+        let reasons: std::collections::BTreeSet<&str> =
+            v.escalation.iter().map(|r| r.reason.as_str()).collect();
+        assert_eq!(reasons.len(), v.escalation.len());
+        let mut priorities: Vec<u8> = v.escalation.iter().map(|r| r.priority).collect();
+        priorities.sort_unstable();
+        priorities.dedup();
+        assert_eq!(priorities.len(), v.escalation.len());
+        assert!(!reasons.contains("info_request"));
+        assert_eq!(default_escalation_rules().len(), 6);
     }
 }

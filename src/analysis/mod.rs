@@ -185,20 +185,24 @@ impl Analyzer {
                     .map(|w| (w.clone(), Target::Escalation(i), r.negatable)),
             );
         }
-        let complaint = flags::COMPLAINT_TERMS
+        let vocabulary = flags::vocabulary();
+        let complaint = vocabulary
+            .complaint_terms
             .iter()
-            .map(|s| s.to_string())
-            .chain(cfg.flags.complaint_terms.iter().cloned());
+            .chain(&cfg.flags.complaint_terms)
+            .cloned();
         entries.extend(complaint.map(|w| (w, Target::Complaint, true)));
         entries.extend(
-            flags::COMPLAINT_TOPIC_TERMS
+            vocabulary
+                .complaint_topic_terms
                 .iter()
-                .map(|s| (s.to_string(), Target::ComplaintTopic, true)),
+                .map(|s| (s.clone(), Target::ComplaintTopic, true)),
         );
-        let info = flags::INFO_REQUEST_TERMS
+        let info = vocabulary
+            .info_request_terms
             .iter()
-            .map(|s| s.to_string())
-            .chain(cfg.flags.info_request_terms.iter().cloned());
+            .chain(&cfg.flags.info_request_terms)
+            .cloned();
         entries.extend(info.map(|w| (w, Target::InfoRequest, true)));
         let holidays = cfg.flags.holidays.iter().map(|d| d.date()).collect();
         Ok(Analyzer {

@@ -156,19 +156,61 @@ fn cost_period_end(start: NaiveDate, grain: &str) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, 1).map_or(start, |d| d.pred_opt().unwrap_or(d))
 }
 
-pub fn load(snapshot: &Path, s: &Settings) -> Result<Data, String> {
-    let tz = s.timezone.tz();
-    let local_day = |micros: i64| -> Option<NaiveDate> {
+/// What every section reads with: the snapshot, the settings, the reporting calendar.
+struct Reader<'a> {
+    snapshot: &'a Path,
+    s: &'a Settings,
+    tz: chrono_tz::Tz,
+}
+
+impl Reader<'_> {
+    fn table(&self, name: &str) -> std::path::PathBuf {
+        self.snapshot.join(name)
+    }
+
+    fn local_day(&self, micros: i64) -> Option<NaiveDate> {
         chrono::DateTime::from_timestamp_micros(micros)
-            .map(|t| tz.from_utc_datetime(&t.naive_utc()).date_naive())
+            .map(|t| self.tz.from_utc_datetime(&t.naive_utc()).date_naive())
+    }
+}
+
+/// The periods compared and the charts' window, set by the latest day with posts.
+#[derive(Clone, Copy)]
+struct Window {
+    period: Pair<Period>,
+    history: Period,
+}
+
+/// The report's figures from a snapshot's tables, one section per table.
+pub fn load(snapshot: &Path, s: &Settings) -> Result<Data, String> {
+    let r = Reader {
+        snapshot,
+        s,
+        tz: s.timezone.tz(),
     };
-    let t = |name: &str| snapshot.join(name);
     let mut d = Data {
         timezone: s.timezone.to_string(),
         ..Data::default()
     };
+    rejects(&r, &mut d)?;
+    runs(&r, &mut d)?;
+    let Some(w) = volume(&r, &mut d)? else {
+        return Ok(d);
+    };
+    sentiment(&r, w, &mut d)?;
+    responsiveness(&r, w, &mut d)?;
+    escalations(&r, w, &mut d)?;
+    information_requests(&r, &mut d)?;
+    cost(&r, w, &mut d)?;
+    topics(&r, w, &mut d)?;
+    emerging(&r, w, &mut d)?;
+    posts(&r, w, &mut d)?;
+    Ok(d)
+}
 
-    scan(&t("rejects"), &["source_file", "reason"], |b| {
+/// Rejects by file and by kind of reason.
+fn rejects(r: &Reader, d: &mut Data) -> Result<(), String> {
+    scan(&r.table("rejects"), &["source_file", "reason"], |b| {
         let file = b.str("source_file")?;
         let reason = b.str("reason")?;
         for i in 0..b.rows() {
@@ -183,9 +225,13 @@ pub fn load(snapshot: &Path, s: &Settings) -> Result<Data, String> {
         Ok(())
     })?;
 
-    // Every run's reads and duplicates: the dataset's history, not one night's.
+    Ok(())
+}
+
+/// Every run's reads and duplicates: the dataset's history, not one night's.
+fn runs(r: &Reader, d: &mut Data) -> Result<(), String> {
     scan(
-        &t("run_summary"),
+        &r.table("run_summary"),
         &["posts_read", "duplicates_removed"],
         |b| {
             for (r, dup) in b
@@ -200,11 +246,15 @@ pub fn load(snapshot: &Path, s: &Settings) -> Result<Data, String> {
         },
     )?;
 
-    // Volume per (day, platform, direction), read once: its latest day ends the period
-    // (the latest day any post was made, reporting time zone).
+    Ok(())
+}
+
+/// Volume per (day, platform, direction), read once: its latest day ends the period
+/// (the latest day any post was made, reporting time zone). `None` without posts.
+fn volume(r: &Reader, d: &mut Data) -> Result<Option<Window>, String> {
     let mut volume: BTreeMap<(NaiveDate, String, String), i64> = BTreeMap::new();
     scan(
-        &t("daily_volume"),
+        &r.table("daily_volume"),
         &["date", "platform", "direction", "posts"],
         |b| {
             let (dates, platforms, dirs, posts) = (
@@ -228,9 +278,9 @@ pub fn load(snapshot: &Path, s: &Settings) -> Result<Data, String> {
         },
     )?;
     let Some(end) = volume.keys().map(|k| k.0).max() else {
-        return Ok(d);
+        return Ok(None);
     };
-    let n = i64::from(s.period_days.max(1));
+    let n = i64::from(r.s.period_days.max(1));
     let cur = Period {
         start: end - chrono::Duration::days(n - 1),
         end,
@@ -241,7 +291,7 @@ pub fn load(snapshot: &Path, s: &Settings) -> Result<Data, String> {
     };
     let period = Pair { cur, prev };
     let history = Period {
-        start: end - chrono::Duration::days(i64::from(s.history_days.max(1)) - 1),
+        start: end - chrono::Duration::days(i64::from(r.s.history_days.max(1)) - 1),
         end,
     };
     d.period = Some(period);
@@ -257,9 +307,14 @@ pub fn load(snapshot: &Path, s: &Settings) -> Result<Data, String> {
         }
     }
 
+    Ok(Some(Window { period, history }))
+}
+
+/// Inbound sentiment: the periods' means and the history's daily label counts.
+fn sentiment(r: &Reader, w: Window, d: &mut Data) -> Result<(), String> {
     let mut sentiment_sum: Pair<(f64, i64)> = Pair::default();
     scan(
-        &t("daily_sentiment"),
+        &r.table("daily_sentiment"),
         &[
             "date",
             "direction",
@@ -287,11 +342,11 @@ pub fn load(snapshot: &Path, s: &Settings) -> Result<Data, String> {
                     continue;
                 };
                 let date = day(dt);
-                both(&period, date, &mut sentiment_sum, |v| {
+                both(&w.period, date, &mut sentiment_sum, |v| {
                     v.0 += m * n as f64;
                     v.1 += n;
                 });
-                if history.contains(date) {
+                if w.history.contains(date) {
                     let e = d.sentiment.entry(date).or_default();
                     e.scored += n;
                     e.compound_sum += m * n as f64;
@@ -310,8 +365,13 @@ pub fn load(snapshot: &Path, s: &Settings) -> Result<Data, String> {
         prev: mean(sentiment_sum.prev),
     };
 
+    Ok(())
+}
+
+/// Responses needed, given and their times, per period.
+fn responsiveness(r: &Reader, w: Window, d: &mut Data) -> Result<(), String> {
     scan(
-        &t("responsiveness"),
+        &r.table("responsiveness"),
         &[
             "date",
             "needing_response",
@@ -328,16 +388,16 @@ pub fn load(snapshot: &Path, s: &Settings) -> Result<Data, String> {
             for (i, m) in minutes.into_iter().enumerate() {
                 let Some(dt) = dates[i] else { continue };
                 let date = day(dt);
-                both(&period, date, &mut d.needing_response, |v| {
+                both(&w.period, date, &mut d.needing_response, |v| {
                     *v += need[i].unwrap_or(0)
                 });
-                both(&period, date, &mut d.responded, |v| {
+                both(&w.period, date, &mut d.responded, |v| {
                     *v += done[i].unwrap_or(0)
                 });
-                both(&period, date, &mut d.unanswered, |v| {
+                both(&w.period, date, &mut d.unanswered, |v| {
                     *v += open[i].unwrap_or(0)
                 });
-                both(&period, date, &mut d.response_minutes, |v| {
+                both(&w.period, date, &mut d.response_minutes, |v| {
                     v.extend_from_slice(&m)
                 });
             }
@@ -345,8 +405,13 @@ pub fn load(snapshot: &Path, s: &Settings) -> Result<Data, String> {
         },
     )?;
 
+    Ok(())
+}
+
+/// Escalations per priority and period, and the head of the queue.
+fn escalations(r: &Reader, w: Window, d: &mut Data) -> Result<(), String> {
     scan(
-        &t("escalations"),
+        &r.table("escalations"),
         &[
             "queue_position",
             "priority",
@@ -383,12 +448,12 @@ pub fn load(snapshot: &Path, s: &Settings) -> Result<Data, String> {
                     continue;
                 };
                 d.queue_total += 1;
-                if let Some(date) = local_day(c) {
+                if let Some(date) = r.local_day(c) {
                     let e = d.escalations.entry(p).or_default();
-                    both(&period, date, e, |v| *v += 1);
+                    both(&w.period, date, e, |v| *v += 1);
                 }
                 let position = pos[i].unwrap_or(0);
-                if position >= 1 && (position as usize) <= s.top_escalations {
+                if position >= 1 && (position as usize) <= r.s.top_escalations {
                     d.queue.push(Escalation {
                         position,
                         priority: p,
@@ -405,7 +470,7 @@ pub fn load(snapshot: &Path, s: &Settings) -> Result<Data, String> {
                         topics,
                         compound: compound[i],
                         harm_score: harm[i],
-                        text: text[i].and_then(|t| shown_text(t, s.public_text)),
+                        text: text[i].and_then(|t| shown_text(t, r.s.public_text)),
                     });
                 }
             }
@@ -414,23 +479,27 @@ pub fn load(snapshot: &Path, s: &Settings) -> Result<Data, String> {
     )?;
     d.queue.sort_by_key(|e| e.position);
 
-    // Information requests still open: due within the next working days, or overdue.
-    let holidays: Vec<NaiveDate> = s.holidays.iter().map(|h| h.date()).collect();
+    Ok(())
+}
+
+/// Information requests still open: due within the next working days, or overdue.
+fn information_requests(r: &Reader, d: &mut Data) -> Result<(), String> {
+    let holidays: Vec<NaiveDate> = r.s.holidays.iter().map(|h| h.date()).collect();
     scan(
-        &t("unanswered"),
+        &r.table("unanswered"),
         &["reasons", "info_request_due", "as_of"],
         |b| {
             let reasons = b.str_list("reasons")?;
             let due = b.date("info_request_due")?;
             let as_of = b.micros("as_of")?;
-            for (i, r) in reasons.iter().enumerate() {
-                let Some(today) = as_of[i].and_then(local_day) else {
+            for (i, why) in reasons.iter().enumerate() {
+                let Some(today) = as_of[i].and_then(|m| r.local_day(m)) else {
                     continue;
                 };
-                let by = due_date(today, s.due_soon_working_days, &holidays);
+                let by = due_date(today, r.s.due_soon_working_days, &holidays);
                 d.info_as_of = Some(today);
                 d.info_due_by = Some(by);
-                if !r.iter().any(|x| x == "info_request") {
+                if !why.iter().any(|x| x == "info_request") {
                     continue;
                 }
                 match due[i].map(day) {
@@ -443,9 +512,14 @@ pub fn load(snapshot: &Path, s: &Settings) -> Result<Data, String> {
         },
     )?;
 
+    Ok(())
+}
+
+/// Cost and benefit of the periods (a period without a cost row has no cost).
+fn cost(r: &Reader, w: Window, d: &mut Data) -> Result<(), String> {
     let mut cost_seen: Pair<bool> = Pair::default();
     scan(
-        &t("cost_benefit"),
+        &r.table("cost_benefit"),
         &[
             "period_start",
             "period",
@@ -471,14 +545,14 @@ pub fn load(snapshot: &Path, s: &Settings) -> Result<Data, String> {
                 }
                 for (p, cost, resp, nb, seen) in [
                     (
-                        period.cur,
+                        w.period.cur,
                         &mut d.cost_total.cur,
                         &mut d.cost_responses.cur,
                         &mut d.net_benefit.cur,
                         &mut cost_seen.cur,
                     ),
                     (
-                        period.prev,
+                        w.period.prev,
                         &mut d.cost_total.prev,
                         &mut d.cost_responses.prev,
                         &mut d.net_benefit.prev,
@@ -502,8 +576,20 @@ pub fn load(snapshot: &Path, s: &Settings) -> Result<Data, String> {
         },
     )?;
 
+    if !cost_seen.cur {
+        d.cost_total.cur = None;
+    }
+    if !cost_seen.prev {
+        d.cost_total.prev = None;
+    }
+
+    Ok(())
+}
+
+/// Topic volumes and spikes over the history.
+fn topics(r: &Reader, w: Window, d: &mut Data) -> Result<(), String> {
     scan(
-        &t("topic_daily"),
+        &r.table("topic_daily"),
         &["date", "topic", "volume", "spike"],
         |b| {
             let dates = b.date("date")?;
@@ -515,7 +601,7 @@ pub fn load(snapshot: &Path, s: &Settings) -> Result<Data, String> {
                     continue;
                 };
                 let date = day(dt);
-                if history.contains(date) {
+                if w.history.contains(date) {
                     d.topics.insert(
                         (tp.to_string(), date),
                         (volume[i].unwrap_or(0), spike[i].unwrap_or(false)),
@@ -526,8 +612,13 @@ pub fn load(snapshot: &Path, s: &Settings) -> Result<Data, String> {
         },
     )?;
 
+    Ok(())
+}
+
+/// The current period's emerging terms, highest score first.
+fn emerging(r: &Reader, w: Window, d: &mut Data) -> Result<(), String> {
     scan(
-        &t("emerging_terms"),
+        &r.table("emerging_terms"),
         &["date", "term", "count", "expected", "score"],
         |b| {
             let dates = b.date("date")?;
@@ -539,7 +630,7 @@ pub fn load(snapshot: &Path, s: &Settings) -> Result<Data, String> {
                 let Some(date) = dates[i].map(day) else {
                     continue;
                 };
-                if period.cur.contains(date) {
+                if w.period.cur.contains(date) {
                     d.emerging.push(Emerging {
                         date,
                         term: term[i].unwrap_or_default().to_string(),
@@ -560,11 +651,15 @@ pub fn load(snapshot: &Path, s: &Settings) -> Result<Data, String> {
             .then(a.term.cmp(&b.term))
     });
 
-    // The posts themselves, one pass: distinct inbound authors and why posts have no score.
+    Ok(())
+}
+
+/// The posts themselves, one pass: distinct inbound authors and why posts have no score.
+fn posts(r: &Reader, w: Window, d: &mut Data) -> Result<(), String> {
     let mut authors: Pair<FxHashSet<(String, String)>> = Pair::default();
-    let exclude_private = s.private_messages == crate::config::PrivateMessages::Exclude;
+    let exclude_private = r.s.private_messages == crate::config::PrivateMessages::Exclude;
     scan(
-        &t("posts"),
+        &r.table("posts"),
         &[
             "platform",
             "author_id",
@@ -581,10 +676,10 @@ pub fn load(snapshot: &Path, s: &Settings) -> Result<Data, String> {
             let created = b.micros("created_at")?;
             let skipped = b.str("sentiment_skipped")?;
             for i in 0..b.rows() {
-                let Some(date) = created[i].and_then(local_day) else {
+                let Some(date) = created[i].and_then(|m| r.local_day(m)) else {
                     continue;
                 };
-                if !period.cur.contains(date) && !period.prev.contains(date) {
+                if !w.period.cur.contains(date) && !w.period.prev.contains(date) {
                     continue;
                 }
                 if exclude_private && matches!(visibility[i], Some("private" | "direct")) {
@@ -599,7 +694,7 @@ pub fn load(snapshot: &Path, s: &Settings) -> Result<Data, String> {
                     Some(_) => "disabled",
                 };
                 both(
-                    &period,
+                    &w.period,
                     date,
                     d.scoring.entry(why.to_string()).or_default(),
                     |v| *v += 1,
@@ -607,7 +702,7 @@ pub fn load(snapshot: &Path, s: &Settings) -> Result<Data, String> {
                 if dir[i] == Some("inbound") {
                     if let (Some(p), Some(a)) = (platform[i], author[i]) {
                         let key = (p.to_string(), a.to_string());
-                        if period.cur.contains(date) {
+                        if w.period.cur.contains(date) {
                             authors.cur.insert(key);
                         } else {
                             authors.prev.insert(key);
@@ -622,13 +717,7 @@ pub fn load(snapshot: &Path, s: &Settings) -> Result<Data, String> {
         cur: authors.cur.len() as i64,
         prev: authors.prev.len() as i64,
     };
-    if !cost_seen.cur {
-        d.cost_total.cur = None;
-    }
-    if !cost_seen.prev {
-        d.cost_total.prev = None;
-    }
-    Ok(d)
+    Ok(())
 }
 
 /// A reject's reason without the record's particulars (line and column of a JSON error,

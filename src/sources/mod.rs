@@ -1,3 +1,5 @@
+//! Readers of every export format: discovery, detection, and one file per format.
+
 mod detect;
 mod discover;
 mod documents;
