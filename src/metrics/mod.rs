@@ -1,6 +1,8 @@
 //! Metrics: mergeable accumulators over analysed posts. Each table folds posts per
-//! batch (`add`), reduces across batches and days (`merge`), then emits rows. Adding a
-//! table is a file here and a line in [`Accumulators`].
+//! batch (`add`), reduces across batches and days (`merge`), then emits rows. A new
+//! table is a file here, its field in [`Accumulators`] (with a line in `add` and
+//! `merge`) and a line in `pipeline::publish::METRIC_TABLES` (docs/design.md, "What a
+//! change takes", which `tests/design.rs` keeps true).
 
 pub mod cost_benefit;
 pub mod daily_labels;
