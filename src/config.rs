@@ -1,6 +1,8 @@
 //! Pipeline configuration (TOML). Every field has a default so a config can be
 //! as short as `[input] paths = [...]`; unknown keys are errors so typos surface.
 
+#![warn(missing_docs)]
+
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -9,11 +11,14 @@ use std::collections::BTreeMap;
 #[serde(rename_all = "lowercase")]
 pub enum Period {
     #[default]
+    /// A calendar day.
     Day,
+    /// A calendar month.
     Month,
 }
 
 impl Period {
+    /// The value as the config spells it.
     pub fn as_str(self) -> &'static str {
         match self {
             Period::Day => "day",
@@ -47,13 +52,19 @@ use std::path::{Path, PathBuf};
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
+/// A whole pipeline config, as `pipeline.toml` gives it (docs/configuration.md).
 pub struct Config {
+    /// `[input]`: what to read.
     pub input: InputConfig,
+    /// `[output]`: where and how the tables are written.
     pub output: OutputConfig,
+    /// `[run]`: how the run behaves.
     pub run: RunConfig,
     /// The organisation's own accounts: posts they author are `outbound`.
     pub accounts: Vec<AccountConfig>,
+    /// `[privacy]`: pseudonyms and private messages.
     pub privacy: PrivacyConfig,
+    /// `[sentiment]`: VADER thresholds and the language guard.
     pub sentiment: SentimentConfig,
     /// Column mappings for generic CSV / NDJSON exports of listening tools.
     pub mappings: Vec<MappingConfig>,
@@ -61,14 +72,19 @@ pub struct Config {
     pub topics: Vec<TopicConfig>,
     /// TOML files holding more `[[topics]]` (relative to the config file), appended in order.
     pub topic_files: Vec<PathBuf>,
+    /// `[flags]`: the listening flags.
     pub flags: FlagsConfig,
     /// Escalation rules; empty means the built-in set (see README).
     pub escalation: Vec<EscalationRule>,
+    /// `[emerging]`: emerging-term detection.
     pub emerging: EmergingConfig,
+    /// `[metrics]`: the metric tables' calendar and spikes.
     pub metrics: MetricsConfig,
+    /// `[cost]`: the cost–benefit table.
     pub cost: CostConfig,
     /// Follower counts of own accounts, for engagement rate by followers.
     pub followers: Vec<FollowerCount>,
+    /// `[retention]`: how long posts and their text are kept.
     pub retention: RetentionConfig,
     /// The HTML report written with every run (`OUT/report.html`).
     pub report: ReportConfig,
@@ -182,10 +198,13 @@ pub struct RetentionConfig {
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct FollowerCount {
+    /// Platform of an own account.
     pub platform: String,
+    /// The own account.
     pub account: String,
     /// `YYYY-MM-DD`.
     pub date: String,
+    /// Followers from that date on (for `engagement_rate_followers`).
     pub count: u64,
 }
 
@@ -195,8 +214,11 @@ pub struct FollowerCount {
 pub struct CostConfig {
     /// `month` or `day`.
     pub period: Period,
+    /// Currency of every amount (copied into the table).
     pub currency: String,
+    /// Staff hours spent on social media per active day.
     pub staff_hours_per_day: f64,
+    /// Cost of one staff hour.
     pub hourly_cost: f64,
     /// Value of one answered inquiry (e.g. the cost of a call-centre contact avoided).
     pub value_per_resolved_inquiry: f64,
@@ -219,8 +241,11 @@ impl Default for CostConfig {
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
+/// One `[[cost.items]]` entry: a cost charged per period.
 pub struct CostItem {
+    /// A tool, advertising or other cost.
     pub name: String,
+    /// Its amount per `per`.
     pub amount: f64,
     /// `month` (prorated by active days) or `day`.
     pub per: Period,
@@ -237,6 +262,7 @@ pub struct Zone {
 }
 
 impl Zone {
+    /// The parsed zone.
     pub fn tz(&self) -> chrono_tz::Tz {
         self.tz
     }
@@ -299,6 +325,7 @@ pub struct Day {
 }
 
 impl Day {
+    /// The parsed date.
     pub fn date(&self) -> chrono::NaiveDate {
         self.date
     }
@@ -332,6 +359,7 @@ impl<'de> Deserialize<'de> for Day {
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
+/// `[metrics]`: the calendar of the daily tables and topic spikes.
 pub struct MetricsConfig {
     /// IANA time zone whose calendar days the daily metric tables use (e.g. `Pacific/Auckland`).
     pub timezone: Zone,
@@ -356,8 +384,11 @@ impl Default for MetricsConfig {
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct TopicConfig {
+    /// The topic's name, as `posts.topics` and `topic_daily.topic` give it.
     pub name: String,
+    /// Phrases that give a post the topic.
     pub terms: Vec<String>,
+    /// Phrases that keep a post out of the topic even when a term matches.
     pub exclude: Vec<String>,
     /// Every post with this topic is escalated (reason `topic:<name>`).
     pub escalate: bool,
@@ -367,7 +398,9 @@ pub struct TopicConfig {
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct EscalationRule {
+    /// The reason, as `escalation_reasons` gives it.
     pub reason: String,
+    /// Phrases that escalate a post with this reason.
     pub terms: Vec<String>,
     /// Ignore a match preceded (within three words) by a negation ("not going to sue").
     pub negatable: bool,
@@ -377,6 +410,7 @@ pub struct EscalationRule {
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
+/// `[flags]`: extra vocabulary, holidays and text redaction for the listening flags.
 pub struct FlagsConfig {
     /// Working days allowed to answer an official information request.
     pub info_request_working_days: u32,
@@ -408,6 +442,7 @@ impl Default for FlagsConfig {
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
+/// `[emerging]`: how emerging terms are found.
 pub struct EmergingConfig {
     /// Days of history the baseline averages over.
     pub baseline_days: u32,
@@ -432,6 +467,7 @@ impl Default for EmergingConfig {
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
+/// `[input]`: what to read.
 pub struct InputConfig {
     /// Files or directories (walked recursively). Relative paths are relative to the config file.
     pub paths: Vec<PathBuf>,
@@ -443,7 +479,9 @@ pub struct InputConfig {
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
+/// `[output]`: where and how the tables are written.
 pub struct OutputConfig {
+    /// Output directory.
     pub dir: PathBuf,
     /// Rows per Parquet row group.
     pub row_group_size: usize,
@@ -463,6 +501,7 @@ impl Default for OutputConfig {
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
+/// `[run]`: how the run behaves (threads, batches, memory, rejects).
 pub struct RunConfig {
     /// The run exits non-zero when rejects / (posts read + rejects) exceeds this.
     pub max_reject_ratio: f64,
@@ -495,6 +534,7 @@ impl Default for RunConfig {
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
+/// One `[[accounts]]` entry: an account of the organisation.
 pub struct AccountConfig {
     /// Platform name as in `posts.platform` (twitter, mastodon, facebook, reddit, bluesky, ...).
     /// Empty matches every platform.
@@ -509,6 +549,7 @@ pub struct AccountConfig {
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
+/// `[privacy]`: pseudonymisation key, public identities and private messages.
 pub struct PrivacyConfig {
     /// Environment variable holding the pseudonymisation key.
     pub key_env: String,
@@ -534,6 +575,7 @@ impl Default for PrivacyConfig {
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
+/// `[sentiment]`: VADER label thresholds and the language guard.
 pub struct SentimentConfig {
     /// compound >= this is `positive`.
     pub positive_threshold: f64,
@@ -559,29 +601,45 @@ impl Default for SentimentConfig {
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct MappingConfig {
+    /// Name of a generic CSV/NDJSON mapping (in messages).
     pub name: String,
     /// Fixed platform for every row...
     pub platform: Option<String>,
     /// ...or the column holding it (lower-cased).
     pub platform_column: Option<String>,
+    /// Column of the post id (required).
     pub id: String,
+    /// Column of the text (required).
     pub text: String,
+    /// Column of the creation time (required).
     pub timestamp: String,
     /// `rfc3339`, `unix`, `unix_ms`, `twitter`, or a strftime pattern (UTC unless it has `%z`).
     pub timestamp_format: String,
     /// IANA-free fixed offset for naive timestamps, e.g. `+13:00`; default UTC.
     pub timestamp_offset: Option<String>,
+    /// Column of the author handle.
     pub author: Option<String>,
+    /// Column of the author id.
     pub author_id: Option<String>,
+    /// Column of the post's link.
     pub url: Option<String>,
+    /// Column of the language.
     pub lang: Option<String>,
+    /// Column of the parent post id.
     pub reply_to: Option<String>,
+    /// Column of the thread root id.
     pub conversation: Option<String>,
+    /// Column of the post kind.
     pub kind: Option<String>,
+    /// Column of the like count (`1,234` and `12.5K` accepted; empty = null).
     pub likes: Option<String>,
+    /// Column of the repost count.
     pub reposts: Option<String>,
+    /// Column of the reply count.
     pub replies: Option<String>,
+    /// Column of the quote count.
     pub quotes: Option<String>,
+    /// Column of the view count.
     pub views: Option<String>,
     /// Column of who could see the post: `direct` or `private` (any case, or a value
     /// containing "private message" or "direct message") makes it a private message,
@@ -627,6 +685,7 @@ impl Config {
         Ok(cfg)
     }
 
+    /// Make the mapping's relative paths relative to the config file's folder.
     pub fn resolve_paths(&mut self, base: &Path) {
         let fix = |p: &mut PathBuf| {
             if p.is_relative() {
@@ -645,6 +704,7 @@ impl Config {
         }
     }
 
+    /// Check the mapping at load: a name, the required columns and a known time format.
     pub fn validate(&self) -> Result<(), String> {
         for (key, value) in [
             ("run.batch_size", self.run.batch_size),
@@ -1073,10 +1133,15 @@ mod tests {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ReportSettings {
+    /// `report.period_days`: days of the period the headline figures compare.
     pub period_days: u32,
+    /// `report.history_days`: days the charts show.
     pub history_days: u32,
+    /// `report.response_target_minutes`: the response time the report holds the team to.
     pub response_target_minutes: f64,
+    /// `report.top_escalations`: escalations listed at the head of the queue.
     pub top_escalations: usize,
+    /// `report.due_soon_working_days`: working days within which an open request is due soon.
     pub due_soon_working_days: u32,
     /// `metrics.timezone`: the calendar the daily tables use.
     pub timezone: Zone,
@@ -1096,6 +1161,7 @@ impl Default for ReportSettings {
 }
 
 impl ReportSettings {
+    /// The settings a run with `cfg` records in its manifest.
     pub fn from_config(cfg: &Config) -> ReportSettings {
         let r = &cfg.report;
         ReportSettings {

@@ -22,18 +22,31 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 #[derive(Clone, Debug, Default, PartialEq)]
+/// One row of the `cost_benefit` table.
 pub struct Row {
+    /// First day of the month (or the day).
     pub period_start: NaiveDate,
+    /// The group's platform.
     pub platform: String,
+    /// The group's own account.
     pub account: Option<String>,
+    /// Days of the period with any post in the data.
     pub active_days: u32,
+    /// Our posts in the group.
     pub outbound_posts: u64,
+    /// Likes + reposts + replies + quotes on our posts (known counters).
     pub engagements: i64,
+    /// Answered inquiries (first responses).
     pub responses: u64,
+    /// The group's share of the period's staff cost and unscoped items (see above).
     pub allocation_share: f64,
+    /// Staff cost × allocation_share.
     pub staff_cost: f64,
+    /// The group's share of every `[[cost.items]]` entry.
     pub other_cost: f64,
+    /// Staff_cost + other_cost.
     pub total_cost: f64,
+    /// Responses × value_per_resolved_inquiry.
     pub estimated_value: f64,
 }
 
@@ -55,6 +68,7 @@ fn days_in_month(d: NaiveDate) -> u32 {
     next.map_or(30, |n| (n - first).num_days() as u32)
 }
 
+/// The `cost_benefit` rows, in output order.
 pub fn rows(acc: &Accumulators, cfg: &CostConfig, tz: Tz) -> Vec<Row> {
     type Key = (NaiveDate, String, Option<String>);
     let mut groups: BTreeMap<Key, Row> = BTreeMap::new();
@@ -147,6 +161,7 @@ pub fn rows(acc: &Accumulators, cfg: &CostConfig, tz: Tz) -> Vec<Row> {
     out
 }
 
+/// The Arrow schema of the `cost_benefit` table.
 pub fn schema() -> SchemaRef {
     let f = |n: &str| Field::new(n, DataType::Float64, true);
     let i = |n: &str| Field::new(n, DataType::Int64, false);
@@ -176,6 +191,7 @@ pub fn schema() -> SchemaRef {
     ]))
 }
 
+/// The `cost_benefit` table as one Arrow batch, in output order.
 pub fn batch(acc: &Accumulators, cfg: &CostConfig, tz: Tz) -> Result<RecordBatch, String> {
     let rows = rows(acc, cfg, tz);
     let fl = |g: &dyn Fn(&Row) -> Option<f64>| -> ArrayRef {

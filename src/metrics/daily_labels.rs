@@ -16,6 +16,7 @@ use std::sync::Arc;
 type Key = (NaiveDate, String, String, String);
 
 #[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+/// The `daily_labels` table's accumulator: posts folded in with `add`, accumulators of other batches and days with `merge`.
 pub struct Acc {
     /// (day, platform, direction, label) -> posts.
     labelled: BTreeMap<Key, u64>,
@@ -29,6 +30,7 @@ fn slot(direction: &str) -> usize {
 }
 
 impl Acc {
+    /// Fold one post in.
     pub fn add(&mut self, p: &Post, day: NaiveDate) {
         let dir = p.direction.as_str();
         let platforms = self.posts.entry(day).or_default();
@@ -48,6 +50,7 @@ impl Acc {
         }
     }
 
+    /// Merge the accumulator of another batch, day or partition.
     pub fn merge(mut self, other: Acc) -> Acc {
         for (k, n) in other.labelled {
             *self.labelled.entry(k).or_insert(0) += n;
@@ -64,6 +67,7 @@ impl Acc {
     }
 }
 
+/// The Arrow schema of the `daily_labels` table.
 pub fn schema() -> SchemaRef {
     Arc::new(Schema::new(vec![
         Field::new("date", DataType::Date32, false),
@@ -75,6 +79,7 @@ pub fn schema() -> SchemaRef {
     ]))
 }
 
+/// The `daily_labels` table as one Arrow batch, in output order.
 pub fn batch(acc: &Acc) -> Result<RecordBatch, String> {
     let rows: Vec<(&Key, u64, f64)> = acc
         .labelled

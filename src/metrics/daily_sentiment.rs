@@ -12,11 +12,17 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 #[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+/// What one group of the table has folded so far.
 pub struct Group {
+    /// Posts in the group.
     pub posts: u64,
+    /// Posts without one (`sentiment_skipped`, e.g. non-English).
     pub skipped: u64,
+    /// Scored posts labelled positive.
     pub positive: u64,
+    /// Scored posts labelled neutral.
     pub neutral: u64,
+    /// Scored posts labelled negative.
     pub negative: u64,
     /// Compound scores in units of 1e-4 (they are rounded to 4 decimals): exact sums
     /// and an exact median without keeping floats.
@@ -24,11 +30,13 @@ pub struct Group {
 }
 
 #[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+/// The `daily_sentiment` table's accumulator: posts folded in with `add`, accumulators of other batches and days with `merge`.
 pub struct Acc {
     groups: BTreeMap<AccountKey, Group>,
 }
 
 impl Acc {
+    /// Fold one post in.
     pub fn add(&mut self, p: &Post, day: NaiveDate) {
         let key = (
             day,
@@ -51,6 +59,7 @@ impl Acc {
         }
     }
 
+    /// Merge the accumulator of another batch, day or partition.
     pub fn merge(mut self, other: Acc) -> Acc {
         for (k, g) in other.groups {
             let m = self.groups.entry(k).or_default();
@@ -64,6 +73,7 @@ impl Acc {
         self
     }
 
+    /// The `daily_sentiment` rows, in output order.
     pub fn rows(&self) -> Vec<Row> {
         self.groups
             .iter()
@@ -99,19 +109,31 @@ impl Acc {
 }
 
 #[derive(Clone, Debug, PartialEq)]
+/// One row of the `daily_sentiment` table.
 pub struct Row {
+    /// The group: date, platform, account, direction.
     pub key: AccountKey,
+    /// Posts in the group.
     pub posts: u64,
+    /// Posts with a VADER score.
     pub scored: u64,
+    /// Posts without one (`sentiment_skipped`, e.g. non-English).
     pub skipped: u64,
+    /// `mean_compound`.
     pub mean: Option<f64>,
+    /// `median_compound`.
     pub median: Option<f64>,
+    /// Label counts / scored.
     pub positive_share: Option<f64>,
+    /// Label counts / scored.
     pub neutral_share: Option<f64>,
+    /// Label counts / scored.
     pub negative_share: Option<f64>,
+    /// `net_sentiment`.
     pub net: Option<f64>,
 }
 
+/// The Arrow schema of the `daily_sentiment` table.
 pub fn schema() -> SchemaRef {
     let s = |n: &str, null: bool| Field::new(n, DataType::Utf8, null);
     let i = |n: &str| Field::new(n, DataType::Int64, false);
@@ -132,6 +154,7 @@ pub fn schema() -> SchemaRef {
     Arc::new(Schema::new(fields))
 }
 
+/// The `daily_sentiment` table as one Arrow batch, in output order.
 pub fn batch(acc: &Acc) -> Result<RecordBatch, String> {
     let rows = acc.rows();
     let f = |g: fn(&Row) -> Option<f64>| -> ArrayRef {

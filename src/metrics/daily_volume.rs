@@ -20,7 +20,9 @@ type Key = (
 );
 
 #[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+/// What one group of the table has folded so far.
 pub struct Group {
+    /// Posts in the group.
     pub posts: u64,
     /// 64-bit hashes of (platform, author_id): enough to count, never reversible to an id.
     /// Appended by `add`, sorted and deduplicated when merged: a run keeps one such list
@@ -53,6 +55,7 @@ impl Group {
 }
 
 #[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+/// The `daily_volume` table's accumulator: posts folded in with `add`, accumulators of other batches and days with `merge`.
 pub struct Acc {
     #[serde(with = "stored_keys")]
     groups: BTreeMap<Key, Group>,
@@ -118,6 +121,7 @@ fn author_hash(platform: &str, author: &str) -> u64 {
 }
 
 impl Acc {
+    /// Fold one post in.
     pub fn add(&mut self, p: &Post, day: NaiveDate) {
         let key = (
             day,
@@ -134,6 +138,7 @@ impl Acc {
         }
     }
 
+    /// Merge the accumulator of another batch, day or partition.
     pub fn merge(mut self, other: Acc) -> Acc {
         for (k, mut g) in other.groups {
             match self.groups.entry(k) {
@@ -176,6 +181,7 @@ impl Acc {
     }
 }
 
+/// The Arrow schema of the `daily_volume` table.
 pub fn schema() -> SchemaRef {
     let s = |n: &str, null: bool| Field::new(n, DataType::Utf8, null);
     let i = |n: &str| Field::new(n, DataType::Int64, false);
@@ -190,6 +196,7 @@ pub fn schema() -> SchemaRef {
     Arc::new(Schema::new(fields))
 }
 
+/// The `daily_volume` table as one Arrow batch, in output order.
 pub fn batch(acc: &Acc) -> Result<RecordBatch, String> {
     let rows = acc.rows();
     let keys: Vec<_> = rows

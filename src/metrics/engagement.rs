@@ -14,12 +14,19 @@ use std::sync::Arc;
 type Key = (NaiveDate, String, Option<String>);
 
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+/// What one group of the table has folded so far.
 pub struct Group {
+    /// Outbound posts.
     pub posts: u64,
+    /// Sums over posts reporting the counter; null when no post reports it.
     pub likes: Option<i64>,
+    /// Sums over posts reporting the counter; null when no post reports it.
     pub reposts: Option<i64>,
+    /// Sums over posts reporting the counter; null when no post reports it.
     pub replies: Option<i64>,
+    /// Sums over posts reporting the counter; null when no post reports it.
     pub quotes: Option<i64>,
+    /// Sums over posts reporting the counter; null when no post reports it.
     pub views: Option<i64>,
     /// Engagement (likes + reposts + replies + quotes) of posts whose views are known.
     pub engagement_with_views: i64,
@@ -33,11 +40,13 @@ fn add_opt(a: Option<i64>, b: Option<i64>) -> Option<i64> {
 }
 
 #[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+/// The `engagement` table's accumulator: posts folded in with `add`, accumulators of other batches and days with `merge`.
 pub struct Acc {
     groups: BTreeMap<Key, Group>,
 }
 
 impl Acc {
+    /// Fold one post in.
     pub fn add(&mut self, p: &Post, day: NaiveDate) {
         if p.direction != Direction::Outbound {
             return;
@@ -61,6 +70,7 @@ impl Acc {
         }
     }
 
+    /// Merge the accumulator of another batch, day or partition.
     pub fn merge(mut self, other: Acc) -> Acc {
         for (k, o) in other.groups {
             let g = self.groups.entry(k).or_default();
@@ -75,6 +85,7 @@ impl Acc {
         self
     }
 
+    /// The groups folded so far, in output order.
     pub fn groups(&self) -> &BTreeMap<Key, Group> {
         &self.groups
     }
@@ -110,6 +121,7 @@ pub fn followers_on(
         .map(|(_, c)| c)
 }
 
+/// The Arrow schema of the `engagement` table.
 pub fn schema() -> SchemaRef {
     let i = |n: &str| Field::new(n, DataType::Int64, true);
     let f = |n: &str| Field::new(n, DataType::Float64, true);
@@ -132,6 +144,7 @@ pub fn schema() -> SchemaRef {
     Arc::new(Schema::new(fields))
 }
 
+/// The `engagement` table as one Arrow batch, in output order.
 pub fn batch(acc: &Acc, followers: &[crate::config::FollowerCount]) -> Result<RecordBatch, String> {
     let rows: Vec<(&Key, &Group)> = acc.groups.iter().collect();
     let fol: Vec<Option<u64>> = rows

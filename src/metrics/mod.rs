@@ -4,6 +4,8 @@
 //! `merge`) and a line in `pipeline::publish::METRIC_TABLES` (docs/design.md, "What a
 //! change takes", which `tests/design.rs` keeps true).
 
+#![warn(missing_docs)]
+
 pub mod cost_benefit;
 pub mod daily_labels;
 pub mod daily_sentiment;
@@ -31,15 +33,22 @@ pub fn date32(d: NaiveDate) -> i32 {
 /// The accumulators of every metric table.
 #[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Accumulators {
+    /// `daily_volume`.
     pub volume: daily_volume::Acc,
+    /// `daily_sentiment`.
     pub sentiment: daily_sentiment::Acc,
+    /// `engagement`.
     pub engagement: engagement::Acc,
+    /// `responsiveness` and `unanswered`.
     pub responsiveness: responsiveness::Acc,
+    /// `topic_daily`.
     pub topics: topic_daily::Acc,
+    /// `daily_labels`.
     pub labels: daily_labels::Acc,
 }
 
 impl Accumulators {
+    /// Fold one post in.
     pub fn add(&mut self, p: &Post, tz: Tz) {
         // A withheld (followers-only or direct) message still answers or asks.
         self.responsiveness.add(p);
@@ -59,6 +68,7 @@ impl Accumulators {
         self.responsiveness.finish();
     }
 
+    /// Merge the accumulator of another batch, day or partition.
     pub fn merge(mut self, other: Accumulators) -> Accumulators {
         self.volume = self.volume.merge(other.volume);
         self.sentiment = self.sentiment.merge(other.sentiment);

@@ -125,12 +125,19 @@ pub const REASONS: [&str; 3] = ["question", "complaint", "info_request"];
 /// An [`Item`] with its strings resolved.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ItemRef<'a> {
+    /// The group.
     pub platform: &'a str,
+    /// The group.
     pub account: Option<&'a str>,
+    /// The post's id.
     pub post_id: &'a str,
+    /// The working link, sealed in the nightly state.
     pub url: Option<&'a str>,
+    /// When the post was made (µs since the epoch, UTC).
     pub created_at: i64,
+    /// Why it needs a response: bits in the order of `REASONS`.
     pub reason_bits: u8,
+    /// The information request's due date (days since the epoch).
     pub info_request_due: Option<i32>,
 }
 
@@ -147,6 +154,7 @@ const REASON_SETS: [&[&str]; 8] = [
 ];
 
 impl ItemRef<'_> {
+    /// The reasons the item needs a response, in output order.
     pub fn reasons(&self) -> &'static [&'static str] {
         REASON_SETS[usize::from(self.reason_bits & 7)]
     }
@@ -194,6 +202,7 @@ impl Streams {
 }
 
 #[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+/// The `responsiveness` table's accumulator: posts folded in with `add`, accumulators of other batches and days with `merge`.
 pub struct Acc {
     items: Vec<Item>,
     streams: Streams,
@@ -246,6 +255,7 @@ impl ResponseIndex {
         &self.sorted
     }
 
+    /// An index of (answered post key, response time) pairs, sorted once.
     pub fn new(mut responses: Vec<(u64, i64)>) -> ResponseIndex {
         responses.sort_unstable();
         responses.dedup();
@@ -255,6 +265,7 @@ impl ResponseIndex {
 }
 
 impl Acc {
+    /// Fold one post in.
     pub fn add(&mut self, p: &Post) {
         self.latest = self.latest.max(p.created_at);
         let l = &p.listening;
@@ -278,6 +289,7 @@ impl Acc {
         }
     }
 
+    /// Merge the accumulator of another batch, day or partition.
     pub fn merge(mut self, mut other: Acc) -> Acc {
         if self.items.len() < other.items.len() {
             std::mem::swap(&mut self, &mut other);
@@ -393,6 +405,7 @@ impl Acc {
         open
     }
 
+    /// The latest post folded (µs since the epoch): the `as_of` of open items.
     pub fn reference_time(&self) -> i64 {
         self.latest
     }
@@ -412,19 +425,29 @@ pub fn quantile(sorted: &[f64], q: f64) -> Option<f64> {
 /// One row of `responsiveness`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Row {
+    /// Day the inbound posts were made (reporting time zone).
     pub date: NaiveDate,
+    /// The group.
     pub platform: String,
+    /// The group.
     pub account: Option<String>,
+    /// Inbound posts with `needs_response`.
     pub needing_response: u64,
+    /// Of those, with a first response.
     pub responded: u64,
+    /// Needing_response − responded.
     pub unanswered: u64,
+    /// Responded / needing_response.
     pub response_rate: f64,
+    /// `median_response_minutes`.
     pub median_minutes: Option<f64>,
+    /// `p90_response_minutes`.
     pub p90_minutes: Option<f64>,
     /// Minutes to the first response of each answered item, ascending.
     pub minutes: Vec<f64>,
 }
 
+/// The `responsiveness` rows, in output order.
 pub fn rows(acc: &Acc, tz: Tz) -> Vec<Row> {
     // (items needing a response, minutes to the first response of those answered)
     let mut groups: FxHashMap<(NaiveDate, u32), (u64, Vec<f64>)> = acc
@@ -465,6 +488,7 @@ pub fn rows(acc: &Acc, tz: Tz) -> Vec<Row> {
     rows
 }
 
+/// The Arrow schema of the `responsiveness` table.
 pub fn schema() -> SchemaRef {
     let i = |n: &str| Field::new(n, DataType::Int64, false);
     let mut fields = super::key_fields();
@@ -486,6 +510,7 @@ fn minutes_type() -> DataType {
     DataType::List(Arc::new(Field::new("item", DataType::Float64, true)))
 }
 
+/// The `responsiveness` table as one Arrow batch, in output order.
 pub fn batch(acc: &Acc, tz: Tz) -> Result<RecordBatch, String> {
     let rows = rows(acc, tz);
     let keys: Vec<_> = rows
@@ -533,6 +558,7 @@ pub fn batch(acc: &Acc, tz: Tz) -> Result<RecordBatch, String> {
         .map_err(|e| format!("building responsiveness batch: {e}"))
 }
 
+/// The Arrow schema of the `unanswered` table.
 pub fn unanswered_schema() -> SchemaRef {
     let s = |n: &str, null: bool| Field::new(n, DataType::Utf8, null);
     Arc::new(Schema::new(vec![
@@ -548,6 +574,7 @@ pub fn unanswered_schema() -> SchemaRef {
     ]))
 }
 
+/// The `unanswered` table as one Arrow batch, in output order.
 pub fn unanswered_batch(acc: &Acc) -> Result<RecordBatch, String> {
     unanswered_rows(acc, &acc.unanswered())
 }

@@ -17,22 +17,29 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+/// What one group of the table has folded so far.
 pub struct Group {
+    /// Inbound posts with the topic.
     pub volume: u64,
+    /// Posts with a VADER score.
     pub scored: u64,
     /// Sum of compound in units of 1e-4 (exact).
     pub compound_sum: i64,
+    /// Scored posts labelled positive.
     pub positive: u64,
+    /// Scored posts labelled negative.
     pub negative: u64,
 }
 
 #[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+/// The `topic_daily` table's accumulator: posts folded in with `add`, accumulators of other batches and days with `merge`.
 pub struct Acc {
     groups: BTreeMap<(NaiveDate, String), Group>,
     inbound: BTreeMap<NaiveDate, u64>,
 }
 
 impl Acc {
+    /// Fold one post in.
     pub fn add(&mut self, p: &Post, day: NaiveDate) {
         if p.direction != Direction::Inbound {
             return;
@@ -53,6 +60,7 @@ impl Acc {
         }
     }
 
+    /// Merge the accumulator of another batch, day or partition.
     pub fn merge(mut self, other: Acc) -> Acc {
         for (k, o) in other.groups {
             let g = self.groups.entry(k).or_default();
@@ -68,6 +76,7 @@ impl Acc {
         self
     }
 
+    /// The `topic_daily` rows, in output order.
     pub fn rows(&self, baseline_days: i64, min_count: u64) -> Vec<Row> {
         let days: Vec<NaiveDate> = self.inbound.keys().copied().collect();
         let mut out = Vec::new();
@@ -111,17 +120,27 @@ impl Acc {
 }
 
 #[derive(Clone, Debug, PartialEq)]
+/// One row of the `topic_daily` table.
 pub struct Row {
+    /// Calendar day in the reporting time zone.
     pub date: NaiveDate,
+    /// Taxonomy topic.
     pub topic: String,
+    /// Inbound posts with the topic.
     pub volume: u64,
+    /// `share`: the topic's posts over the day's inbound posts.
     pub share: f64,
+    /// Mean VADER compound of the scored ones.
     pub mean_compound: Option<f64>,
+    /// (positive − negative) / (positive + negative); null when both are 0.
     pub net_sentiment: Option<f64>,
+    /// (volume − μ) / max(σ, 1), where μ and σ (population) are the topic's daily volume over the baseline days of day d: the calendar days in [d − `metrics.spike_baseline_days`, d − 1] (reporting time zone) on which at least one inbound post was made. Days of that window without any inbound post are left out; a baseline day without the topic counts 0. Null when there is no baseline day.
     pub spike_score: Option<f64>,
+    /// Spike_score ≥ 3 and volume ≥ `metrics.spike_min_count`.
     pub spike: bool,
 }
 
+/// The Arrow schema of the `topic_daily` table.
 pub fn schema() -> SchemaRef {
     Arc::new(Schema::new(vec![
         Field::new("date", DataType::Date32, false),
@@ -135,6 +154,7 @@ pub fn schema() -> SchemaRef {
     ]))
 }
 
+/// The `topic_daily` table as one Arrow batch, in output order.
 pub fn batch(acc: &Acc, baseline_days: i64, min_count: u64) -> Result<RecordBatch, String> {
     let rows = acc.rows(baseline_days, min_count);
     let columns: Vec<ArrayRef> = vec![

@@ -13,6 +13,7 @@ use crate::model::{Draft, Kind, PositionKind, Post, Reject};
 use crate::text::parse_iso8601;
 use serde_json::Value;
 
+/// Format name `bluesky`, as `inputs[].format` and rejects give it.
 pub const NAME: &str = "bluesky";
 
 /// `key` as the API spells it, else its snake_case form (Python SDK dumps); `$type` is
@@ -59,7 +60,9 @@ fn int_at(v: &Value, path: &[&str]) -> Option<i64> {
     at(v, path).and_then(as_int)
 }
 
+/// Bluesky: bluesky feed (one JSON document).
 pub struct BlueskyFeed;
+/// Bluesky: bluesky lines (one JSON record per line).
 pub struct BlueskyLines;
 
 fn is_bsky_post(p: &Value) -> bool {

@@ -14,8 +14,11 @@ use std::fmt;
 /// One mapped field of a record.
 #[derive(Debug, PartialEq)]
 pub enum Field<'a> {
+    /// A string.
     Str(Cow<'a, str>),
+    /// A number.
     Num(Number),
+    /// A boolean.
     Bool(bool),
     /// Null, an array or an object: no scalar value.
     Other,

@@ -13,9 +13,12 @@ use serde_json::Value;
 use std::borrow::Cow;
 use std::io::BufRead;
 
+/// Format name `generic-csv`, as `inputs[].format` and rejects give it.
 pub const CSV: &str = "generic-csv";
+/// Format name `generic-ndjson`, as `inputs[].format` and rejects give it.
 pub const NDJSON: &str = "generic-ndjson";
 
+/// mapped: generic ndjson (one JSON document).
 pub struct GenericNdjson;
 
 fn lookup<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {

@@ -29,24 +29,31 @@ impl<R: Read> Read for HashingReader<R> {
 /// Shared view of the hashing state once reading is done.
 #[derive(Clone, Debug, Default)]
 pub struct RawStats {
+    /// Raw bytes read.
     pub bytes: u64,
+    /// BLAKE3 of the raw file, hex.
     pub blake3: String,
 }
 
 /// The raw input: a file, or bytes held in memory (fuzzing, bindings).
 pub type RawInput = Box<dyn Read + Send>;
 
+/// The hashing reader beneath the decompressor, shared so its totals can be read at the end.
 pub type SharedHasher = Arc<std::sync::Mutex<Option<HashingReader<RawInput>>>>;
 
 /// Compression detected from magic bytes, never from the file name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Compression {
+    /// Not compressed.
     None,
+    /// gzip.
     Gzip,
+    /// zstd.
     Zstd,
 }
 
 impl Compression {
+    /// The value as the config spells it.
     pub fn as_str(self) -> &'static str {
         match self {
             Compression::None => "none",
@@ -80,8 +87,11 @@ impl Read for Tee {
 
 /// An opened input: decoded byte stream plus the handle to collect raw stats at the end.
 pub struct Opened {
+    /// The decompressed content.
     pub reader: Box<dyn BufRead + Send>,
+    /// The compression found.
     pub compression: Compression,
+    /// The raw byte count and hash, complete once the reader is drained.
     pub raw: RawHandle,
 }
 
@@ -111,6 +121,7 @@ impl RawHandle {
     }
 }
 
+/// Open an input, decompressing by content (gzip, zstd), counting raw bytes into `progress`.
 pub fn open(path: &Path, progress: Option<Arc<AtomicU64>>) -> io::Result<Opened> {
     open_reader(Box::new(File::open(path)?), progress)
 }

@@ -15,11 +15,15 @@ use crate::model::{Draft, Kind, Post, Reject};
 use crate::text::{fix_mojibake, unix_seconds};
 use serde_json::Value;
 
+/// Format name `instagram-posts`, as `inputs[].format` and rejects give it.
 pub const POSTS: &str = "instagram-posts";
+/// Format name `instagram-comments`, as `inputs[].format` and rejects give it.
 pub const COMMENTS: &str = "instagram-comments";
 const PLATFORM: &str = "instagram";
 
+/// Instagram: instagram posts (one JSON document).
 pub struct InstagramPosts;
+/// Instagram: instagram comments (one JSON document).
 pub struct InstagramComments;
 
 fn is_media_group(v: &Value) -> bool {

@@ -2,6 +2,7 @@
 
 use serde_json::Value;
 
+/// The string at `path` (object keys in order).
 pub fn str_at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
     let mut cur = v;
     for k in path {
@@ -10,6 +11,7 @@ pub fn str_at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
     cur.as_str()
 }
 
+/// The string (or number, as text) at `path`, owned.
 pub fn string_at(v: &Value, path: &[&str]) -> Option<String> {
     str_at(v, path)
         .filter(|s| !s.is_empty())
@@ -25,6 +27,7 @@ pub fn int_at(v: &Value, path: &[&str]) -> Option<i64> {
     as_int(cur)
 }
 
+/// An integer from a number or a numeric string.
 pub fn as_int(v: &Value) -> Option<i64> {
     match v {
         Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64)),
@@ -46,6 +49,7 @@ pub fn id_at(v: &Value, path: &[&str]) -> Option<String> {
     }
 }
 
+/// The array at `path`, or an empty slice.
 pub fn array_at<'a>(v: &'a Value, path: &[&str]) -> &'a [Value] {
     let mut cur = v;
     for k in path {

@@ -12,11 +12,16 @@ use crate::model::{Draft, Kind, Post, Reject};
 use crate::text::{html_to_text, parse_iso8601};
 use serde_json::Value;
 
+/// Format name `mastodon-outbox`, as `inputs[].format` and rejects give it.
 pub const OUTBOX: &str = "mastodon-outbox";
+/// Format name `mastodon-api`, as `inputs[].format` and rejects give it.
 pub const API: &str = "mastodon-api";
 
+/// Mastodon: mastodon outbox (one JSON document).
 pub struct MastodonOutbox;
+/// Mastodon: mastodon status array (one JSON document).
 pub struct MastodonStatusArray;
+/// Mastodon: mastodon status lines (one JSON record per line).
 pub struct MastodonStatusLines;
 
 fn is_status(v: &Value) -> bool {

@@ -9,10 +9,14 @@ use crate::model::{Draft, Kind, Post, Reject};
 use crate::text::{decode_entities, fix_mojibake, unix_seconds};
 use serde_json::Value;
 
+/// Format name `meta-posts`, as `inputs[].format` and rejects give it.
 pub const POSTS: &str = "meta-posts";
+/// Format name `meta-comments`, as `inputs[].format` and rejects give it.
 pub const COMMENTS: &str = "meta-comments";
 
+/// Meta (Facebook): meta posts (one JSON document).
 pub struct MetaPosts;
+/// Meta (Facebook): meta comments (one JSON document).
 pub struct MetaComments;
 
 fn looks_like_post(v: &Value) -> bool {

@@ -1,5 +1,7 @@
 //! Readers of every export format: discovery, detection, and one file per format.
 
+#![warn(missing_docs)]
+
 mod detect;
 mod discover;
 mod documents;
@@ -44,14 +46,17 @@ pub use lines::{line_ranges, read_line_range};
 
 /// Context handed to every reader.
 pub struct Ctx<'a> {
+    /// The run's config.
     pub cfg: &'a Config,
     /// Path as written in `source_file`.
     pub file: &'a str,
+    /// The file being read.
     pub path: &'a Path,
 }
 
 /// One line of an NDJSON file holds one (or, for API pages, several) records.
 pub trait LineFormat: Sync {
+    /// The format's name, as `inputs[].format` and rejects give it.
     fn name(&self) -> &'static str;
     /// Does this first record look like ours? Returns a variant tag passed back to `parse`.
     fn sniff(&self, first: &Value, cfg: &Config) -> Option<usize>;
@@ -96,7 +101,9 @@ pub fn parse_tree<F: LineFormat + ?Sized>(
 
 /// A file holding one JSON document.
 pub trait DocFormat: Sync {
+    /// The format's name, as `inputs[].format` and rejects give it.
     fn name(&self) -> &'static str;
+    /// Whether a parsed document has this format's structure.
     fn sniff(&self, doc: &Value) -> bool;
     /// Parse every record; a bad record becomes a reject, the rest still land.
     fn parse(&self, doc: Value, ctx: &Ctx, out: &mut Vec<Draft>, rejects: &mut Vec<Reject>);
@@ -142,7 +149,9 @@ pub fn doc_formats() -> Vec<&'static dyn DocFormat> {
 /// A batch of output from one input, handed to the pipeline as it is produced.
 #[derive(Default)]
 pub struct Batch {
+    /// Posts read, before normalisation.
     pub drafts: Vec<Draft>,
+    /// Records that could not be read, with their reasons.
     pub rejects: Vec<Reject>,
 }
 

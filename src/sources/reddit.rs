@@ -8,8 +8,10 @@ use crate::model::{Draft, Kind, Post};
 use crate::text::{decode_entities, json_unix_seconds};
 use serde_json::Value;
 
+/// Format name `reddit`, as `inputs[].format` and rejects give it.
 pub const NAME: &str = "reddit";
 
+/// Reddit: reddit (one JSON record per line).
 pub struct Reddit;
 
 impl LineFormat for Reddit {

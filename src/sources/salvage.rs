@@ -12,7 +12,9 @@ use serde_json::{Map, Value};
 /// A partial document: everything complete before `broke_at`, the byte offset (from the
 /// start of the given slice) where the damage starts.
 pub struct Salvaged {
+    /// The document with the records before the damage.
     pub doc: Value,
+    /// Byte offset where the document broke off.
     pub broke_at: usize,
     /// Complete elements kept from the array that was cut.
     pub kept: usize,

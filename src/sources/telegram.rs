@@ -17,8 +17,10 @@ use crate::model::{Draft, Kind, Post, Reject};
 use crate::text::{parse_iso8601, unix_seconds};
 use serde_json::Value;
 
+/// Format name `telegram`, as `inputs[].format` and rejects give it.
 pub const NAME: &str = "telegram";
 
+/// Telegram: telegram export (one JSON document).
 pub struct TelegramExport;
 
 fn is_chat(v: &Value) -> bool {

@@ -16,10 +16,12 @@ use crate::model::{Draft, Kind, Post, Reject};
 use crate::text::{fix_mojibake, unix_seconds};
 use serde_json::Value;
 
+/// Format name `threads-posts`, as `inputs[].format` and rejects give it.
 pub const POSTS: &str = "threads-posts";
 const PLATFORM: &str = "threads";
 const KEY: &str = "text_post_app_text_posts";
 
+/// Threads: threads posts (one JSON document).
 pub struct ThreadsPosts;
 
 impl DocFormat for ThreadsPosts {

@@ -14,6 +14,7 @@ use crate::model::{Draft, Kind, PositionKind, Post, Reject};
 use crate::text::{decode_entities, parse_twitter_date};
 use serde_json::Value;
 
+/// Format name `twitter-archive`, as `inputs[].format` and rejects give it.
 pub const NAME: &str = "twitter-archive";
 
 /// Split `window.YTD.tweets.part0 = [...]` into (`tweets`, the JSON bytes).
@@ -135,6 +136,7 @@ fn archive_owner(ctx: &Ctx) -> (Option<String>, Option<String>) {
     )
 }
 
+/// Parse one archive part (`tweets.js`, `direct-messages.js`, ...): every record a draft or a reject.
 pub fn parse(doc: Value, ctx: &Ctx, out: &mut Vec<Draft>, rejects: &mut Vec<Reject>) {
     let (owner, owner_id) = archive_owner(ctx);
     let notes = archive_notes(ctx);

@@ -16,9 +16,12 @@ use crate::model::{Draft, Kind, Post, Reject};
 use crate::text::{decode_entities, parse_twitter_date};
 use serde_json::Value;
 
+/// Format name `twitter-v1`, as `inputs[].format` and rejects give it.
 pub const NAME: &str = "twitter-v1";
 
+/// X API v1.1: twitter v1 lines (one JSON record per line).
 pub struct TwitterV1Lines;
+/// X API v1.1: twitter v1 array (one JSON document).
 pub struct TwitterV1Array;
 
 /// Keys of the streaming API's control messages: they carry no post.

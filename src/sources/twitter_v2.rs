@@ -9,11 +9,14 @@ use crate::text::{decode_entities, parse_iso8601};
 use serde_json::Value;
 use std::collections::HashMap;
 
+/// Format name `twitter-v2`, as `inputs[].format` and rejects give it.
 pub const NAME: &str = "twitter-v2";
 const PAGE: usize = 0;
 const TWEET: usize = 1;
 
+/// X API v2: twitter v2 lines (one JSON record per line).
 pub struct TwitterV2Lines;
+/// X API v2: twitter v2 page (one JSON document).
 pub struct TwitterV2Page;
 
 /// `conversation_id` alone is not enough: listening-tool exports use it too.

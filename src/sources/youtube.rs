@@ -15,9 +15,12 @@ use crate::model::{excerpt, Draft, Kind, PositionKind, Post, Reject};
 use crate::text::{html_to_text, parse_iso8601};
 use serde_json::Value;
 
+/// Format name `youtube`, as `inputs[].format` and rejects give it.
 pub const NAME: &str = "youtube";
 
+/// YouTube Data API: youtube lines (one JSON record per line).
 pub struct YoutubeLines;
+/// YouTube Data API: youtube response (one JSON document).
 pub struct YoutubeResponse;
 
 fn is_response(v: &Value) -> bool {

@@ -25,12 +25,14 @@ pub type Row<'a> = dyn Fn(&str) -> Option<String> + 'a;
 /// column named so).
 pub const TIMEZONE: &str = "\0input.timezone";
 
+/// A listening tool's CSV or workbook layout: the columns that identify it and the mapping it is read through.
 pub struct Preset {
     /// Name in the manifest's `format` (`csv:<name>` / `ndjson:<name>`) and the docs.
     pub name: &'static str,
     /// Columns (or NDJSON keys, dotted paths allowed) the export always has: all must
     /// be present for the preset to apply.
     pub signature: &'static [&'static str],
+    /// The mapping the layout reads through.
     pub mapping: fn() -> MappingConfig,
     /// The value of a derived column (`@...`) of a row, given its raw columns.
     pub derive: fn(column: &str, row: &Row) -> Option<String>,
