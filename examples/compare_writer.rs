@@ -12,7 +12,6 @@ use parquet::file::properties::{EnabledStatistics, WriterProperties, WriterPrope
 use parquet::schema::types::ColumnPath;
 use std::time::Instant;
 
-
 fn base() -> WriterPropertiesBuilder {
     let mut b = WriterProperties::builder().set_max_row_group_size(64 * 1024);
     // The published table's settings: no dictionary for its nearly unique columns.

@@ -75,6 +75,42 @@ impl Arena {
         at
     }
 
+    /// The post id and URL at `at`, as bytes (not validated as UTF-8).
+    fn get_raw(&self, at: u64) -> (&[u8], Option<&[u8]>) {
+        let (index, pos) = (at as usize / Self::CHUNK, at as usize % Self::CHUNK);
+        let mut rest = self
+            .chunks
+            .get(index)
+            .map_or(&[][..], |c| &c[pos.min(c.len())..]);
+        let id_len = read_leb128(&mut rest);
+        let id = take(&mut rest, id_len);
+        let url = match read_leb128(&mut rest) {
+            0 => None,
+            n => Some(take(&mut rest, n - 1)),
+        };
+        (id, url)
+    }
+
+    /// Appends bytes [`Arena::get_raw`] gave; returns where they start.
+    fn push_raw(&mut self, id: &[u8], url: Option<&[u8]>) -> u64 {
+        let need = id.len() + url.map_or(0, <[u8]>::len) + 20;
+        let fits = self
+            .chunks
+            .last()
+            .is_some_and(|c| c.len() + need <= Self::CHUNK);
+        if !fits {
+            self.chunks.push(Vec::with_capacity(need.min(Self::CHUNK)));
+        }
+        let index = self.chunks.len() - 1;
+        let chunk = &mut self.chunks[index];
+        let at = (index * Self::CHUNK + chunk.len()) as u64;
+        leb128(chunk, id.len());
+        chunk.extend_from_slice(id);
+        leb128(chunk, url.map_or(0, |u| u.len() + 1));
+        chunk.extend_from_slice(url.unwrap_or_default());
+        at
+    }
+
     fn get(&self, at: u64) -> (&str, Option<&str>) {
         let (index, pos) = (at as usize / Self::CHUNK, at as usize % Self::CHUNK);
         let mut rest = self
@@ -101,9 +137,14 @@ fn leb128(out: &mut Vec<u8>, mut n: usize) {
 
 /// The next `n` bytes as text (they were pushed from a `&str`).
 fn take_str<'a>(rest: &mut &'a [u8], n: usize) -> &'a str {
+    std::str::from_utf8(take(rest, n)).unwrap_or("")
+}
+
+/// The next `n` bytes.
+fn take<'a>(rest: &mut &'a [u8], n: usize) -> &'a [u8] {
     let (head, tail) = rest.split_at(n.min(rest.len()));
     *rest = tail;
-    std::str::from_utf8(head).unwrap_or("")
+    head
 }
 
 fn read_leb128(bytes: &mut &[u8]) -> usize {
@@ -166,6 +207,18 @@ fn target_key(platform: &str, id: &str) -> u64 {
     let mut h = FxHasher::default();
     platform.hash(&mut h);
     id.hash(&mut h);
+    h.finish()
+}
+
+/// [`target_key`] of an id given as the bytes the arena holds: the same hash (a `str`
+/// hashes as its bytes and a 0xff terminator) without validating the bytes as UTF-8,
+/// which matching millions of stored items each night would spend most of its time on.
+fn target_key_bytes(platform: &str, id: &[u8]) -> u64 {
+    let mut h = FxHasher::default();
+    h.write(platform.as_bytes());
+    h.write_u8(0xff);
+    h.write(id);
+    h.write_u8(0xff);
     h.finish()
 }
 
@@ -247,6 +300,9 @@ fn first_response(sorted: &[(u64, i64)], key: u64, t: i64) -> Option<i64> {
 #[derive(Clone, Debug, Default)]
 pub struct ResponseIndex {
     sorted: Vec<(u64, i64)>,
+    /// Where each key's responses start in `sorted`: one hash lookup per item instead
+    /// of a binary search over every response of the history.
+    starts: FxHashMap<u64, usize>,
 }
 
 impl ResponseIndex {
@@ -260,7 +316,25 @@ impl ResponseIndex {
         responses.sort_unstable();
         responses.dedup();
         responses.shrink_to_fit();
-        ResponseIndex { sorted: responses }
+        let mut starts: FxHashMap<u64, usize> = FxHashMap::default();
+        for (i, r) in responses.iter().enumerate() {
+            starts.entry(r.0).or_insert(i);
+        }
+        ResponseIndex {
+            sorted: responses,
+            starts,
+        }
+    }
+
+    /// The first response at or after `t` to the post with `key`.
+    fn first(&self, key: u64, t: i64) -> Option<i64> {
+        let &start = self.starts.get(&key)?;
+        self.sorted
+            .get(start..)?
+            .iter()
+            .take_while(|r| r.0 == key)
+            .find(|r| r.1 >= t)
+            .map(|r| r.1)
     }
 }
 
@@ -328,16 +402,16 @@ impl Acc {
         let items = std::mem::take(&mut self.items);
         let bytes = std::mem::take(&mut self.bytes);
         for it in items {
-            let (id, url) = bytes.get(it.at);
+            let (id, url) = bytes.get_raw(it.at);
             let (platform, _) = self.streams.get(it.stream());
-            match first_response(&index.sorted, target_key(platform, id), it.created_at) {
+            match index.first(target_key_bytes(platform, id), it.created_at) {
                 Some(t) => self
                     .answered
                     .entry((local_date(it.created_at, tz), it.stream()))
                     .or_default()
                     .push((t - it.created_at) as f64 / 60_000_000.0),
                 None => self.items.push(Item {
-                    at: self.bytes.push(id, url),
+                    at: self.bytes.push_raw(id, url),
                     ..it
                 }),
             }
@@ -385,6 +459,10 @@ impl Acc {
     pub fn matched(&self) -> impl Iterator<Item = (&Item, Option<i64>)> {
         let responses = self.sorted_responses();
         self.items.iter().map(move |it| {
+            if responses.is_empty() {
+                // (settled items: nothing left to match, no key to make)
+                return (it, None);
+            }
             let v = self.view(it);
             let key = target_key(v.platform, v.post_id);
             (it, first_response(&responses, key, it.created_at))
@@ -393,14 +471,22 @@ impl Acc {
 
     /// Items without a response, oldest first (ties by platform, then post id).
     pub fn unanswered(&self) -> Vec<&Item> {
-        let mut open: Vec<&Item> = self
-            .matched()
-            .filter(|(_, r)| r.is_none())
-            .map(|(it, _)| it)
-            .collect();
+        // Settled items (the pipeline's) are all open: no response left to match them to.
+        let mut open: Vec<&Item> = if self.responses.is_empty() {
+            self.items.iter().collect()
+        } else {
+            self.matched()
+                .filter(|(_, r)| r.is_none())
+                .map(|(it, _)| it)
+                .collect()
+        };
+        // The strings are read only to break a tie of times (rare), not for every
+        // comparison of a sort over millions of items.
         open.sort_by(|a, b| {
-            let (a, b) = (self.view(a), self.view(b));
-            (a.created_at, a.platform, a.post_id).cmp(&(b.created_at, b.platform, b.post_id))
+            a.created_at.cmp(&b.created_at).then_with(|| {
+                let (a, b) = (self.view(a), self.view(b));
+                (a.platform, a.post_id).cmp(&(b.platform, b.post_id))
+            })
         });
         open
     }
@@ -598,7 +684,9 @@ pub fn unanswered_chunks(
 
 fn unanswered_rows(acc: &Acc, open: &[&Item]) -> Result<RecordBatch, String> {
     let as_of = acc.reference_time();
-    let views = || open.iter().map(|i| acc.view(i));
+    // Each item's strings read once, not once per column.
+    let views: Vec<ItemRef> = open.iter().map(|i| acc.view(i)).collect();
+    let views = || views.iter();
     let columns: Vec<ArrayRef> = vec![
         Arc::new(
             TimestampMicrosecondArray::from(views().map(|i| i.created_at).collect::<Vec<_>>())
@@ -624,6 +712,42 @@ fn unanswered_rows(acc: &Acc, open: &[&Item]) -> Result<RecordBatch, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The byte form of the key is the key: the nightly state stores keys made from
+    /// `&str`, and settling makes them from the arena's bytes.
+    #[test]
+    fn keys_from_bytes_equal_keys_from_text() {
+        for (p, id) in [
+            ("twitter", "1234567890123456789"),
+            ("mastodon", ""),
+            ("", "ü-🚆"),
+            ("x", "a\u{0}b"),
+        ] {
+            assert_eq!(
+                target_key_bytes(p, id.as_bytes()),
+                target_key(p, id),
+                "{p:?} {id:?}"
+            );
+        }
+    }
+
+    /// The hashed index finds what a binary search over every response finds.
+    #[test]
+    fn the_index_finds_the_first_response_as_a_search_does() {
+        let mut rng = crate::testing::XorShift(7);
+        let responses: Vec<(u64, i64)> = (0..5_000)
+            .map(|_| (rng.below(300) as u64, rng.below(10_000) as i64))
+            .collect();
+        let index = ResponseIndex::new(responses);
+        for _ in 0..20_000 {
+            let (key, t) = (rng.below(320) as u64, rng.below(11_000) as i64);
+            assert_eq!(
+                index.first(key, t),
+                first_response(&index.sorted, key, t),
+                "{key} {t}"
+            );
+        }
+    }
 
     #[test]
     fn arena_round_trips_across_chunks() {
