@@ -108,6 +108,42 @@ fn report_of_100k_generated_posts_shows_duckdbs_figures_and_stays_small() {
     check_in_browser(&out, "generated-100k");
 }
 
+/// With a short period the report reads only the `posts` partitions the two periods can
+/// hold (the example spans twelve days; two 2-day periods and their margins read six):
+/// its figures still equal DuckDB's over the whole table.
+#[test]
+fn a_short_period_reads_only_its_partitions_and_still_shows_duckdbs_figures() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let example = std::fs::read_to_string(root().join("pipelines/example.toml")).expect("example");
+    let pipelines = root().join("pipelines");
+    let text = example
+        .replace(
+            "paths = [\"../fixtures\"]",
+            &format!("paths = [{:?}]", root().join("fixtures")),
+        )
+        .replace(
+            "topic_files = [\"taxonomies/transit.toml\"]",
+            &format!(
+                "topic_files = [{:?}]",
+                pipelines.join("taxonomies/transit.toml")
+            ),
+        )
+        .replace("[report]\nperiod_days = 7", "[report]\nperiod_days = 2");
+    assert!(text.contains("period_days = 2"));
+    let config = dir.path().join("pipeline.toml");
+    std::fs::write(&config, text).expect("config");
+    let out = dir.path().join("out");
+    run(&config, &out);
+    let partitions = std::fs::read_dir(cur(&out).join("posts"))
+        .expect("posts")
+        .count();
+    assert!(
+        partitions > 6,
+        "{partitions} partitions: the window must leave some out"
+    );
+    check_in_browser(&out, "example-2-days");
+}
+
 #[test]
 fn report_command_rebuilds_the_runs_report_from_the_tables() {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -3,7 +3,7 @@
 
 use super::Settings;
 use crate::analysis::flags::due_date;
-use crate::sinks::read::scan;
+use crate::sinks::read::{scan, scan_partitions};
 use chrono::{Datelike, NaiveDate, TimeZone};
 use rustc_hash::FxHashSet;
 use std::collections::BTreeMap;
@@ -658,7 +658,23 @@ fn emerging(r: &Reader, w: Window, d: &mut Data) -> Result<(), String> {
 fn posts(r: &Reader, w: Window, d: &mut Data) -> Result<(), String> {
     let mut authors: Pair<FxHashSet<(String, String)>> = Pair::default();
     let exclude_private = r.s.private_messages == crate::config::PrivateMessages::Exclude;
-    scan(
+    // Only the partitions that can hold the two periods' posts: UTC days (or months)
+    // with a day's margin for the reporting zone, not the whole history.
+    let (from, to) = (
+        w.period.prev.start - chrono::Duration::days(1),
+        w.period.cur.end + chrono::Duration::days(1),
+    );
+    let wanted = |parts: &[(&str, &str)]| {
+        parts.iter().all(|&(k, v)| match k {
+            "date" => {
+                NaiveDate::parse_from_str(v, "%Y-%m-%d").map_or(true, |d| from <= d && d <= to)
+            }
+            "month" => NaiveDate::parse_from_str(&format!("{v}-01"), "%Y-%m-%d")
+                .map_or(true, |m| m <= to && cost_period_end(m, "month") >= from),
+            _ => true,
+        })
+    };
+    scan_partitions(
         &r.table("posts"),
         &[
             "platform",
@@ -668,6 +684,7 @@ fn posts(r: &Reader, w: Window, d: &mut Data) -> Result<(), String> {
             "sentiment_skipped",
             "visibility",
         ],
+        wanted,
         |b| {
             let visibility = b.str("visibility")?;
             let platform = b.str("platform")?;

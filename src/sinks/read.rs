@@ -39,10 +39,30 @@ fn files(dir: &Path) -> Result<Vec<PathBuf>, String> {
 pub fn scan(
     dir: &Path,
     cols: &[&str],
+    f: impl FnMut(&Batch) -> Result<(), String>,
+) -> Result<(), String> {
+    scan_partitions(dir, cols, |_| true, f)
+}
+
+/// [`scan`] over the files whose Hive partition (`key=value` folders under `dir`) `keep`
+/// accepts, given as (key, value) pairs; files outside partitions are always read.
+pub fn scan_partitions(
+    dir: &Path,
+    cols: &[&str],
+    keep: impl Fn(&[(&str, &str)]) -> bool,
     mut f: impl FnMut(&Batch) -> Result<(), String>,
 ) -> Result<(), String> {
     for path in files(dir)? {
-        scan_file(&path, cols, &mut f)?;
+        let rel = path.strip_prefix(dir).unwrap_or(&path);
+        let parts: Vec<(&str, &str)> = rel
+            .parent()
+            .into_iter()
+            .flat_map(|p| p.iter())
+            .filter_map(|c| c.to_str()?.split_once('='))
+            .collect();
+        if keep(&parts) {
+            scan_file(&path, cols, &mut f)?;
+        }
     }
     Ok(())
 }
