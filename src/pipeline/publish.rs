@@ -45,11 +45,7 @@ pub fn write_tables(
         mut metrics,
     } = totals;
     metrics.finish();
-    let tz = timezone(cfg)?;
-    let responded: u64 = metrics::responsiveness::rows(&metrics.responsiveness, tz)
-        .iter()
-        .map(|r| r.responded)
-        .sum();
+    let responded = metrics.responsiveness.responded();
     report
         .warnings
         .extend(super::warnings::unlinked_replies(replies, responded));
