@@ -57,22 +57,7 @@ impl Arena {
 
     /// Appends the post id and optional URL; returns where they start.
     fn push(&mut self, id: &str, url: Option<&str>) -> u64 {
-        let need = id.len() + url.map_or(0, str::len) + 20;
-        let fits = self
-            .chunks
-            .last()
-            .is_some_and(|c| c.len() + need <= Self::CHUNK);
-        if !fits {
-            self.chunks.push(Vec::with_capacity(need.min(Self::CHUNK)));
-        }
-        let index = self.chunks.len() - 1;
-        let chunk = &mut self.chunks[index];
-        let at = (index * Self::CHUNK + chunk.len()) as u64;
-        leb128(chunk, id.len());
-        chunk.extend_from_slice(id.as_bytes());
-        leb128(chunk, url.map_or(0, |u| u.len() + 1));
-        chunk.extend_from_slice(url.unwrap_or_default().as_bytes());
-        at
+        self.push_raw(id.as_bytes(), url.map(str::as_bytes))
     }
 
     /// The post id and URL at `at`, as bytes (not validated as UTF-8).
@@ -112,18 +97,8 @@ impl Arena {
     }
 
     fn get(&self, at: u64) -> (&str, Option<&str>) {
-        let (index, pos) = (at as usize / Self::CHUNK, at as usize % Self::CHUNK);
-        let mut rest = self
-            .chunks
-            .get(index)
-            .map_or(&[][..], |c| &c[pos.min(c.len())..]);
-        let id_len = read_leb128(&mut rest);
-        let id = take_str(&mut rest, id_len);
-        let url = match read_leb128(&mut rest) {
-            0 => None,
-            n => Some(take_str(&mut rest, n - 1)),
-        };
-        (id, url)
+        let (id, url) = self.get_raw(at);
+        (text(id), url.map(text))
     }
 }
 
@@ -135,9 +110,9 @@ fn leb128(out: &mut Vec<u8>, mut n: usize) {
     out.push(n as u8);
 }
 
-/// The next `n` bytes as text (they were pushed from a `&str`).
-fn take_str<'a>(rest: &mut &'a [u8], n: usize) -> &'a str {
-    std::str::from_utf8(take(rest, n)).unwrap_or("")
+/// Bytes pushed from a `&str` as text again ("" if a damaged state file broke them).
+fn text(b: &[u8]) -> &str {
+    std::str::from_utf8(b).unwrap_or("")
 }
 
 /// The next `n` bytes.

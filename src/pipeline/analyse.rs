@@ -74,8 +74,8 @@ impl Totals {
 }
 
 /// `metrics.timezone` (checked when the config was read).
-pub fn timezone(cfg: &Config) -> Result<chrono_tz::Tz, String> {
-    Ok(cfg.metrics.timezone.tz())
+pub fn timezone(cfg: &Config) -> chrono_tz::Tz {
+    cfg.metrics.timezone.tz()
 }
 
 /// Metric accumulators of one batch of posts: folded per rayon task, then reduced.

@@ -391,7 +391,7 @@ fn run_staged(
         posts_dir: if by_month { &day_files } else { &posts_dir },
         day_partitions: !by_month,
         stages,
-        tz: timezone(cfg)?,
+        tz: timezone(cfg),
         publish_from,
         text_from,
         reanalyse: plan.reanalyse,
@@ -579,7 +579,7 @@ pub fn collect(cfg: &Config, pseudo: &Pseudonymiser) -> Result<Collected, String
         .map(|(d, ps)| (d, day_terms(&ps)))
         .collect();
     let emerging = emerging::emerging(&terms, &cfg.emerging);
-    let metrics = accumulate(&posts, timezone(cfg)?);
+    let metrics = accumulate(&posts, timezone(cfg));
     Ok(Collected {
         posts,
         rejects,

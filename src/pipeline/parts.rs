@@ -50,7 +50,7 @@ impl Job {
         Ok(Job {
             accounts: Accounts::from_config(&cfg),
             analyzer: Analyzer::new(&cfg)?,
-            tz: timezone(&cfg)?,
+            tz: timezone(&cfg),
             cfg,
             pseudo,
         })

@@ -207,7 +207,7 @@ pub fn metric_tables(
     let cx = TableCtx {
         cfg,
         pseudo,
-        tz: timezone(cfg)?,
+        tz: timezone(cfg),
     };
     for t in METRIC_TABLES {
         let build: Build = Box::new(|f| (t.build)(&cx, m, f));
