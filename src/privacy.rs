@@ -19,36 +19,35 @@ const SEALED: &str = "sealed:";
 /// A value as stored in binary columns: a sealed link as its bytes after a 1 (half the
 /// size of its hex), anything else as its UTF-8 after a 0.
 pub fn pack_link(value: &str) -> Vec<u8> {
-    let bytes = value.strip_prefix(SEALED).and_then(|hex| {
-        (hex.len() % 2 == 0)
-            .then(|| {
-                (0..hex.len() / 2)
-                    .map(|i| u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok())
-                    .collect::<Option<Vec<u8>>>()
-            })
-            .flatten()
-    });
-    match bytes {
-        Some(b) => std::iter::once(1).chain(b).collect(),
-        None => std::iter::once(0).chain(value.bytes()).collect(),
+    let mut out = Vec::with_capacity(1 + value.len());
+    match value.strip_prefix(SEALED).and_then(|h| hex::decode(h).ok()) {
+        Some(b) => {
+            out.push(1);
+            out.extend(b);
+        }
+        None => {
+            out.push(0);
+            out.extend(value.bytes());
+        }
     }
+    out
 }
 
 /// The value [`pack_link`] packed; `None` when the bytes are not such a value.
 pub fn unpack_link(packed: &[u8]) -> Option<String> {
     match packed.split_first()? {
-        (1, b) => {
-            let mut out = String::with_capacity(SEALED.len() + 2 * b.len());
-            out.push_str(SEALED);
-            for x in b {
-                use std::fmt::Write;
-                let _ = write!(out, "{x:02x}");
-            }
-            Some(out)
-        }
+        (1, b) => Some(sealed_text(b)),
         (0, b) => String::from_utf8(b.to_vec()).ok(),
         _ => None,
     }
+}
+
+/// `sealed:` and the sealed bytes in lower-case hex.
+fn sealed_text(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(SEALED.len() + 2 * bytes.len());
+    out.push_str(SEALED);
+    out.push_str(&hex::encode(bytes));
+    out
 }
 
 /// Where the key came from, reported in the manifest (never the key itself).
@@ -90,12 +89,7 @@ impl Pseudonymiser {
                 .zip(self.stream(iv, plain.len()))
                 .map(|(a, b)| a ^ b),
         );
-        let mut out = String::with_capacity(SEALED.len() + 2 * sealed.len());
-        out.push_str(SEALED);
-        for b in sealed {
-            out.push_str(&format!("{b:02x}"));
-        }
-        out
+        sealed_text(&sealed)
     }
 
     /// The link [`Pseudonymiser::seal`] sealed with this key; a value that is not
@@ -104,10 +98,8 @@ impl Pseudonymiser {
         let Some(hex) = value.strip_prefix(SEALED) else {
             return Some(std::borrow::Cow::Borrowed(value));
         };
-        let bytes: Vec<u8> = (0..hex.len() / 2)
-            .map(|i| u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok())
-            .collect::<Option<_>>()?;
-        if bytes.len() < 16 || hex.len() % 2 != 0 {
+        let bytes = hex::decode(hex).ok()?;
+        if bytes.len() < 16 {
             return None;
         }
         let (iv, ct) = bytes.split_at(16);
@@ -217,9 +209,15 @@ impl Pseudonymiser {
         let mut h = blake3::Hasher::new_keyed(&self.key);
         h.update(platform.as_bytes());
         h.update(&[0]);
-        h.update(identity.to_lowercase().as_bytes());
-        let hex = h.finalize().to_hex();
-        format!("p_{}", &hex[..16])
+        if identity.is_ascii() && !identity.bytes().any(|b| b.is_ascii_uppercase()) {
+            h.update(identity.as_bytes());
+        } else {
+            h.update(identity.to_lowercase().as_bytes());
+        }
+        let mut out = String::with_capacity(18);
+        out.push_str("p_");
+        out.push_str(&hex::encode(&h.finalize().as_bytes()[..8]));
+        out
     }
 
     pub fn keeps_raw(&self) -> bool {

@@ -73,7 +73,7 @@ pub fn rows(acc: &Accumulators, cfg: &CostConfig, tz: Tz) -> Vec<Row> {
     type Key = (NaiveDate, String, Option<String>);
     let mut groups: BTreeMap<Key, Row> = BTreeMap::new();
     let mut active: BTreeMap<NaiveDate, BTreeSet<NaiveDate>> = BTreeMap::new();
-    for (k, _, _, _) in acc.volume.rows() {
+    for k in acc.volume.keys() {
         let period = period_of(k.0, cfg);
         active.entry(period).or_default().insert(k.0);
         groups

@@ -158,6 +158,12 @@ impl Acc {
         self
     }
 
+    /// The groups' keys, in output order (what [`Acc::rows`] gives without counting
+    /// authors).
+    pub fn keys(&self) -> impl Iterator<Item = &Key> {
+        self.groups.keys()
+    }
+
     /// Rows in key order: (date, platform, account, direction, kind, posts, unique, new).
     ///
     /// An author is new on the first day any group holds them. Groups are in date order,

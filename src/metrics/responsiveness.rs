@@ -47,9 +47,13 @@ impl Item {
 
 /// Byte strings appended in chunks of at most [`Arena::CHUNK`] bytes, so a large
 /// arena never doubles (nor copies) a huge buffer to grow.
+///
+/// Each chunk is (de)serialised as one byte string, which bincode writes exactly as it
+/// writes a sequence of bytes, so stored arenas read the same; read as a sequence, a
+/// night decoded every byte of the history's items one call at a time.
 #[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 struct Arena {
-    chunks: Vec<Vec<u8>>,
+    chunks: Vec<serde_bytes::ByteBuf>,
 }
 
 impl Arena {
@@ -84,7 +88,8 @@ impl Arena {
             .last()
             .is_some_and(|c| c.len() + need <= Self::CHUNK);
         if !fits {
-            self.chunks.push(Vec::with_capacity(need.min(Self::CHUNK)));
+            let chunk = Vec::with_capacity(need.min(Self::CHUNK));
+            self.chunks.push(serde_bytes::ByteBuf::from(chunk));
         }
         let index = self.chunks.len() - 1;
         let chunk = &mut self.chunks[index];
@@ -349,12 +354,15 @@ impl Acc {
                 self.streams.id(p, a)
             })
             .collect();
+        // The other arena's chunks move over whole; its items' offsets shift by the
+        // chunks already here (no byte is copied).
+        let shift = (self.bytes.chunks.len() * Arena::CHUNK) as u64;
+        self.bytes.chunks.append(&mut other.bytes.chunks);
         self.items.reserve(other.items.len());
         for it in other.items {
-            let (id, url) = other.bytes.get(it.at);
             let reasons = it.stream_reasons >> STREAM_BITS << STREAM_BITS;
             self.items.push(Item {
-                at: self.bytes.push(id, url),
+                at: it.at + shift,
                 stream_reasons: remap[it.stream() as usize] | reasons,
                 ..it
             });
@@ -374,23 +382,23 @@ impl Acc {
     /// their response time (grouped by local date and stream), the rest kept for
     /// `unanswered`. Responses added so far are dropped (the index holds them all).
     pub fn settle(&mut self, index: &ResponseIndex, tz: Tz) {
-        let items = std::mem::take(&mut self.items);
-        let bytes = std::mem::take(&mut self.bytes);
-        for it in items {
-            let (id, url) = bytes.get_raw(it.at);
-            let (platform, _) = self.streams.get(it.stream());
+        // Open items keep their place in the arena; an answered item's bytes stay
+        // behind unused (a settled accumulator is folded into tables, never stored).
+        let (bytes, streams, answered) = (&self.bytes, &self.streams, &mut self.answered);
+        self.items.retain(|it| {
+            let (id, _) = bytes.get_raw(it.at);
+            let (platform, _) = streams.get(it.stream());
             match index.first(target_key_bytes(platform, id), it.created_at) {
-                Some(t) => self
-                    .answered
-                    .entry((local_date(it.created_at, tz), it.stream()))
-                    .or_default()
-                    .push((t - it.created_at) as f64 / 60_000_000.0),
-                None => self.items.push(Item {
-                    at: self.bytes.push_raw(id, url),
-                    ..it
-                }),
+                Some(t) => {
+                    answered
+                        .entry((local_date(it.created_at, tz), it.stream()))
+                        .or_default()
+                        .push((t - it.created_at) as f64 / 60_000_000.0);
+                    false
+                }
+                None => true,
             }
-        }
+        });
         self.responses = Vec::new();
     }
 

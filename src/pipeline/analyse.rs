@@ -233,8 +233,13 @@ impl DayPass<'_> {
                 analyse_posts(&mut stored, self.analyzer, stages);
             }
             let before = stored.len();
-            stored.extend(fresh);
-            let mut posts = stages.time(DEDUP, || dedup(stored));
+            // `fresh` is deduplicated and in order already: alone, it is the day.
+            let mut posts = if stored.is_empty() {
+                fresh
+            } else {
+                stored.extend(fresh);
+                stages.time(DEDUP, || dedup(stored))
+            };
             let terms = if prior.text {
                 stages.time(AGGREGATE, || day_terms(&posts))
             } else {
@@ -254,7 +259,7 @@ impl DayPass<'_> {
                 posts
                     .iter()
                     .filter(|p| p.listening.escalate)
-                    .cloned()
+                    .map(sinks::escalations::kept)
                     .collect()
             } else {
                 Vec::new()

@@ -47,7 +47,10 @@ pub fn dedup(posts: Vec<Post>) -> Vec<Post> {
         (pa.created_at, &pa.platform, &pa.post_id).cmp(&(pb.created_at, &pb.platform, &pb.post_id))
     });
     let mut slots: Vec<Option<Post>> = posts.into_iter().map(Some).collect();
-    keep.iter().filter_map(|&i| slots[i].take()).collect()
+    // Sized up front: collecting from `filter_map` would grow (and copy) the posts.
+    let mut out = Vec::with_capacity(keep.len());
+    out.extend(keep.iter().filter_map(|&i| slots[i].take()));
+    out
 }
 
 #[cfg(test)]

@@ -9,8 +9,10 @@ use rustc_hash::FxHashMap;
 pub struct Accounts {
     /// Followers-only and direct messages are withheld from the public metrics.
     withhold_private: bool,
-    /// (platform or "", lower-cased handle or id) -> display handle.
-    own: FxHashMap<(String, String), String>,
+    /// Lower-cased handle or id -> (platform or "", display handle) pairs: keyed by the
+    /// handle alone so a lookup borrows the text it is given (most posts are checked
+    /// several times, and few handles are ours).
+    own: FxHashMap<String, Vec<(String, String)>>,
     /// platform -> default account for inbound posts that address no own account.
     defaults: FxHashMap<String, String>,
 }
@@ -22,9 +24,15 @@ impl Accounts {
         for a in &cfg.accounts {
             let handle = a.handle.trim_start_matches('@').to_string();
             let platform = a.platform.to_lowercase();
-            own.insert((platform.clone(), handle.to_lowercase()), handle.clone());
-            if let Some(id) = &a.id {
-                own.insert((platform.clone(), id.to_lowercase()), handle.clone());
+            let keys = std::iter::once(handle.to_lowercase())
+                .chain(a.id.as_ref().map(|i| i.to_lowercase()));
+            for key in keys {
+                let names: &mut Vec<(String, String)> = own.entry(key).or_default();
+                // A later declaration of the same (platform, key) replaces the earlier one.
+                match names.iter_mut().find(|(p, _)| *p == platform) {
+                    Some(slot) => slot.1 = handle.clone(),
+                    None => names.push((platform.clone(), handle.clone())),
+                }
             }
             // Only a declared default takes posts that address no own account.
             if a.default {
@@ -41,11 +49,14 @@ impl Accounts {
 
     /// The own account's display handle if `who` (handle or id) is one of ours.
     pub fn own(&self, platform: &str, who: &str) -> Option<&str> {
-        let key = who.trim_start_matches('@').to_lowercase();
-        self.own
-            .get(&(platform.to_string(), key.clone()))
-            .or_else(|| self.own.get(&(String::new(), key)))
-            .map(String::as_str)
+        let who = who.trim_start_matches('@');
+        let names = if who.bytes().any(|b| b.is_ascii_uppercase()) || !who.is_ascii() {
+            self.own.get(&who.to_lowercase())
+        } else {
+            self.own.get(who)
+        }?;
+        let on = |p: &str| names.iter().find(|(q, _)| q == p).map(|(_, h)| h.as_str());
+        on(platform).or_else(|| on(""))
     }
 
     fn default_for(&self, platform: &str) -> Option<&str> {

@@ -12,6 +12,7 @@ use crate::model::{Reject, RunReport};
 use crate::privacy::Pseudonymiser;
 use crate::sinks::{self, parquet::ParquetFile, publish::Staging};
 use arrow::datatypes::SchemaRef;
+use arrow::record_batch::RecordBatch;
 use std::path::Path;
 
 /// What the run's reading saw that the tables' manifest reports.
@@ -105,11 +106,32 @@ fn write_metrics(
     pseudo: &Pseudonymiser,
     m: &Accumulators,
 ) -> Result<(), String> {
+    // With a second thread, each table's batches are encoded while the next are built
+    // (for `unanswered`, the sort and the opened links against the Parquet encoding).
+    let pipelined = rayon::current_num_threads() > 1;
     metric_tables(cfg, pseudo, m, &mut |name, schema, build| {
         let path = staging.table_dir(name).join("part-00000.parquet");
         let mut file = ParquetFile::create(&path, schema, cfg.output.row_group_size)?;
-        build(&mut |b| file.write(b))?;
-        file.close()
+        if !pipelined {
+            build(&mut |b| file.write(b))?;
+            return file.close();
+        }
+        let (tx, rx) = std::sync::mpsc::sync_channel::<RecordBatch>(1);
+        std::thread::scope(|s| {
+            let writer = s.spawn(move || {
+                for b in rx {
+                    file.write(&b)?;
+                }
+                file.close()
+            });
+            // A send fails only when the writer stopped on an error, which it returns.
+            let built = build(&mut |b| tx.send(b.clone()).map_err(|_| String::new()));
+            drop(tx);
+            let written = writer
+                .join()
+                .unwrap_or_else(|_| Err(format!("writing {} panicked", path.display())));
+            written.and(built)
+        })
     })
 }
 

@@ -21,8 +21,28 @@ pub struct Spill {
     /// Bytes the posts may take in memory; once `held_bytes` passes it, all go to disk.
     budget: usize,
     held_bytes: usize,
-    held: FxHashMap<i64, Vec<Post>>,
+    held: FxHashMap<i64, Held>,
     on_disk: bool,
+}
+
+/// A day's posts in memory, as the batches brought them: a batch of one day (the
+/// usual case, inputs run in time order) is kept whole instead of being copied post
+/// by post into a growing vector.
+#[derive(Default)]
+struct Held(Vec<Vec<Post>>);
+
+impl Held {
+    fn into_posts(self) -> Vec<Post> {
+        let mut chunks = self.0;
+        if chunks.len() == 1 {
+            return chunks.pop().unwrap_or_default();
+        }
+        let mut out = Vec::with_capacity(chunks.iter().map(Vec::len).sum());
+        for c in chunks {
+            out.extend(c);
+        }
+        out
+    }
 }
 
 /// About what a post takes in memory: its structure and the bytes of its strings.
@@ -79,18 +99,29 @@ impl Spill {
             }
             return;
         }
-        for p in posts {
-            self.held_bytes += footprint(&p);
-            self.held.entry(utc_day(p.created_at)).or_default().push(p);
+        self.held_bytes += posts.iter().map(footprint).sum::<usize>();
+        match posts.first().map(|p| utc_day(p.created_at)) {
+            None => {}
+            Some(day) if posts.iter().all(|p| utc_day(p.created_at) == day) => {
+                self.held.entry(day).or_default().0.push(posts);
+            }
+            Some(_) => {
+                let mut by_day: BTreeMap<i64, Vec<Post>> = BTreeMap::new();
+                for p in posts {
+                    by_day.entry(utc_day(p.created_at)).or_default().push(p);
+                }
+                for (day, posts) in by_day {
+                    self.held.entry(day).or_default().0.push(posts);
+                }
+            }
         }
         if self.held_bytes > self.budget {
             self.on_disk = true;
-            let mut held: Vec<(i64, Vec<Post>)> =
-                std::mem::take(&mut self.held).into_iter().collect();
+            let mut held: Vec<(i64, Held)> = std::mem::take(&mut self.held).into_iter().collect();
             held.sort_unstable_by_key(|d| d.0);
             self.held_bytes = 0;
             for (_, posts) in held {
-                for (day, bytes) in encode_by_day(posts) {
+                for (day, bytes) in encode_by_day(posts.into_posts()) {
                     self.append(day, &bytes);
                 }
             }
@@ -159,7 +190,7 @@ pub struct Spilled {
     dir: PathBuf,
     /// Days with posts, in order.
     pub days: Vec<i64>,
-    held: std::sync::Mutex<FxHashMap<i64, Vec<Post>>>,
+    held: std::sync::Mutex<FxHashMap<i64, Held>>,
 }
 
 impl Spilled {
@@ -171,7 +202,7 @@ impl Spilled {
             Err(p) => p.into_inner().remove(&day),
         };
         if let Some(posts) = held {
-            return Ok(posts);
+            return Ok(posts.into_posts());
         }
         let path = Spill::path(&self.dir, day);
         let posts = decode_day(&path)?;

@@ -30,6 +30,38 @@ pub fn sort(posts: &mut [Post]) {
     });
 }
 
+/// What the nightly state keeps of an escalated post: exactly the fields [`batch`]
+/// reads (a withheld post's text not even that). The day summaries hold one per
+/// escalation, so the rest of the post (its lists, counts and source) stays out.
+pub fn kept(p: &Post) -> Post {
+    let text = if p.withheld {
+        String::new()
+    } else {
+        p.text.clone()
+    };
+    let mut k = Post::new(&p.platform, p.post_id.clone(), p.created_at, text);
+    k.url = p.url.clone();
+    k.link = p.link.clone();
+    k.account = p.account.clone();
+    k.author_id = p.author_id.clone();
+    k.direction = p.direction;
+    k.kind = p.kind;
+    k.sentiment = p.sentiment;
+    k.sentiment_label = p.sentiment_label.clone();
+    k.withheld = p.withheld;
+    let l = &p.listening;
+    k.listening = crate::model::Listening {
+        topics: l.topics.clone(),
+        info_request_due: l.info_request_due,
+        escalate: l.escalate,
+        escalation_reasons: l.escalation_reasons.clone(),
+        escalation_priority: l.escalation_priority,
+        harm_score: l.harm_score,
+        ..Default::default()
+    };
+    k
+}
+
 pub fn schema() -> SchemaRef {
     let s = |n: &str, null: bool| Field::new(n, DataType::Utf8, null);
     Arc::new(Schema::new(vec![
@@ -190,6 +222,45 @@ mod tests {
         p.listening.escalation_priority = Some((i % 4) as u8 + 1);
         p.listening.info_request_due = [None, Some(20_000), Some(19_990)][(i / 2) % 3];
         p
+    }
+
+    /// The rows of what the state keeps are the rows of the post.
+    #[test]
+    fn kept_posts_give_the_same_rows() {
+        let mut posts: Vec<Post> = (0..12).map(post).collect();
+        for (i, p) in posts.iter_mut().enumerate() {
+            p.text = format!("text {i}");
+            p.url = (i % 3 != 0).then(|| format!("https://x.example/{i}"));
+            p.link = (i % 4 == 0).then(|| format!("sealed:{i:02x}"));
+            p.account = (i % 2 == 0).then(|| "Northline".to_string());
+            p.author_id = Some(format!("a{i}"));
+            p.withheld = i % 5 == 0;
+            p.sentiment_label = Some(["positive", "negative"][i % 2].into());
+            p.sentiment = Some(crate::model::Sentiment {
+                compound: 0.1 * i as f64,
+                ..Default::default()
+            });
+            p.hashtags = vec!["tag".into()];
+            p.listening.topics = vec!["delays".into(), format!("t{i}")];
+            p.listening.escalation_reasons = vec!["safety".into()];
+            p.listening.harm_score = (i % 2 == 0).then_some(0.5);
+            p.listening.pii_types = vec!["phone".into()];
+        }
+        let refs: Vec<&Post> = posts.iter().collect();
+        let kept: Vec<Post> = posts.iter().map(kept).collect();
+        let kept_refs: Vec<&Post> = kept.iter().collect();
+        for drop_text in [false, true] {
+            let want = batch(&refs, drop_text).unwrap_or_else(|e| panic!("{e}"));
+            let got = batch(&kept_refs, drop_text).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(got, want, "drop_text {drop_text}");
+        }
+        assert!(kept
+            .iter()
+            .all(|k| k.hashtags.is_empty() && k.listening.pii_types.is_empty()));
+        assert!(kept
+            .iter()
+            .filter(|k| k.withheld)
+            .all(|k| k.text.is_empty()));
     }
 
     #[test]

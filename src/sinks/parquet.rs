@@ -37,7 +37,8 @@ where
 
 /// Columns that are (nearly) unique per row in every table that has them: a dictionary
 /// would be built value by value and then dropped for plain encoding at its size limit.
-pub const UNIQUE_COLUMNS: [&str; 8] = [
+pub const UNIQUE_COLUMNS: [&str; 9] = [
+    "age_hours",
     "link",
     "post_id",
     "url",
