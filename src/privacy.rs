@@ -209,11 +209,7 @@ impl Pseudonymiser {
         let mut h = blake3::Hasher::new_keyed(&self.key);
         h.update(platform.as_bytes());
         h.update(&[0]);
-        if identity.is_ascii() && !identity.bytes().any(|b| b.is_ascii_uppercase()) {
-            h.update(identity.as_bytes());
-        } else {
-            h.update(identity.to_lowercase().as_bytes());
-        }
+        h.update(crate::text::lowercase(identity).as_bytes());
         let mut out = String::with_capacity(18);
         out.push_str("p_");
         out.push_str(&hex::encode(&h.finalize().as_bytes()[..8]));

@@ -154,6 +154,16 @@ pub fn utc_day(micros: Micros) -> i64 {
     micros.div_euclid(86_400_000_000)
 }
 
+/// `s` lower-cased, borrowed when it has nothing to lower (ASCII without capitals, the
+/// usual handle or id), so a lookup allocates only when it must.
+pub fn lowercase(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.is_ascii() && !s.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        std::borrow::Cow::Owned(s.to_lowercase())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

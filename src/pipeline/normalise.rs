@@ -50,11 +50,7 @@ impl Accounts {
     /// The own account's display handle if `who` (handle or id) is one of ours.
     pub fn own(&self, platform: &str, who: &str) -> Option<&str> {
         let who = who.trim_start_matches('@');
-        let names = if who.bytes().any(|b| b.is_ascii_uppercase()) || !who.is_ascii() {
-            self.own.get(&who.to_lowercase())
-        } else {
-            self.own.get(who)
-        }?;
+        let names = self.own.get(crate::text::lowercase(who).as_ref())?;
         let on = |p: &str| names.iter().find(|(q, _)| q == p).map(|(_, h)| h.as_str());
         on(platform).or_else(|| on(""))
     }
