@@ -164,9 +164,49 @@ pub fn lowercase(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// The whitespace-separated words of `text` that start with `@`, without it: what
+/// `text.split_whitespace().filter_map(|w| w.strip_prefix('@'))` yields, found from
+/// each `@` instead of walking every character (most posts have none or one).
+pub fn at_words(text: &str) -> impl Iterator<Item = &str> + '_ {
+    memchr::memchr_iter(b'@', text.as_bytes()).filter_map(move |i| {
+        // `@` is ASCII, so `i` and `i + 1` are character boundaries.
+        if text[..i]
+            .chars()
+            .next_back()
+            .is_some_and(|c| !c.is_whitespace())
+        {
+            return None;
+        }
+        let rest = &text[i + 1..];
+        Some(&rest[..rest.find(char::is_whitespace).unwrap_or(rest.len())])
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn at_words_are_the_whitespace_words_after_their_at() {
+        let texts = [
+            "",
+            "@",
+            "@@a @b",
+            "a@b c @d\t@e\n@f",
+            "@NorthlineTransit bus 12? cc @x_y.",
+            "\u{3000}@ideo\u{a0}@nbsp x@\u{2003}@em",
+            "caf\u{e9}@no \u{e9}@no  @\u{e9}t\u{e9} end@",
+            " @ @ trailing @",
+        ];
+        for t in texts {
+            let reference: Vec<&str> = t
+                .split_whitespace()
+                .filter_map(|w| w.strip_prefix('@'))
+                .collect();
+            assert_eq!(at_words(t).collect::<Vec<_>>(), reference, "{t:?}");
+        }
+        assert_eq!(at_words("hi @a and @b!").collect::<Vec<_>>(), ["a", "b!"]);
+    }
 
     #[test]
     fn html_paragraphs_and_entities() {

@@ -113,7 +113,8 @@ mod stored_keys {
     }
 }
 
-fn author_hash(platform: &str, author: &str) -> u64 {
+/// The hash an author is counted by: the report's distinct authors of a period use it too.
+pub(crate) fn author_hash(platform: &str, author: &str) -> u64 {
     let mut h = FxHasher::default();
     platform.hash(&mut h);
     author.hash(&mut h);

@@ -55,38 +55,49 @@ pub fn write_tables(
     report.partitions.dedup();
     terms.sort_by_key(|t| t.0);
     report.duplicates_removed = report.posts_read.saturating_sub(report.posts_new);
-    // Written a row group at a time; the day batches are dropped once written.
-    let mut file = ParquetFile::create(
-        &staging.table_dir("escalations").join("part-00000.parquet"),
-        sinks::escalations::schema(),
-        cfg.output.row_group_size,
-    )?;
-    report.escalations =
-        sinks::escalations::queue_chunks(&{ escalated }, cfg.output.row_group_size, |b| {
-            file.write(&sinks::open_links(b, pseudo)?)
-        })? as u64;
-    file.close()?;
-    let emerging = emerging::emerging(&terms, &cfg.emerging);
-    sinks::parquet::write_batches(
-        &staging
-            .table_dir("emerging_terms")
-            .join("part-00000.parquet"),
-        sinks::emerging::schema(),
-        &[sinks::emerging::batch(&emerging)?],
-        cfg.output.row_group_size,
-    )?;
-    stages.time(WRITE_TABLES, || {
-        write_metrics(staging, cfg, pseudo, &metrics)
-    })?;
-    // Rejects are already in a stable order.
-    stages.time(REJECTS, || {
-        sinks::parquet::write_batches(
-            &staging.table_dir("rejects").join("part-00000.parquet"),
-            sinks::rejects::schema(),
-            &[sinks::rejects::batch(rejects)?],
-            cfg.output.row_group_size,
-        )
-    })?;
+    // `escalations` and `emerging_terms` are written beside the metric tables and
+    // `rejects`: independent files, so a second thread need not wait for the first.
+    let (escalations, tables) = rayon::join(
+        || -> Result<u64, String> {
+            // Written a row group at a time; the day batches are dropped once written.
+            let mut file = ParquetFile::create(
+                &staging.table_dir("escalations").join("part-00000.parquet"),
+                sinks::escalations::schema(),
+                cfg.output.row_group_size,
+            )?;
+            let n =
+                sinks::escalations::queue_chunks(&{ escalated }, cfg.output.row_group_size, |b| {
+                    file.write(&sinks::open_links(b, pseudo)?)
+                })? as u64;
+            file.close()?;
+            let emerging = emerging::emerging(&terms, &cfg.emerging);
+            sinks::parquet::write_batches(
+                &staging
+                    .table_dir("emerging_terms")
+                    .join("part-00000.parquet"),
+                sinks::emerging::schema(),
+                &[sinks::emerging::batch(&emerging)?],
+                cfg.output.row_group_size,
+            )?;
+            Ok(n)
+        },
+        || -> Result<(), String> {
+            stages.time(WRITE_TABLES, || {
+                write_metrics(staging, cfg, pseudo, &metrics)
+            })?;
+            // Rejects are already in a stable order.
+            stages.time(REJECTS, || {
+                sinks::parquet::write_batches(
+                    &staging.table_dir("rejects").join("part-00000.parquet"),
+                    sinks::rejects::schema(),
+                    &[sinks::rejects::batch(rejects)?],
+                    cfg.output.row_group_size,
+                )
+            })
+        },
+    );
+    report.escalations = escalations?;
+    tables?;
     // The ratio judges this run's inputs: rejects of inputs read before are not news.
     report.rejects = new_rejects as u64;
     let seen = report.posts_read + report.rejects;

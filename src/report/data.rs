@@ -197,14 +197,27 @@ pub fn load(snapshot: &Path, s: &Settings) -> Result<Data, String> {
     let Some(w) = volume(&r, &mut d)? else {
         return Ok(d);
     };
-    sentiment(&r, w, &mut d)?;
-    responsiveness(&r, w, &mut d)?;
-    escalations(&r, w, &mut d)?;
-    information_requests(&r, &mut d)?;
-    cost(&r, w, &mut d)?;
-    topics(&r, w, &mut d)?;
-    emerging(&r, w, &mut d)?;
-    posts(&r, w, &mut d)?;
+    // The scan of `posts`, the report's largest read, runs beside the other tables'.
+    let (rest, posts) = rayon::join(
+        || -> Result<Data, String> {
+            sentiment(&r, w, &mut d)?;
+            responsiveness(&r, w, &mut d)?;
+            escalations(&r, w, &mut d)?;
+            information_requests(&r, &mut d)?;
+            cost(&r, w, &mut d)?;
+            topics(&r, w, &mut d)?;
+            emerging(&r, w, &mut d)?;
+            Ok(d)
+        },
+        || posts(&r, w),
+    );
+    let (mut d, posts) = (rest?, posts?);
+    d.scoring = posts
+        .scoring
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+    d.unique_authors = posts.unique_authors;
     Ok(d)
 }
 
@@ -655,8 +668,18 @@ fn emerging(r: &Reader, w: Window, d: &mut Data) -> Result<(), String> {
 }
 
 /// The posts themselves, one pass: distinct inbound authors and why posts have no score.
-fn posts(r: &Reader, w: Window, d: &mut Data) -> Result<(), String> {
-    let mut authors: Pair<FxHashSet<(String, String)>> = Pair::default();
+/// What the report takes from the `posts` table: posts by sentiment scoring and
+/// distinct inbound authors, per period.
+#[derive(Default)]
+struct PostsPart {
+    scoring: BTreeMap<&'static str, Pair<i64>>,
+    unique_authors: Pair<i64>,
+}
+
+fn posts(r: &Reader, w: Window) -> Result<PostsPart, String> {
+    let mut part = PostsPart::default();
+    // Distinct (platform, author_id) as `daily_volume` counts them, by their 64-bit hash.
+    let mut authors: Pair<FxHashSet<u64>> = Pair::default();
     let exclude_private = r.s.private_messages == crate::config::PrivateMessages::Exclude;
     // Only the partitions that can hold the two periods' posts: UTC days (or months)
     // with a day's margin for the reporting zone, not the whole history.
@@ -710,15 +733,12 @@ fn posts(r: &Reader, w: Window, d: &mut Data) -> Result<(), String> {
                     Some("no_text") => "no text",
                     Some(_) => "disabled",
                 };
-                both(
-                    &w.period,
-                    date,
-                    d.scoring.entry(why.to_string()).or_default(),
-                    |v| *v += 1,
-                );
+                both(&w.period, date, part.scoring.entry(why).or_default(), |v| {
+                    *v += 1
+                });
                 if dir[i] == Some("inbound") {
                     if let (Some(p), Some(a)) = (platform[i], author[i]) {
-                        let key = (p.to_string(), a.to_string());
+                        let key = crate::metrics::daily_volume::author_hash(p, a);
                         if w.period.cur.contains(date) {
                             authors.cur.insert(key);
                         } else {
@@ -730,11 +750,11 @@ fn posts(r: &Reader, w: Window, d: &mut Data) -> Result<(), String> {
             Ok(())
         },
     )?;
-    d.unique_authors = Pair {
+    part.unique_authors = Pair {
         cur: authors.cur.len() as i64,
         prev: authors.prev.len() as i64,
     };
-    Ok(())
+    Ok(part)
 }
 
 /// A reject's reason without the record's particulars (line and column of a JSON error,

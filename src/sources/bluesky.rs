@@ -294,10 +294,7 @@ fn post(p: &Value) -> Result<Draft, String> {
         }
     }
     // Mentions in facets are DIDs; the readable @handle is in the text.
-    post.mentions = post
-        .text
-        .split_whitespace()
-        .filter_map(|w| w.strip_prefix('@'))
+    post.mentions = crate::text::at_words(&post.text)
         .map(|w| {
             w.trim_end_matches(|c: char| !(c.is_alphanumeric() || c == '.' || c == '-'))
                 .to_string()

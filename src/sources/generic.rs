@@ -308,10 +308,7 @@ pub fn from_fields<'a>(
         None if p.reply_to_id.is_some() => Kind::Reply,
         None => Kind::Original,
     };
-    p.mentions = p
-        .text
-        .split_whitespace()
-        .filter_map(|w| w.strip_prefix('@'))
+    p.mentions = crate::text::at_words(&p.text)
         .map(|w| {
             w.trim_end_matches(|c: char| !(c.is_alphanumeric() || c == '_'))
                 .to_string()
