@@ -92,18 +92,26 @@ def main():
         shutil.rmtree(night_out, ignore_errors=True)
         shutil.rmtree(full_out, ignore_errors=True)
     os.makedirs(args.results, exist_ok=True)
-    with open(os.path.join(args.results, "nightly.json"), "w") as fh:
+    # Rows of other history sizes measured before are kept: each size may need its own
+    # --repeat (a 10M full rerun takes minutes), so one file gathers several invocations.
+    path = os.path.join(args.results, "nightly.json")
+    try:
+        kept = [r for r in json.load(open(path)) if (r["stored"], r["night"], r.get("threads")) not in
+                {(x["stored"], x["night"], x["threads"]) for x in rows}]
+    except (OSError, ValueError, KeyError, TypeError):
+        kept = []
+    rows = sorted(kept + rows, key=lambda r: (r["stored"], r["night"]))
+    with open(path, "w") as fh:
         json.dump(rows, fh, indent=2)
     with open(os.path.join(args.results, "nightly.md"), "w") as fh:
-        fh.write(f"`python3 bench/nightly.py --stored {args.stored} --night {args.night} "
-                 f"--threads {args.threads} --repeat {args.repeat}` (medians of {args.repeat}, "
-                 "night and full rerun alternated)\n\n")
-        fh.write("| stored posts | night | night (s) | full rerun (s) | night / full | days recomputed |\n")
-        fh.write("|---|---|---|---|---|---|\n")
+        fh.write("`python3 bench/nightly.py --stored N --night M --threads T --repeat R`, one row per "
+                 "invocation (night and full rerun alternated, medians of R)\n\n")
+        fh.write("| stored posts | night | threads | repeat | night (s) | full rerun (s) | night / full | days recomputed |\n")
+        fh.write("|---|---|---|---|---|---|---|---|\n")
         for r in rows:
-            fh.write(f"| {label(r['stored'])} | {label(r['night'])} | {r['night_s']:.2f} | {r['full_s']:.2f} "
+            fh.write(f"| {label(r['stored'])} | {label(r['night'])} | {r.get('threads', '')} "
+                     f"| {len(r.get('night_walls', []))} | {r['night_s']:.2f} | {r['full_s']:.2f} "
                      f"| {r['ratio']:.3f} | {r['days_recomputed']} |\n")
-
 
 if __name__ == "__main__":
     main()
