@@ -667,7 +667,6 @@ fn emerging(r: &Reader, w: Window, d: &mut Data) -> Result<(), String> {
     Ok(())
 }
 
-/// The posts themselves, one pass: distinct inbound authors and why posts have no score.
 /// What the report takes from the `posts` table: posts by sentiment scoring and
 /// distinct inbound authors, per period.
 #[derive(Default)]
@@ -676,6 +675,7 @@ struct PostsPart {
     unique_authors: Pair<i64>,
 }
 
+/// The posts themselves, one pass: distinct inbound authors and why posts have no score.
 fn posts(r: &Reader, w: Window) -> Result<PostsPart, String> {
     let mut part = PostsPart::default();
     // Distinct (platform, author_id) as `daily_volume` counts them, by their 64-bit hash.
