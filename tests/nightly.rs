@@ -964,52 +964,56 @@ fn a_state_of_the_previous_layout_is_read_and_rewritten() {
     assert_same_tables(&migrated, &cfg.output.dir);
 }
 
-/// `run.memory_budget_mb`: posts held in memory between the passes, spilled to disk from
-/// the start (0), or spilled once a small budget is passed mid-read, give the same
-/// tables byte for byte.
-#[test]
-fn the_memory_budget_changes_no_table() {
+/// Runs the 12k-post nightly corpus once per value (`set` puts it in the config) and
+/// asserts that every run's tables equal the first's, byte for byte; the runs' reports.
+fn assert_setting_changes_no_table(
+    name: &str,
+    values: &[usize],
+    set: impl Fn(&mut socialpulse::config::Config, usize),
+) -> Vec<socialpulse::pipeline::RunReport> {
     let dir = tempfile::tempdir().expect("tempdir");
     let (corpus, _) = nightly_corpus(dir.path(), 12_000, 2_000);
     let mut cfg = socialpulse::config::Config::load(&corpus.join("pipeline.toml")).expect("cfg");
     cfg.run.progress = false;
     cfg.run.threads = 2;
-    cfg.privacy.key_env = "SOCIALPULSE_NIGHTLY_BUDGET_KEY".into();
-    std::env::set_var("SOCIALPULSE_NIGHTLY_BUDGET_KEY", "budget-test-key-0123456");
+    let key_env = format!("SOCIALPULSE_NIGHTLY_{}_KEY", name.to_uppercase());
+    std::env::set_var(&key_env, format!("{name}-test-key-0123456"));
+    cfg.privacy.key_env = key_env;
     let mut outs = Vec::new();
-    for budget in [2048, 0, 1] {
-        cfg.run.memory_budget_mb = budget;
-        cfg.output.dir = dir.path().join(format!("out-{budget}"));
+    let mut reports = Vec::new();
+    for &v in values {
+        set(&mut cfg, v);
+        cfg.output.dir = dir.path().join(format!("out-{v}"));
         let r = pipeline::run(&cfg, &quiet()).expect("run");
         assert!(r.posts_written > 10_000);
+        reports.push(r);
         outs.push(cfg.output.dir.clone());
     }
-    assert_same_tables(&outs[0], &outs[1]);
-    assert_same_tables(&outs[0], &outs[2]);
+    for other in &outs[1..] {
+        assert_same_tables(&outs[0], other);
+    }
+    reports
+}
+
+/// `run.memory_budget_mb`: posts held in memory between the passes, spilled to disk from
+/// the start (0), or spilled once a small budget is passed mid-read, give the same
+/// tables byte for byte.
+#[test]
+fn the_memory_budget_changes_no_table() {
+    assert_setting_changes_no_table("budget", &[2048, 0, 1], |cfg, budget| {
+        cfg.run.memory_budget_mb = budget as u64
+    });
 }
 
 /// The same inputs and config give the same tables, byte for byte, whatever the thread
 /// count: rayon splits the folds, the days and the encodings differently with each.
 #[test]
 fn the_thread_count_changes_no_table() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let (corpus, _) = nightly_corpus(dir.path(), 12_000, 2_000);
-    let mut cfg = socialpulse::config::Config::load(&corpus.join("pipeline.toml")).expect("cfg");
-    cfg.run.progress = false;
-    cfg.privacy.key_env = "SOCIALPULSE_NIGHTLY_THREADS_KEY".into();
-    std::env::set_var(
-        "SOCIALPULSE_NIGHTLY_THREADS_KEY",
-        "threads-test-key-0123456",
+    let reports = assert_setting_changes_no_table("threads", &[1, 2, 5], |cfg, threads| {
+        cfg.run.threads = threads
+    });
+    assert!(
+        reports.iter().all(|r| r.escalations > 0),
+        "the corpus escalates posts"
     );
-    let mut outs = Vec::new();
-    for threads in [1, 2, 5] {
-        cfg.run.threads = threads;
-        cfg.output.dir = dir.path().join(format!("out-{threads}"));
-        let r = pipeline::run(&cfg, &quiet()).expect("run");
-        assert!(r.posts_written > 10_000);
-        assert!(r.escalations > 0, "the corpus escalates posts");
-        outs.push(cfg.output.dir.clone());
-    }
-    assert_same_tables(&outs[0], &outs[1]);
-    assert_same_tables(&outs[0], &outs[2]);
 }
