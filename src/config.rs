@@ -226,6 +226,17 @@ pub struct CostConfig {
     pub items: Vec<CostItem>,
 }
 
+impl CostConfig {
+    /// Whether any amount is set (a staff cost, a value per inquiry or an item): the
+    /// defaults are all zero, and a cost of 0 that nobody configured is no cost.
+    pub fn configured(&self) -> bool {
+        self.staff_hours_per_day != 0.0
+            || self.hourly_cost != 0.0
+            || self.value_per_resolved_inquiry != 0.0
+            || !self.items.is_empty()
+    }
+}
+
 impl Default for CostConfig {
     fn default() -> Self {
         CostConfig {
@@ -654,9 +665,80 @@ pub struct MappingConfig {
     /// posts are outbound whoever the author column names.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub own_posts: bool,
+    /// Column saying whether the row was received (inbound) or sent by the organisation
+    /// (outbound): it decides `direction` over `[[accounts]]`. `inbound`/`outbound`,
+    /// `in`/`out`, `received`/`sent`, `incoming`/`outgoing` are understood in any case;
+    /// yes/no values (`True`/`False`, `1`/`0`, `yes`/`no`) answer the column's name when
+    /// it says which it means (`inbound`, `is_outbound`, `sent`, …). Any other value is
+    /// read through `inbound_values` and `outbound_values`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub direction: Option<String>,
+    /// Values of the `direction` column that mean inbound (compared trimmed, any case).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub inbound_values: Vec<String>,
+    /// Values of the `direction` column that mean outbound (compared trimmed, any case).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub outbound_values: Vec<String>,
     /// CSV delimiter (default `,`).
     pub delimiter: Option<char>,
 }
+impl MappingConfig {
+    /// Every column the mapping reads, each once, in one fixed order: the one list every
+    /// reader path (CSV, NDJSON, JSON documents, workbooks) fetches, so no path can read
+    /// fewer of a mapping's keys than another.
+    pub fn columns(&self) -> MappingColumns<'_> {
+        let all = [
+            Some(&self.id),
+            Some(&self.text),
+            Some(&self.timestamp),
+            self.platform_column.as_ref(),
+            self.author.as_ref(),
+            self.author_id.as_ref(),
+            self.url.as_ref(),
+            self.lang.as_ref(),
+            self.reply_to.as_ref(),
+            self.conversation.as_ref(),
+            self.kind.as_ref(),
+            self.likes.as_ref(),
+            self.reposts.as_ref(),
+            self.replies.as_ref(),
+            self.quotes.as_ref(),
+            self.views.as_ref(),
+            self.visibility.as_ref(),
+            self.account.as_ref(),
+            self.direction.as_ref(),
+        ];
+        // A fixed array, not a Vec: the NDJSON path asks for it on every line.
+        let mut out = MappingColumns {
+            names: [""; MAPPING_COLUMNS],
+            len: 0,
+        };
+        for c in all.into_iter().flatten() {
+            if !out.as_slice().contains(&c.as_str()) {
+                out.names[out.len] = c;
+                out.len += 1;
+            }
+        }
+        out
+    }
+}
+
+/// How many column keys a mapping has.
+const MAPPING_COLUMNS: usize = 19;
+
+/// The columns of a mapping ([`MappingConfig::columns`]).
+pub struct MappingColumns<'a> {
+    names: [&'a str; MAPPING_COLUMNS],
+    len: usize,
+}
+
+impl<'a> MappingColumns<'a> {
+    /// The columns, in the mapping's order.
+    pub fn as_slice(&self) -> &[&'a str] {
+        &self.names[..self.len]
+    }
+}
+
 // (`visibility`, `account` and `own_posts` are left out of the serialised mapping when
 // unset, so the ingest fingerprint of a config that does not use them is what it was
 // before they existed: an upgrade does not ask for `--full`.)
@@ -1152,6 +1234,9 @@ pub struct ReportSettings {
     pub private_messages: PrivateMessages,
     /// `report.public_text`.
     pub public_text: PublicText,
+    /// Whether `[cost]` sets any amount ([`CostConfig::configured`]): without one the
+    /// report shows no cost figures.
+    pub cost_configured: bool,
 }
 
 impl Default for ReportSettings {
@@ -1174,6 +1259,7 @@ impl ReportSettings {
             holidays: cfg.flags.holidays.clone(),
             private_messages: cfg.privacy.private_messages,
             public_text: cfg.report.public_text,
+            cost_configured: cfg.cost.configured(),
         }
     }
 }

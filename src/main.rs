@@ -521,6 +521,14 @@ impl Log {
                     report.max_reject_ratio * 100.0,
                     report.output
                 );
+                let reasons: Vec<String> = report
+                    .top_reject_reasons
+                    .iter()
+                    .map(|r| format!("{} × {}", r.rejects, r.reason))
+                    .collect();
+                if !reasons.is_empty() {
+                    eprintln!("  commonest reasons: {}", reasons.join("; "));
+                }
             }
             return status.into();
         }

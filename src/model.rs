@@ -229,6 +229,12 @@ pub struct Draft {
     pub by_owner: bool,
     /// Handles the post replies to or mentions, in order of relevance.
     pub addressed_to: Vec<String>,
+    /// The own page or profile the export names as the post's (a listening tool's page
+    /// column): the post's `account`, declared in `[[accounts]]` or not.
+    pub named_account: Option<String>,
+    /// The direction the export states (a mapped direction column); it wins over the
+    /// accounts' rule.
+    pub direction: Option<Direction>,
 }
 
 impl Draft {
@@ -237,6 +243,8 @@ impl Draft {
             post,
             by_owner: false,
             addressed_to: Vec::new(),
+            named_account: None,
+            direction: None,
         }
     }
 }
@@ -375,9 +383,19 @@ pub struct RunReport {
     pub inputs_lost: u64,
     /// Signs the inputs were not read as meant (see docs/data-dictionary.md).
     pub warnings: Vec<String>,
+    /// The commonest kinds of reason among this run's rejects (at most three, most
+    /// frequent first), so a run over `max_reject_ratio` says why.
+    pub top_reject_reasons: Vec<ReasonCount>,
     /// How the CLI exits for this run (`exit::ExitStatus::name`): `success`,
     /// `too_many_rejects` or `inputs_lost`.
     pub status: String,
+}
+
+/// A kind of reject reason (its particulars cut off) and how many rejects gave it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct ReasonCount {
+    pub reason: String,
+    pub rejects: u64,
 }
 
 impl RunReport {

@@ -33,7 +33,7 @@ fn example_pipeline_output_reads_in_pandas_pyarrow_polars_duckdb() {
         String::from_utf8_lossy(&o.stderr)
     );
     assert!(
-        stdout.contains("91 posts (2 duplicates removed), 10 rejects"),
+        stdout.contains("94 posts (2 duplicates removed), 10 rejects"),
         "{stdout}"
     );
     // One snapshot, the published one.
@@ -42,7 +42,7 @@ fn example_pipeline_output_reads_in_pandas_pyarrow_polars_duckdb() {
     let py = Command::new("python3")
         .arg(root().join("tests/python/check_posts.py"))
         .arg(common::cur(&out))
-        .args(["91", "10", "12"])
+        .args(["94", "10", "12"])
         .output()
         .expect("python3 must be installed (see tests/python/requirements.txt)");
     assert!(
@@ -150,6 +150,11 @@ fn quick_form_and_reject_ratio_exit_code() {
     // 1 reject of 6 records = 16.7% > the default 5%.
     assert_eq!(o.status.code(), Some(3), "{stdout}\n{stderr}");
     assert!(stderr.contains("exceeds run.max_reject_ratio"), "{stderr}");
+    // The commonest reasons, with counts.
+    assert!(
+        stderr.contains("commonest reasons: 1 × unrecognised format"),
+        "{stderr}"
+    );
     assert!(
         common::cur(&out).join("posts").is_dir() && common::cur(&out).join("_run.json").is_file()
     );
@@ -183,6 +188,22 @@ fn quick_form_and_reject_ratio_exit_code() {
         String::from_utf8_lossy(&o.stderr)
     );
     assert!(!nothing.exists());
+    // The same missing path on an existing output: the same exit and message, and no
+    // snapshot published.
+    let before = common::cur(&out).canonicalize().expect("current");
+    let o = socialpulse()
+        .args(["run", "--input", "/nonexistent/exports", "--out"])
+        .arg(&out)
+        .output()
+        .expect("run");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&o.stderr)
+            .contains("no input files found (/nonexistent/exports: input path does not exist)"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(common::cur(&out).canonicalize().expect("current"), before);
 }
 
 /// `socialpulse inspect` on an export no layout knows: the suggested mapping, pasted

@@ -205,6 +205,9 @@ fn configuration_page_lists_every_config_key() {
         visibility: Some("Type".into()),
         account: Some("Page".into()),
         own_posts: true,
+        direction: Some("Direction".into()),
+        inbound_values: vec!["in".into()],
+        outbound_values: vec!["out".into()],
         ..MappingConfig::default()
     });
     cfg.input.timezone = Some("UTC".parse().expect("zone"));

@@ -1229,6 +1229,15 @@ fn hootsuite_posts_and_inbound_messages() {
                 ts("2026-11-04T07:45:09Z")
             ),
             (
+                "104857600000002_300000000000005",
+                "facebook",
+                Direction::Inbound,
+                Kind::Original,
+                Some("Northline Ferries"),
+                Some("public"),
+                ts("2026-11-05T09:02:47Z")
+            ),
+            (
                 "200000000000001_300000000000001",
                 "facebook",
                 Direction::Inbound,
@@ -1236,6 +1245,15 @@ fn hootsuite_posts_and_inbound_messages() {
                 Some("Northline Transit"),
                 Some("public"),
                 ts("2026-11-03T20:02:41Z")
+            ),
+            (
+                "200000000000010_300000000000004",
+                "facebook",
+                Direction::Inbound,
+                Kind::Comment,
+                Some("Northline Ferries"),
+                Some("public"),
+                ts("2026-11-05T06:31:20Z")
             ),
             (
                 "m_mid.300000000000003",
@@ -1261,7 +1279,7 @@ fn hootsuite_posts_and_inbound_messages() {
         Some(pseudo().pseudonym("facebook", "Mere Tane"))
     );
     for p in &c.posts {
-        for name in ["Aroha", "Tom Becker", "Mere Tane"] {
+        for name in ["Aroha", "Tom Becker", "Mere Tane", "Sam Rua", "Lee Harper"] {
             assert!(!format!("{p:?}").contains(name), "{name} in {p:?}");
         }
     }
@@ -1316,6 +1334,14 @@ fn talkwalker_documents() {
                 Some("en")
             ),
             (
+                "1853700000000000103",
+                "twitter",
+                Direction::Inbound,
+                ts("2026-11-04T08:20:11Z"),
+                None,
+                Some("en")
+            ),
+            (
                 "https://www.instagram.com/p/DCn0rthT4lk/",
                 "instagram",
                 Direction::Inbound,
@@ -1325,7 +1351,30 @@ fn talkwalker_documents() {
             ),
         ]
     );
-    assert_eq!(c.posts[1].kind, Kind::Reply);
+    // `parent_url` is the post's own `url` on an original and the original's on a
+    // repost: only the agency's answer is a reply.
+    let kinds: Vec<(&str, Kind, Option<&str>)> = c
+        .posts
+        .iter()
+        .map(|p| (p.post_id.as_str(), p.kind, p.reply_to_id.as_deref()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("1853700000000000101", Kind::Original, None),
+            (
+                "1853700000000000102",
+                Kind::Reply,
+                Some("1853700000000000101")
+            ),
+            ("1853700000000000103", Kind::Repost, None),
+            (
+                "https://www.instagram.com/p/DCn0rthT4lk/",
+                Kind::Original,
+                None
+            ),
+        ]
+    );
     assert_eq!(
         c.posts[0].author_handle,
         Some(pseudo().pseudonym("twitter", "kea_commuter"))

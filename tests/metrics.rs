@@ -289,6 +289,71 @@ fn service_posts() -> Vec<Post> {
     ]
 }
 
+/// A platform and account whose items no own reply answers on any day has no rate (not
+/// 0), with the reason; another account of the same platform with one answered item on
+/// one day is measured on every day, its unanswered days at 0.
+#[test]
+fn a_rate_nothing_links_to_is_not_measured() {
+    use socialpulse::metrics::responsiveness::{rows, NO_LINKED_RESPONSE};
+    let mut posts = vec![
+        item("a1", "2026-11-03T09:00:00Z", true, false, false),
+        item("a2", "2026-11-04T09:00:00Z", true, false, false),
+        item("b1", "2026-11-03T10:00:00Z", true, false, false),
+        item("b2", "2026-11-04T10:00:00Z", true, false, false),
+        answer("twitter", "r1", "2026-11-03T10:30:00Z", Some("b1"), None),
+    ];
+    for x in &mut posts[..2] {
+        x.account = Some("NorthlineFerries".into());
+    }
+    let a = acc(&posts, Tz::UTC);
+    type Got<'a> = (
+        String,
+        Option<String>,
+        u64,
+        u64,
+        Option<f64>,
+        Option<&'a str>,
+    );
+    let got: Vec<Got> = rows(&a.responsiveness, Tz::UTC)
+        .into_iter()
+        .map(|r| {
+            (
+                r.date.to_string(),
+                r.account,
+                r.needing_response,
+                r.responded,
+                r.response_rate,
+                r.unmeasured_reason,
+            )
+        })
+        .collect();
+    let ferries = Some("NorthlineFerries".to_string());
+    let transit = Some("NorthlineTransit".to_string());
+    assert_eq!(
+        got,
+        vec![
+            (
+                "2026-11-03".into(),
+                ferries.clone(),
+                1,
+                0,
+                None,
+                Some(NO_LINKED_RESPONSE)
+            ),
+            ("2026-11-03".into(), transit.clone(), 1, 1, Some(1.0), None),
+            (
+                "2026-11-04".into(),
+                ferries,
+                1,
+                0,
+                None,
+                Some(NO_LINKED_RESPONSE)
+            ),
+            ("2026-11-04".into(), transit, 1, 0, Some(0.0), None),
+        ]
+    );
+}
+
 #[test]
 fn responsiveness_worked_by_hand() {
     use socialpulse::metrics::responsiveness::rows;
@@ -299,7 +364,8 @@ fn responsiveness_worked_by_hand() {
     assert_eq!((r.date, r.platform.as_str()), (d("2026-11-03"), "twitter"));
     // Needing a response: q1, c1, i1; answered: q1 (30 min), c1 (120 min).
     assert_eq!((r.needing_response, r.responded, r.unanswered), (3, 2, 1));
-    assert_eq!(r.response_rate, 2.0 / 3.0);
+    assert_eq!(r.response_rate, Some(2.0 / 3.0));
+    assert_eq!(r.unmeasured_reason, None);
     // Median of {30, 120} = 75; p90 = 30 + 0.9 * (120 - 30) = 111.
     assert_eq!((r.median_minutes, r.p90_minutes), (Some(75.0), Some(111.0)));
 

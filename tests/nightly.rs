@@ -631,16 +631,25 @@ fn config_changes_reanalyse_stored_posts_or_ask_for_full() {
     .expect("config");
     let moved = dir.path().join("moved");
     std::fs::rename(&input, &moved).expect("move inputs away");
+    // An input folder that is not there at all is an error, as on a fresh output: no
+    // snapshot is published (a mistyped or unmounted path is not a night without news).
+    let before = cur(&out).canonicalize().expect("snapshot");
     let (code, _, stderr) = cli(&config, &out, &[]);
-    // Published, with the missing input path signalled (exit 5).
-    assert_eq!(code, Some(5), "{stderr}");
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("input path does not exist"), "{stderr}");
+    assert_eq!(cur(&out).canonicalize().expect("snapshot"), before);
+    // The folder emptied (the night's exports moved away once ingested): published,
+    // the stored posts analysed again from their stored text.
+    std::fs::create_dir(&input).expect("empty input folder");
+    let (code, _, stderr) = cli(&config, &out, &[]);
+    assert_eq!(code, Some(0), "{stderr}");
     let m = assert_readable(&out);
     assert_eq!(
         (m["mode"].as_str(), m["reanalysed"].as_bool()),
         (Some("incremental"), Some(true))
     );
-    // The missing input folder was that night's reject; with it back, it is gone.
-    assert_eq!(m["rejects"], 1);
+    assert_eq!(m["rejects"], 0);
+    std::fs::remove_dir(&input).expect("remove the empty folder");
     std::fs::rename(&moved, &input).expect("inputs back");
     let (code, _, stderr) = cli(&config, &out, &[]);
     assert_eq!(code, Some(0), "{stderr}");
@@ -883,8 +892,10 @@ fn reanalysis_reads_the_stored_text_the_posts_table_does_not_publish() {
         !kinds.is_empty() && kinds.iter().all(|k| k == "parquet"),
         "{kinds:?}"
     );
-    // The inputs leave; a new complaint term and topic can only come from the stored text.
+    // The inputs leave (the folder stays); a new complaint term and topic can only come
+    // from the stored text.
     std::fs::rename(&input, dir.path().join("gone")).expect("move inputs away");
+    std::fs::create_dir(&input).expect("empty input folder");
     cfg.flags.complaint_terms.push("shambles".into());
     cfg.flags.complaint_terms.push("delayed".into());
     let mut weather = cfg.topics[0].clone();
@@ -893,8 +904,8 @@ fn reanalysis_reads_the_stored_text_the_posts_table_does_not_publish() {
     cfg.topics.push(weather);
     let r = pipeline::run(&cfg, &opts).expect("re-analysis");
     assert!(r.reanalysed, "{}", r.mode);
+    std::fs::remove_dir(&input).expect("remove the empty folder");
     std::fs::rename(dir.path().join("gone"), &input).expect("inputs back");
-    // (that night's reject for the missing input folder goes with it)
     assert_eq!(
         pipeline::run(&cfg, &opts).expect("inputs back").mode,
         "unchanged"

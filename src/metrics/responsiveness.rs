@@ -18,7 +18,7 @@ use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use arrow::record_batch::RecordBatch;
 use chrono::NaiveDate;
 use chrono_tz::Tz;
-use rustc_hash::{FxHashMap, FxHasher};
+use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
@@ -514,8 +514,11 @@ pub struct Row {
     pub responded: u64,
     /// Needing_response − responded.
     pub unanswered: u64,
-    /// Responded / needing_response.
-    pub response_rate: f64,
+    /// Responded / needing_response; `None` when the row's platform and account have no
+    /// answered item on any day (see [`NO_LINKED_RESPONSE`]).
+    pub response_rate: Option<f64>,
+    /// Why `response_rate` is not measured (`unmeasured_reason`).
+    pub unmeasured_reason: Option<&'static str>,
     /// `median_response_minutes`.
     pub median_minutes: Option<f64>,
     /// `p90_response_minutes`.
@@ -554,7 +557,8 @@ pub fn rows(acc: &Acc, tz: Tz) -> Vec<Row> {
                 needing_response: n,
                 responded,
                 unanswered: n - responded,
-                response_rate: responded as f64 / n as f64,
+                response_rate: Some(responded as f64 / n as f64),
+                unmeasured_reason: None,
                 median_minutes: quantile(&answered, 0.5),
                 p90_minutes: quantile(&answered, 0.9),
                 minutes: answered,
@@ -562,8 +566,29 @@ pub fn rows(acc: &Acc, tz: Tz) -> Vec<Row> {
         })
         .collect();
     rows.sort_by(|a, b| (a.date, &a.platform, &a.account).cmp(&(b.date, &b.platform, &b.account)));
+    // A platform and account with no answered item on any day: the data links no own
+    // reply to any post of theirs, so a rate of 0 would report what was not measured.
+    let measured: FxHashSet<(&str, Option<&str>)> = rows
+        .iter()
+        .filter(|r| r.responded > 0)
+        .map(|r| (r.platform.as_str(), r.account.as_deref()))
+        .collect();
+    let unmeasured: Vec<bool> = rows
+        .iter()
+        .map(|r| !measured.contains(&(r.platform.as_str(), r.account.as_deref())))
+        .collect();
+    for (r, unmeasured) in rows.iter_mut().zip(unmeasured) {
+        if unmeasured {
+            r.response_rate = None;
+            r.unmeasured_reason = Some(NO_LINKED_RESPONSE);
+        }
+    }
     rows
 }
+
+/// `unmeasured_reason` of a row whose platform and account have no answered item on any
+/// day: no own reply in the data links to any of their posts.
+pub const NO_LINKED_RESPONSE: &str = "no_linked_response";
 
 /// The Arrow schema of the `responsiveness` table.
 pub fn schema() -> SchemaRef {
@@ -573,10 +598,11 @@ pub fn schema() -> SchemaRef {
         i("needing_response"),
         i("responded"),
         i("unanswered"),
-        Field::new("response_rate", DataType::Float64, false),
+        Field::new("response_rate", DataType::Float64, true),
         Field::new("median_response_minutes", DataType::Float64, true),
         Field::new("p90_response_minutes", DataType::Float64, true),
         Field::new("response_minutes", minutes_type(), false),
+        Field::new("unmeasured_reason", DataType::Utf8, true),
     ]);
     Arc::new(Schema::new(fields))
 }
@@ -613,7 +639,7 @@ pub fn batch(acc: &Acc, tz: Tz) -> Result<RecordBatch, String> {
         ),
         Arc::new(
             rows.iter()
-                .map(|r| Some(r.response_rate))
+                .map(|r| r.response_rate)
                 .collect::<Float64Array>(),
         ),
         Arc::new(
@@ -630,6 +656,11 @@ pub fn batch(acc: &Acc, tz: Tz) -> Result<RecordBatch, String> {
             }
             Arc::new(b.finish()) as ArrayRef
         },
+        Arc::new(
+            rows.iter()
+                .map(|r| r.unmeasured_reason)
+                .collect::<arrow::array::StringArray>(),
+        ),
     ]);
     RecordBatch::try_new(schema(), columns)
         .map_err(|e| format!("building responsiveness batch: {e}"))

@@ -37,7 +37,7 @@ pub fn dry_run(cfg: &Config) -> Result<DryRun, RunError> {
         cfg.base_dir.as_deref(),
     );
     let previous = sinks::publish::current(&out);
-    if found.files.is_empty() && previous.is_none() {
+    if super::nothing_to_read(cfg, &found, previous.is_some()) {
         return Err(no_inputs(&found));
     }
     let state_dir = out.join(".socialpulse");
@@ -57,8 +57,11 @@ pub fn dry_run(cfg: &Config) -> Result<DryRun, RunError> {
         cfg,
         &opts,
         &plan.to_read,
-        &Accounts::from_config(cfg),
-        &pseudo,
+        read::Reading {
+            accounts: &Accounts::from_config(cfg),
+            pseudo: &pseudo,
+            audit: &Default::default(),
+        },
         &Stages::new(),
         &|batch| {
             posts.fetch_add(batch.len() as u64, std::sync::atomic::Ordering::Relaxed);

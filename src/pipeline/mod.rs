@@ -66,7 +66,7 @@ pub use crate::model::MANIFEST;
 
 /// The version of the output contract (tables, columns, manifest), recorded in
 /// `_run.json`. Raised with every change a reader would notice (see CHANGELOG.md).
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// Why a run did not publish. Callers branch on the kind: the CLI for its exit status
 /// ([`RunError::status`]), the Python package for its exception class.
@@ -208,9 +208,7 @@ fn run_inner(cfg: &Config, opts: &RunOptions) -> Result<RunReport, RunError> {
         std::slice::from_ref(&out),
         cfg.base_dir.as_deref(),
     );
-    // With a published state, a night without new files still publishes (retention
-    // moves on, a changed config re-analyses the stored posts).
-    if found.files.is_empty() && sinks::publish::current(&out).is_none() {
+    if nothing_to_read(cfg, &found, sinks::publish::current(&out).is_some()) {
         return Err(no_inputs(&found));
     }
     let Setup {
@@ -316,12 +314,16 @@ fn run_staged(
         None => Vec::new(),
     };
     let new_responses: Mutex<Vec<(u64, i64)>> = Mutex::new(Vec::new());
+    let audit = warnings::Audit::default();
     let (inputs, new_rejects) = read::read_inputs(
         cfg,
         opts,
         &plan.to_read,
-        &accounts,
-        pseudo,
+        read::Reading {
+            accounts: &accounts,
+            pseudo,
+            audit: &audit,
+        },
         stages,
         &|posts| {
             // Runs inside a file's parse timer: move the spill's share to its own stage.
@@ -454,6 +456,10 @@ fn run_staged(
     report.partitions_rewritten = touched.len() as u64;
     plan.next_state(cfg, pseudo, &inputs, days)
         .save(&staging.dir)?;
+    report
+        .warnings
+        .extend(audit.warnings(accounts.any_declared()));
+    report.top_reject_reasons = warnings::commonest_reasons(&new_rejects, 3);
     if let Some(w) = warnings::lost_inputs(&inputs) {
         report.warnings.insert(0, w);
     }
@@ -475,6 +481,21 @@ fn retention_from(cfg: &Config, days: u32) -> Result<Option<i64>, String> {
     Ok(Some(
         (reference - chrono::NaiveDate::default()).num_days() - i64::from(days),
     ))
+}
+
+/// A run with nothing to read fails: no file was found, and either there is no
+/// published state or none of the configured input paths exists. With a published
+/// state and an input folder that exists, a night without new files still publishes
+/// (retention moves on, a changed config re-analyses the stored posts); a path that is
+/// not there at all is the same error on a fresh output and on an existing one.
+pub(super) fn nothing_to_read(cfg: &Config, found: &Discovered, has_current: bool) -> bool {
+    found.files.is_empty()
+        && (!has_current
+            || cfg
+                .input
+                .paths
+                .iter()
+                .all(|p| std::fs::symlink_metadata(p).is_err()))
 }
 
 /// The error of a run with nothing to read, naming what was wrong with each path.
@@ -535,8 +556,11 @@ pub fn read_posts(cfg: &Config, pseudo: &Pseudonymiser) -> Result<ReadPosts, Str
         cfg,
         &opts,
         &found,
-        &accounts,
-        pseudo,
+        read::Reading {
+            accounts: &accounts,
+            pseudo,
+            audit: &Default::default(),
+        },
         &stages,
         &|mut posts| {
             if let Ok(mut a) = all.lock() {

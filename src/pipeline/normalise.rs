@@ -55,6 +55,16 @@ impl Accounts {
         on(platform).or_else(|| on(""))
     }
 
+    /// Whether `account` (a post's account) is declared in `[[accounts]]` for `platform`.
+    pub fn declared(&self, platform: &str, account: &str) -> bool {
+        self.own(platform, account).is_some()
+    }
+
+    /// Whether any account is declared.
+    pub fn any_declared(&self) -> bool {
+        !self.own.is_empty()
+    }
+
     fn default_for(&self, platform: &str) -> Option<&str> {
         self.defaults
             .get(platform)
@@ -78,7 +88,27 @@ pub fn normalise(d: Draft, accounts: &Accounts, pseudo: &Pseudonymiser) -> Post 
                 .and_then(|i| accounts.own(&p.platform, i))
         })
         .map(str::to_string);
-    let outbound = d.by_owner || own_author.is_some();
+    // The own page or profile the export names: a declared one by its declared name,
+    // any other as the export writes it (the run's warnings count those).
+    let named = d.named_account.as_deref().map(|a| {
+        accounts
+            .own(&p.platform, a)
+            .map_or_else(|| a.to_string(), str::to_string)
+    });
+    // A post by the very page it is in is the page's own.
+    let by_named = named.is_some()
+        && [p.author_handle.as_deref(), p.author_id.as_deref()]
+            .into_iter()
+            .flatten()
+            .any(|w| {
+                d.named_account
+                    .as_deref()
+                    .is_some_and(|n| n.eq_ignore_ascii_case(w))
+            });
+    let outbound = match d.direction {
+        Some(dir) => dir == Direction::Outbound,
+        None => d.by_owner || own_author.is_some() || by_named,
+    };
     p.direction = if outbound {
         Direction::Outbound
     } else {
@@ -86,6 +116,7 @@ pub fn normalise(d: Draft, accounts: &Accounts, pseudo: &Pseudonymiser) -> Post 
     };
     if outbound {
         p.account = own_author
+            .or_else(|| named.clone())
             .or_else(|| p.author_handle.clone())
             .or_else(|| accounts.default_for(&p.platform).map(str::to_string));
         if p.author_handle.is_none() {
@@ -106,10 +137,13 @@ pub fn normalise(d: Draft, accounts: &Accounts, pseudo: &Pseudonymiser) -> Post 
             .addressed_to
             .iter()
             .find_map(|h| accounts.own(&p.platform, h));
-        p.addressed = addressed.is_some() || p.visibility.as_deref() == Some("direct");
-        p.account = addressed
-            .or_else(|| accounts.default_for(&p.platform))
-            .map(str::to_string);
+        p.addressed =
+            named.is_some() || addressed.is_some() || p.visibility.as_deref() == Some("direct");
+        p.account = named.or_else(|| {
+            addressed
+                .or_else(|| accounts.default_for(&p.platform))
+                .map(str::to_string)
+        });
         if !pseudo.keeps_raw() {
             // The working link stays, sealed, for the operational tables; `url` names no
             // one.

@@ -82,8 +82,11 @@ impl Job {
             &self.cfg,
             &opts,
             &found,
-            &self.accounts,
-            &self.pseudo,
+            read::Reading {
+                accounts: &self.accounts,
+                pseudo: &self.pseudo,
+                audit: &Default::default(),
+            },
             &Stages::new(),
             &|mut batch| gather(&mut batch, &posts, &responses),
         );
@@ -110,8 +113,11 @@ impl Job {
         let (report, rejects) = read::read_range(
             &self.cfg,
             (path, start, end),
-            &self.accounts,
-            &self.pseudo,
+            read::Reading {
+                accounts: &self.accounts,
+                pseudo: &self.pseudo,
+                audit: &Default::default(),
+            },
             &|mut batch| gather(&mut batch, &posts, &responses),
         );
         Ok(ReadPart {

@@ -3,6 +3,7 @@
 
 use super::normalise::{normalise, Accounts};
 use super::stages::{Stages, PARSE};
+use super::warnings::Audit;
 use super::RunOptions;
 use crate::config::Config;
 use crate::model::{FileReport, Post, Reject};
@@ -64,20 +65,35 @@ impl Progress {
     }
 }
 
+/// Who the organisation is, how the public is pseudonymised, and what the reading
+/// notices: what pass 1 turns drafts into posts with.
+#[derive(Clone, Copy)]
+pub struct Reading<'a> {
+    pub accounts: &'a Accounts,
+    pub pseudo: &'a Pseudonymiser,
+    pub audit: &'a Audit,
+}
+
 /// A parsed batch: its drafts normalised into posts for `on_posts`, its rejects kept
 /// in `rejects` with their raw excerpts masked as the privacy options say.
 fn take_batch(
     batch: Batch,
-    accounts: &Accounts,
-    pseudo: &Pseudonymiser,
+    reading: &Reading,
     on_posts: &(dyn Fn(Vec<Post>) + Sync),
     rejects: &Mutex<Vec<Reject>>,
 ) {
-    let posts: Vec<Post> = batch
-        .drafts
+    let Reading {
+        accounts,
+        pseudo,
+        audit,
+    } = *reading;
+    let mut drafts = batch.drafts;
+    audit.self_replies(&mut drafts);
+    let posts: Vec<Post> = drafts
         .into_par_iter()
         .map(|d| normalise(d, accounts, pseudo))
         .collect();
+    audit.posts(&posts, accounts);
     on_posts(posts);
     if !batch.rejects.is_empty() {
         let mut batch_rejects = batch.rejects;
@@ -100,12 +116,11 @@ fn take_batch(
 pub fn read_range(
     cfg: &Config,
     (path, start, end): (&std::path::Path, u64, u64),
-    accounts: &Accounts,
-    pseudo: &Pseudonymiser,
+    reading: Reading,
     on_posts: &(dyn Fn(Vec<Post>) + Sync),
 ) -> (FileReport, Vec<Reject>) {
     let rejects: Mutex<Vec<Reject>> = Mutex::new(Vec::new());
-    let emit = |batch: Batch| take_batch(batch, accounts, pseudo, on_posts, &rejects);
+    let emit = |batch: Batch| take_batch(batch, &reading, on_posts, &rejects);
     let report = sources::read_line_range(path, start, end, cfg, &emit);
     let mut rejects = match rejects.into_inner() {
         Ok(r) => r,
@@ -122,8 +137,7 @@ pub fn read_inputs(
     cfg: &Config,
     opts: &RunOptions,
     found: &Discovered,
-    accounts: &Accounts,
-    pseudo: &Pseudonymiser,
+    reading: Reading,
     stages: &Stages,
     on_posts: &(dyn Fn(Vec<Post>) + Sync),
 ) -> (Vec<FileReport>, Vec<Reject>) {
@@ -136,7 +150,7 @@ pub fn read_inputs(
     let progress = Progress::new(total_bytes, cfg.run.progress, opts.quiet);
     let rejects: Mutex<Vec<Reject>> = Mutex::new(Vec::new());
     let emit = |batch: Batch| {
-        take_batch(batch, accounts, pseudo, on_posts, &rejects);
+        take_batch(batch, &reading, on_posts, &rejects);
         progress.tick();
     };
     let mut reports: Vec<FileReport> = files

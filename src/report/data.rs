@@ -96,7 +96,14 @@ pub struct Data {
     pub posts_out: Pair<i64>,
     pub unique_authors: Pair<i64>,
     pub mean_sentiment: Pair<Option<f64>>,
+    /// The latest day with posts, left out because it had not ended when the run
+    /// started (the day, and the run's local start time).
+    pub partial_day: Option<(NaiveDate, String)>,
+    /// Posts needing a response on platforms and accounts whose rate is measured.
     pub needing_response: Pair<i64>,
+    /// Posts needing a response on platforms and accounts no own reply links to
+    /// (`responsiveness.unmeasured_reason`): no rate can be measured for them.
+    pub needing_unmeasured: Pair<i64>,
     pub responded: Pair<i64>,
     pub response_minutes: Pair<Vec<f64>>,
     pub unanswered: Pair<i64>,
@@ -182,7 +189,15 @@ struct Window {
 }
 
 /// The report's figures from a snapshot's tables, one section per table.
-pub fn load(snapshot: &Path, s: &Settings) -> Result<Data, String> {
+///
+/// `as_of` is when the run started: the latest day with posts, if it had not ended by
+/// then (reporting time zone), holds only part of a day's data and is left out of the
+/// periods and charts (`Data::partial_day`), unless it is the only day.
+pub fn load(
+    snapshot: &Path,
+    s: &Settings,
+    as_of: Option<chrono::DateTime<chrono::Utc>>,
+) -> Result<Data, String> {
     let r = Reader {
         snapshot,
         s,
@@ -194,7 +209,7 @@ pub fn load(snapshot: &Path, s: &Settings) -> Result<Data, String> {
     };
     rejects(&r, &mut d)?;
     runs(&r, &mut d)?;
-    let Some(w) = volume(&r, &mut d)? else {
+    let Some(w) = volume(&r, &mut d, as_of)? else {
         return Ok(d);
     };
     // The scan of `posts`, the report's largest read, runs beside the other tables'.
@@ -264,7 +279,11 @@ fn runs(r: &Reader, d: &mut Data) -> Result<(), String> {
 
 /// Volume per (day, platform, direction), read once: its latest day ends the period
 /// (the latest day any post was made, reporting time zone). `None` without posts.
-fn volume(r: &Reader, d: &mut Data) -> Result<Option<Window>, String> {
+fn volume(
+    r: &Reader,
+    d: &mut Data,
+    as_of: Option<chrono::DateTime<chrono::Utc>>,
+) -> Result<Option<Window>, String> {
     let mut volume: BTreeMap<(NaiveDate, String, String), i64> = BTreeMap::new();
     scan(
         &r.table("daily_volume"),
@@ -290,9 +309,17 @@ fn volume(r: &Reader, d: &mut Data) -> Result<Option<Window>, String> {
             Ok(())
         },
     )?;
-    let Some(end) = volume.keys().map(|k| k.0).max() else {
+    let Some(mut end) = volume.keys().map(|k| k.0).max() else {
         return Ok(None);
     };
+    let first = volume.keys().map(|k| k.0).min().unwrap_or(end);
+    if let Some(at) = as_of {
+        let today = at.with_timezone(&r.tz).date_naive();
+        if end >= today && first < end {
+            d.partial_day = Some((end, at.with_timezone(&r.tz).format("%H:%M").to_string()));
+            end -= chrono::Duration::days(1);
+        }
+    }
     let n = i64::from(r.s.period_days.max(1));
     let cur = Period {
         start: end - chrono::Duration::days(n - 1),
@@ -391,6 +418,7 @@ fn responsiveness(r: &Reader, w: Window, d: &mut Data) -> Result<(), String> {
             "responded",
             "unanswered",
             "response_minutes",
+            "unmeasured_reason",
         ],
         |b| {
             let dates = b.date("date")?;
@@ -398,12 +426,17 @@ fn responsiveness(r: &Reader, w: Window, d: &mut Data) -> Result<(), String> {
             let done = b.i64("responded")?;
             let open = b.i64("unanswered")?;
             let minutes = b.f64_list("response_minutes")?;
+            let unmeasured = b.str("unmeasured_reason")?;
             for (i, m) in minutes.into_iter().enumerate() {
                 let Some(dt) = dates[i] else { continue };
                 let date = day(dt);
-                both(&w.period, date, &mut d.needing_response, |v| {
-                    *v += need[i].unwrap_or(0)
-                });
+                // A rate nothing links to is not a rate of 0: counted apart.
+                let needing = if unmeasured[i].is_some() {
+                    &mut d.needing_unmeasured
+                } else {
+                    &mut d.needing_response
+                };
+                both(&w.period, date, needing, |v| *v += need[i].unwrap_or(0));
                 both(&w.period, date, &mut d.responded, |v| {
                     *v += done[i].unwrap_or(0)
                 });

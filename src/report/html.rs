@@ -143,6 +143,19 @@ impl Html {
         self.body.push_str("</div>");
     }
 
+    /// A headline figure that could not be measured: "not measurable" and why, never a
+    /// number.
+    pub fn kpi_unmeasured(&mut self, k: &Kpi, why: &str) {
+        let _ = write!(
+            self.body,
+            r#"<div class="kpi" data-metric="{}" data-format="{}" data-value="" data-unmeasured="true"><div class="kpi-label">{}</div><div class="kpi-value">not measurable</div><div class="kpi-note">{}</div></div>"#,
+            attr(k.metric),
+            k.format.name(),
+            text(k.label),
+            text(why)
+        );
+    }
+
     /// A table; on a narrow screen every row becomes a card whose cells carry their
     /// column name, so no table is wider than a phone.
     pub fn table(&mut self, caption: &str, head: &[&str], rows: &[Vec<Cell>]) {

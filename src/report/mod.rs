@@ -42,8 +42,14 @@ const CSS: &str = include_str!("report.css");
 
 /// The report of the tables in `snapshot`, as one HTML document.
 pub fn build(snapshot: &Path, settings: &Settings) -> Result<String, String> {
-    let mut d = data::load(snapshot, settings)?;
     let m = manifest(snapshot)?;
+    // When the run read its inputs: a day not over by then holds part of a day's data.
+    let as_of = m
+        .get("started_at")
+        .and_then(|v| v.as_str())
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| t.with_timezone(&chrono::Utc));
+    let mut d = data::load(snapshot, settings, as_of)?;
     let s = |k: &str| {
         m.get(k)
             .and_then(|v| v.as_str())

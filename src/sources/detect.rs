@@ -23,9 +23,15 @@ pub(super) fn claim(
         for line in lines_in_head.iter().take(20) {
             if let Ok(v) = serde_json::from_slice::<Value>(line) {
                 if v.is_object() {
-                    claimed = line_formats()
-                        .into_iter()
-                        .find_map(|f| f.sniff(&v, cfg).map(|variant| (f, variant)));
+                    // A user's mapping whose columns the record has wins over content
+                    // detection (docs/formats.md): the user said how to read it.
+                    claimed = generic::user_mapping(&v, cfg)
+                        .map(|variant| (&generic::GenericNdjson as &dyn LineFormat, variant))
+                        .or_else(|| {
+                            line_formats()
+                                .into_iter()
+                                .find_map(|f| f.sniff(&v, cfg).map(|variant| (f, variant)))
+                        });
                 }
                 break;
             }

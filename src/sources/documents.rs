@@ -66,7 +66,34 @@ pub(super) fn read_document(
         }
     };
     drop(all);
-    let Some(fmt) = doc_formats().into_iter().find(|f| f.sniff(&doc)) else {
+    // An array of flat records: a user's mapping that fits wins over content detection;
+    // a built-in layout (preset) comes after the known document formats.
+    let user = generic::document_variant(&doc, ctx.cfg, true);
+    let known = || doc_formats().into_iter().find(|f| f.sniff(&doc));
+    let mapped = match user {
+        Some(v) => Some(v),
+        None if known().is_none() => generic::document_variant(&doc, ctx.cfg, false),
+        None => None,
+    };
+    if let Some(variant) = mapped {
+        emit_document(
+            generic::JSON,
+            |d, r| generic::parse_document(&doc, variant, ctx, d, r),
+            ctx,
+            counter,
+            emit,
+        );
+        return match damage {
+            Some((position, reason)) => Outcome::Failed(Failure {
+                format: Some(generic::JSON),
+                position,
+                kind: PositionKind::Byte,
+                reason,
+            }),
+            None => Outcome::Format(generic::JSON),
+        };
+    }
+    let Some(fmt) = known() else {
         return Outcome::Failed(Failure {
             format: None,
             position: 0,

@@ -6,7 +6,7 @@
 use super::presets::{self, Preset};
 use super::{find_mapping, flat, Batch, Config, Counter, Ctx, Failure, LineFormat, Outcome};
 use crate::config::MappingConfig;
-use crate::model::{excerpt, Draft, Kind, PositionKind, Post, Reject};
+use crate::model::{excerpt, Direction, Draft, Kind, PositionKind, Post, Reject};
 use crate::text::{decode_entities, parse_with_format};
 use chrono::FixedOffset;
 use serde_json::Value;
@@ -17,6 +17,37 @@ use std::io::BufRead;
 pub const CSV: &str = "generic-csv";
 /// Format name `generic-ndjson`, as `inputs[].format` and rejects give it.
 pub const NDJSON: &str = "generic-ndjson";
+
+/// Format name `generic-json`: a JSON document holding an array of mapped records.
+pub const JSON: &str = "generic-json";
+
+/// The mapping variant an array document's records are read through: a user's
+/// `[[mappings]]` entry only when `user_only`, else a user's entry or a preset.
+pub(super) fn document_variant(doc: &Value, cfg: &Config, user_only: bool) -> Option<usize> {
+    let first = doc.as_array()?.iter().find(|v| v.is_object())?;
+    if user_only {
+        user_mapping(first, cfg)
+    } else {
+        GenericNdjson.sniff(first, cfg)
+    }
+}
+
+/// Every record of an array document through the mapping `variant`.
+pub(super) fn parse_document(
+    doc: &Value,
+    variant: usize,
+    ctx: &Ctx,
+    out: &mut Vec<Draft>,
+    rejects: &mut Vec<Reject>,
+) {
+    let items = doc.as_array().map(Vec::as_slice).unwrap_or_default();
+    let tz = ctx.cfg.input.timezone.as_deref();
+    super::read_records(items, ctx, JSON, out, rejects, |item| {
+        let (m, preset) = variant_mapping(ctx.cfg, variant)?;
+        let get = presets::with_derived(preset, tz, |col| lookup(item, col).and_then(value_text));
+        from_fields(m, get)
+    });
+}
 
 /// mapped: generic ndjson (one JSON document).
 pub struct GenericNdjson;
@@ -39,6 +70,18 @@ fn value_text(v: &Value) -> Option<Cow<'_, str>> {
         Value::Bool(b) => Some(Cow::Owned(b.to_string())),
         _ => None,
     }
+}
+
+/// The variant of the user's `[[mappings]]` entry that fits a record: the record has
+/// every column the mapping names, not only its id, text and time (a mapping of
+/// `id`, `text` and `created_at` alone would otherwise claim every X API record).
+pub(super) fn user_mapping(first: &Value, cfg: &Config) -> Option<usize> {
+    cfg.mappings.iter().position(|m| {
+        m.columns()
+            .as_slice()
+            .iter()
+            .all(|c| lookup(first, c).is_some())
+    })
 }
 
 impl LineFormat for GenericNdjson {
@@ -73,8 +116,8 @@ impl LineFormat for GenericNdjson {
         partial: &mut Vec<String>,
     ) -> Result<Vec<Draft>, String> {
         let (m, preset) = variant_mapping(ctx.cfg, variant)?;
-        let (columns, n) = columns(m);
-        let columns = &columns[..n];
+        let columns = m.columns();
+        let columns = columns.as_slice();
         if preset.is_some() || columns.iter().any(|c| c.contains('.')) {
             // Dotted paths reach into nested objects: read the whole tree.
             return super::parse_tree(self, line, variant, ctx, partial);
@@ -102,37 +145,6 @@ fn variant_mapping(
         (Some(m), Some(p)) => Ok((m, Some(p))),
         _ => Err("mapping vanished".into()),
     }
-}
-
-/// Every column a mapping reads, each once; in an array, as this runs for every line.
-fn columns(m: &MappingConfig) -> ([&str; 16], usize) {
-    let all = [
-        Some(&m.id),
-        Some(&m.text),
-        Some(&m.timestamp),
-        m.platform_column.as_ref(),
-        m.author.as_ref(),
-        m.author_id.as_ref(),
-        m.url.as_ref(),
-        m.lang.as_ref(),
-        m.reply_to.as_ref(),
-        m.conversation.as_ref(),
-        m.kind.as_ref(),
-        m.likes.as_ref(),
-        m.reposts.as_ref(),
-        m.replies.as_ref(),
-        m.quotes.as_ref(),
-        m.views.as_ref(),
-    ];
-    let mut out = [""; 16];
-    let mut n = 0;
-    for c in all.into_iter().flatten() {
-        if !out[..n].contains(&c.as_str()) {
-            out[n] = c;
-            n += 1;
-        }
-    }
-    (out, n)
 }
 
 /// Parse a count column: empty means unknown (null), `1,234` and `1.2K` are understood.
@@ -317,13 +329,58 @@ pub fn from_fields<'a>(
         .collect();
     p.visibility = opt(&m.visibility).map(|v| visibility(&v).to_string());
     let mut d = Draft::new(p);
-    d.addressed_to = opt(&m.account)
-        .map(|a| a.trim().trim_start_matches('@').to_string())
-        .into_iter()
-        .chain(d.post.mentions.iter().cloned())
-        .collect();
+    d.named_account = opt(&m.account).map(|a| a.trim().trim_start_matches('@').to_string());
+    d.addressed_to = d.post.mentions.clone();
     d.by_owner = m.own_posts;
+    if let (Some(col), Some(v)) = (m.direction.as_deref(), opt(&m.direction)) {
+        d.direction = Some(direction(m, col, &v)?);
+    }
     Ok(d)
+}
+
+/// The direction a mapped `direction` column's value names (see
+/// `mappings[].direction` in docs/configuration.md).
+fn direction(m: &MappingConfig, column: &str, value: &str) -> Result<Direction, String> {
+    let v = value.trim();
+    let listed = |values: &[String]| values.iter().any(|x| x.trim().eq_ignore_ascii_case(v));
+    if listed(&m.inbound_values) {
+        return Ok(Direction::Inbound);
+    }
+    if listed(&m.outbound_values) {
+        return Ok(Direction::Outbound);
+    }
+    let lower = v.to_lowercase();
+    match lower.as_str() {
+        "inbound" | "in" | "received" | "incoming" => return Ok(Direction::Inbound),
+        "outbound" | "out" | "sent" | "outgoing" => return Ok(Direction::Outbound),
+        _ => {}
+    }
+    let yes = match lower.as_str() {
+        "true" | "1" | "yes" | "y" | "t" => Some(true),
+        "false" | "0" | "no" | "n" | "f" => Some(false),
+        _ => None,
+    };
+    let unknown = || {
+        format!(
+            "direction value {v:?} in column `{column}` means neither inbound nor outbound: list it in the mapping's inbound_values or outbound_values"
+        )
+    };
+    let yes = yes.ok_or_else(unknown)?;
+    // A yes/no answers the question the column's name asks.
+    let name = column.to_lowercase();
+    let says = |words: &[&str]| words.iter().any(|w| name.contains(w));
+    let means_outbound = if says(&["outbound", "outgoing", "sent", "from_us", "by_agent"]) {
+        true
+    } else if says(&["inbound", "incoming", "received"]) {
+        false
+    } else {
+        return Err(unknown());
+    };
+    Ok(if yes == means_outbound {
+        Direction::Outbound
+    } else {
+        Direction::Inbound
+    })
 }
 
 /// The mapping a table with these columns is read by: a user's `[[mappings]]` entry
@@ -401,12 +458,15 @@ pub(super) fn read_csv(
     let has = |k: &str| header.iter().any(|h| h == k);
     let Some((m, preset)) = layout(ctx.cfg, has) else {
         let shown: String = header.join(",").chars().take(120).collect();
+        let near = near_miss(ctx.cfg, &header)
+            .map(|m| format!("; {m}"))
+            .unwrap_or_default();
         return Outcome::Failed(Failure {
             format: None,
             position: 0,
             kind: PositionKind::File,
             reason: format!(
-                "unrecognised format: not JSON, not an X archive, no [[mappings]] entry and no built-in export layout matches the CSV header ({shown})"
+                "unrecognised format: not JSON, not an X archive, no [[mappings]] entry and no built-in export layout matches the CSV header ({shown}){near}"
             ),
         });
     };
@@ -524,6 +584,48 @@ pub(super) fn read_csv(
         }),
         None => Outcome::Format(format),
     }
+}
+
+/// The user's mapping that comes closest to a header it does not fit, with each of
+/// its id, text and timestamp columns the header lacks and the header's nearest name
+/// ("mapping `support`: column `Text` is not in the header; did you mean `text`?").
+fn near_miss(cfg: &Config, header: &[String]) -> Option<String> {
+    let m = cfg.mappings.iter().max_by_key(|m| {
+        [&m.id, &m.text, &m.timestamp]
+            .iter()
+            .filter(|c| header.contains(c))
+            .count()
+    })?;
+    let missing: Vec<String> = [&m.id, &m.text, &m.timestamp]
+        .into_iter()
+        .filter(|c| !header.contains(c))
+        .map(|c| match closest(c, header) {
+            Some(h) => format!("column `{c}` is not in the header; did you mean `{h}`?"),
+            None => format!("column `{c}` is not in the header"),
+        })
+        .collect();
+    Some(format!("mapping `{}`: {}", m.name, missing.join("; ")))
+}
+
+/// The header name nearest to `column`: the same but for case and spaces, else within
+/// a third of its length in edits.
+pub(crate) fn closest<'h>(column: &str, header: &'h [String]) -> Option<&'h str> {
+    let fold = |s: &str| {
+        s.chars()
+            .filter(|c| !c.is_whitespace() && *c != '_')
+            .flat_map(char::to_lowercase)
+            .collect::<String>()
+    };
+    let want = fold(column);
+    if let Some(h) = header.iter().find(|h| fold(h) == want) {
+        return Some(h);
+    }
+    header
+        .iter()
+        .map(|h| (strsim::levenshtein(&want, &fold(h)), h))
+        .filter(|(d, _)| *d <= (want.chars().count() / 3).max(1))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, h)| h.as_str())
 }
 
 /// Why a row whose field count differs from the header's is rejected. A row that runs

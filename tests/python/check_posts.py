@@ -172,6 +172,21 @@ resp_rust = con.execute(
         from read_parquet('{out}/responsiveness/*.parquet') order by all"""
 ).fetchall()
 check_rows("responsiveness", resp_sql, resp_rust, 5, 1e-6)
+# A platform and account with no answered item on any day has no rate, and the reason;
+# every other row's rate is responded / needing_response.
+rates = con.execute(
+    f"""with r as (select * from read_parquet('{out}/responsiveness/*.parquet')),
+            g as (select platform, account, sum(responded) as answered from r group by all)
+        select r.platform, r.account, g.answered, r.response_rate, r.unmeasured_reason,
+               r.responded, r.needing_response
+        from r join g on g.platform = r.platform and g.account is not distinct from r.account"""
+).fetchall()
+check(any(x[4] is not None for x in rates), "some responsiveness row is unmeasured in the example")
+for platform, account, answered, rate, why, done, need in rates:
+    if answered == 0:
+        check(rate is None and why == "no_linked_response", f"{platform}/{account}: rate {rate}, reason {why}")
+    else:
+        check(why is None and abs(rate - done / need) < 1e-12, f"{platform}/{account}: rate {rate}, reason {why}")
 # The published minutes of every answered item give back each row's count and quantiles,
 # and a period's quantiles are computed from them across rows (days and groups).
 per_row = con.execute(

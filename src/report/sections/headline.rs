@@ -18,6 +18,15 @@ pub fn render(d: &Data, s: &Settings, h: &mut Html) -> Result<(), String> {
         h.p("empty", "The tables hold no posts yet.");
         return Ok(());
     };
+    if let Some((day, at)) = &d.partial_day {
+        h.p(
+            "partial",
+            &format!(
+                "{day} is left out of the figures and charts: it had not ended when the run started ({at}, {}), so it holds only part of a day's posts.",
+                d.timezone
+            ),
+        );
+    }
     let prev_label = format!("previous {} days", period.prev.days());
     let mut sorted = d.response_minutes.clone();
     sorted.cur.sort_by(f64::total_cmp);
@@ -34,10 +43,26 @@ pub fn render(d: &Data, s: &Settings, h: &mut Html) -> Result<(), String> {
         ratio(d.responded.cur, d.needing_response.cur),
         ratio(d.responded.prev, d.needing_response.prev),
     );
+    // No own reply links to any post of the period's accounts: the rate is not
+    // measurable, not 0.
+    let rate_unmeasured = d.needing_response.cur == 0 && d.needing_unmeasured.cur > 0;
+    let unmeasured_why = format!(
+        "not measurable: no own reply in the data links to any post of these accounts ({} needing a response)",
+        d.needing_unmeasured.cur
+    );
+    let mut rate_note = format!(
+        "{} of {} needing a response",
+        d.responded.cur, d.needing_response.cur
+    );
+    if d.needing_unmeasured.cur > 0 {
+        rate_note.push_str(&format!(
+            "; {} more on accounts no own reply links to, not counted",
+            d.needing_unmeasured.cur
+        ));
+    }
     let (median, median_p) = both(&sorted, |v| quantile(v, 0.5));
     let (p90, p90_p) = both(&sorted, |v| quantile(v, 0.9));
     let (wt, wt_p) = both(&sorted, within);
-    let cost_per = |c: Option<f64>, r: i64| c.and_then(|c| ratio(1, r).map(|x| c * x));
     let esc_total = Pair {
         cur: d.escalations.values().map(|p| p.cur).sum::<i64>(),
         prev: d.escalations.values().map(|p| p.prev).sum::<i64>(),
@@ -92,10 +117,7 @@ pub fn render(d: &Data, s: &Settings, h: &mut Html) -> Result<(), String> {
             format: Format::Pct,
             value: rate,
             previous: Some(rate_p),
-            note: Some(format!(
-                "{} of {} needing a response",
-                d.responded.cur, d.needing_response.cur
-            )),
+            note: Some(rate_note),
         },
         Kpi {
             metric: "median_response",
@@ -178,6 +200,24 @@ pub fn render(d: &Data, s: &Settings, h: &mut Html) -> Result<(), String> {
         previous: None,
         note: d.info_as_of.map(|a| format!("open and past due on {a}")),
     });
+    if s.cost_configured {
+        cost_kpis(d, &mut kpis);
+    }
+    h.push(r#"<div class="kpis">"#);
+    for k in &kpis {
+        if k.metric == "response_rate" && rate_unmeasured {
+            h.kpi_unmeasured(k, &unmeasured_why);
+        } else {
+            h.kpi(k, &d.currency, &prev_label);
+        }
+    }
+    h.push("</div>");
+    Ok(())
+}
+
+/// The cost cards, shown only when `[cost]` sets an amount.
+fn cost_kpis(d: &Data, kpis: &mut Vec<Kpi<'_>>) {
+    let cost_per = |c: Option<f64>, r: i64| c.and_then(|c| ratio(1, r).map(|x| c * x));
     kpis.push(Kpi {
         metric: "cost_per_response",
         label: "Cost per resolved inquiry",
@@ -194,10 +234,4 @@ pub fn render(d: &Data, s: &Settings, h: &mut Html) -> Result<(), String> {
         previous: Some(d.net_benefit.prev),
         note: Some("estimated value − cost".into()),
     });
-    h.push(r#"<div class="kpis">"#);
-    for k in &kpis {
-        h.kpi(k, &d.currency, &prev_label);
-    }
-    h.push("</div>");
-    Ok(())
 }

@@ -1,5 +1,7 @@
 //! Sprout Social's Smart Inbox CSV export: one row per message across networks, the
-//! network in `Network`, times in `Timestamp (UTC)` as `MM/DD/YYYY HH:MM`.
+//! network in `Network`, times in `Timestamp (UTC)` as `MM/DD/YYYY HH:MM`. `Profile` is
+//! the own profile the message is in: the post's `account` (and a row whose `From` is
+//! that profile is its own, outbound).
 
 use super::{base, col, none, Preset};
 use crate::config::MappingConfig;
@@ -21,6 +23,7 @@ fn mapping() -> MappingConfig {
     MappingConfig {
         platform_column: col("Network"),
         author: col("From"),
+        account: col("Profile"),
         kind: col("Message Type"),
         likes: col("Likes"),
         replies: col("Comments"),

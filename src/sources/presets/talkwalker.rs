@@ -10,6 +10,8 @@
 //! - `published` is `22/09/17 11:00:24` (day first, two-digit year, UTC) in the
 //!   interface's export, epoch milliseconds in the API's.
 //! - The author is `extra_author_attributes.short_name` (the handle), else `.name`.
+//! - `parent_url` is the post's own `url` on an original post and the original's on a
+//!   repost: a `RT @` text is a repost, another parent a reply (see `kind`).
 
 use super::{base, col, Preset, Row};
 use crate::config::MappingConfig;
@@ -29,6 +31,7 @@ fn mapping() -> MappingConfig {
         url: col("url"),
         lang: col("lang"),
         reply_to: col("@reply_to"),
+        kind: col("@kind"),
         ..base("talkwalker", "@id", "@text", "@created", "rfc3339")
     }
 }
@@ -37,13 +40,34 @@ fn derive(column: &str, row: &Row) -> Option<String> {
     let present = |c: &str| row(c).filter(|v| !v.trim().is_empty());
     match column {
         "@id" => present("url").map(|u| post_id(&u)),
-        "@reply_to" => present("parent_url").map(|u| post_id(&u)),
+        "@reply_to" => match kind(row) {
+            "reply" => present("parent_url").map(|u| post_id(&u)),
+            _ => None,
+        },
+        "@kind" => Some(kind(row).to_string()),
         "@platform" => present("source_type").map(|s| platform(&s)),
         "@created" => present("published").map(|t| utc(&t).unwrap_or(t)),
         "@author" => present("extra_author_attributes.short_name")
             .or_else(|| present("extra_author_attributes.name")),
         "@text" => present("content").or_else(|| present("title")),
         _ => None,
+    }
+}
+
+/// What a document is. `parent_url` is the post's own `url` on an original and the
+/// original's on a repost, so it alone does not make a reply: a text that starts
+/// `RT @` is a repost, a parent other than the post itself a reply, anything else an
+/// original post.
+fn kind(row: &Row) -> &'static str {
+    let present = |c: &str| row(c).filter(|v| !v.trim().is_empty());
+    let text = present("content").or_else(|| present("title"));
+    if text.is_some_and(|t| t.trim_start().starts_with("RT @")) {
+        return "repost";
+    }
+    let own = present("url").map(|u| post_id(&u));
+    match present("parent_url").map(|u| post_id(&u)) {
+        Some(parent) if Some(&parent) != own.as_ref() => "reply",
+        _ => "original",
     }
 }
 
