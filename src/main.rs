@@ -94,14 +94,18 @@ enum Command {
     Report {
         /// The output directory a run wrote (the one holding `current/`).
         out: PathBuf,
-        /// Write the report here instead of into the published snapshot.
-        #[arg(long, short = 'o')]
+        /// Write the report to this file instead of into the published snapshot
+        /// (`--output` and `-o`, its former names, still work).
+        #[arg(long = "report-file", alias = "output", short_alias = 'o')]
         output: Option<PathBuf>,
-        /// Days in the report's period (default: as the run's config said).
+        /// Days in the report's period, as `report.period_days` (default: as the run's
+        /// config said).
         #[arg(long)]
         period_days: Option<u32>,
-        /// First-response target in minutes (default: as the run's config said).
-        #[arg(long)]
+        /// First-response target in minutes, as `report.response_target_minutes`
+        /// (default: as the run's config said; `--target-minutes`, its former name,
+        /// still works).
+        #[arg(long = "response-target-minutes", alias = "target-minutes")]
         target_minutes: Option<f64>,
     },
     /// Train a classifier from labelled posts and write its model file:
@@ -412,6 +416,9 @@ fn inspect(file: &std::path::Path, config: Option<&std::path::Path>) -> ExitCode
             r.position,
             r.reason
         );
+    }
+    if let Some(block) = inspect::accounts_toml(&found, &cfg) {
+        say!("\nown accounts it shows that [[accounts]] does not declare (check them, then add them to the pipeline config):\n\n{block}");
     }
     ExitCode::SUCCESS
 }

@@ -271,6 +271,19 @@ fn inspect_suggests_a_mapping_that_reads_the_file() {
         .output()
         .expect("inspect");
     assert!(String::from_utf8_lossy(&o.stdout).contains(": hootsuite-posts\nfirst 2 rows as read"));
+    // The pages an export names, as an [[accounts]] block to paste.
+    let o = socialpulse()
+        .arg("inspect")
+        .arg(root().join("fixtures/hootsuite/inbound_northline_2026-11.csv"))
+        .output()
+        .expect("inspect");
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.contains(
+            "[[accounts]]   # 2 post(s)\nplatform = \"facebook\"\nhandle = \"Northline Ferries\"\n\n[[accounts]]   # 3 post(s)\nplatform = \"facebook\"\nhandle = \"Northline Transit\"\n"
+        ),
+        "{stdout}"
+    );
 }
 
 /// `--help` lists the closed choices, and a value outside them is a usage error (exit 2)

@@ -223,7 +223,9 @@ fn configuration_page_lists_every_config_key() {
         &mut in_code,
     );
     let page = doc("configuration.md");
-    let in_docs: BTreeSet<String> = page
+    // The keys' table (the command line's table comes before it).
+    let keys_part = page.split("\n## Keys").nth(1).unwrap_or_default();
+    let in_docs: BTreeSet<String> = keys_part
         .lines()
         .filter_map(|l| l.strip_prefix("| `"))
         .filter_map(|l| l.split('`').next())
@@ -254,4 +256,71 @@ fn emerging_stop_words_are_published() {
         .copied()
         .collect();
     assert_eq!(listed, code);
+}
+
+/// docs/configuration.md's option table holds every command and every option of each
+/// command's `--help`, and nothing else.
+#[test]
+fn configuration_page_lists_every_command_and_option() {
+    let page = doc("configuration.md");
+    let in_docs: BTreeSet<(String, String)> = page
+        .lines()
+        .filter_map(|l| l.strip_prefix("| `"))
+        .filter_map(|l| {
+            let mut cells = l.split(" | ");
+            let command = cells.next()?.trim_end_matches('`');
+            let option = cells.next()?;
+            let option = option.trim_start_matches('`').split('`').next()?;
+            option
+                .starts_with("--")
+                .then(|| (command.to_string(), option.to_string()))
+        })
+        .collect();
+    let help = |args: &[&str]| {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_socialpulse"))
+            .args(args)
+            .output()
+            .expect("socialpulse --help");
+        String::from_utf8_lossy(&o.stdout).to_string()
+    };
+    let top = help(&["--help"]);
+    let commands: Vec<String> = top
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .map(str::to_string)
+        .collect();
+    assert_eq!(
+        commands,
+        ["run", "inspect", "report", "train", "evaluate", "generate"]
+    );
+    let mut in_code = BTreeSet::new();
+    for c in &commands {
+        assert!(
+            page.contains(&format!("socialpulse {c} ")),
+            "{c}: no usage line in docs/configuration.md"
+        );
+        for line in help(&[c, "--help"]).lines() {
+            // Option lines only (`  -o, --out <OUT>  …`), not their wrapped descriptions.
+            if !line.trim_start().starts_with('-') {
+                continue;
+            }
+            let Some(long) = line.split_whitespace().find(|w| w.starts_with("--")) else {
+                continue;
+            };
+            let long = long.trim_end_matches(',');
+            if long != "--help" {
+                in_code.insert((c.clone(), long.to_string()));
+            }
+        }
+    }
+    let missing: Vec<_> = in_code.difference(&in_docs).collect();
+    let extra: Vec<_> = in_docs.difference(&in_code).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "options not documented: {missing:?}; documented options that do not exist: {extra:?}"
+    );
 }

@@ -25,11 +25,15 @@ pub struct Inspection {
     pub rows: Vec<Post>,
     /// The first rejects of that read.
     pub rejects: Vec<Reject>,
+    /// Own accounts the file shows, as `(platform, handle)` with their posts: the pages
+    /// or profiles it names (a page column) and the authors of posts it marks as the
+    /// organisation's own (a page's post export, a direction column); for `[[accounts]]`.
+    pub accounts: Vec<((String, String), u64)>,
 }
 
 /// Read `path` as a run would; when no layout recognises it, guess a mapping.
 pub fn inspect(path: &Path, cfg: &Config) -> Inspection {
-    let (report, rows, rejects) = first_rows(path, cfg);
+    let (report, rows, rejects, accounts) = first_rows(path, cfg);
     let recognised = report
         .error
         .as_deref()
@@ -42,18 +46,19 @@ pub fn inspect(path: &Path, cfg: &Config) -> Inspection {
             suggested: None,
             rows,
             rejects,
+            accounts,
         };
     }
     let (header, samples) = sample(path);
     let suggested = guess(&header, &samples);
-    let (rows, rejects) = match &suggested {
+    let (rows, rejects, accounts) = match &suggested {
         Some(m) => {
             let mut with = cfg.clone();
             with.mappings = vec![m.clone()];
-            let (_, rows, rejects) = first_rows(path, &with);
-            (rows, rejects)
+            let (_, rows, rejects, accounts) = first_rows(path, &with);
+            (rows, rejects, accounts)
         }
-        None => (Vec::new(), Vec::new()),
+        None => (Vec::new(), Vec::new(), Vec::new()),
     };
     Inspection {
         format: None,
@@ -62,12 +67,28 @@ pub fn inspect(path: &Path, cfg: &Config) -> Inspection {
         suggested,
         rows,
         rejects,
+        accounts,
     }
 }
 
-fn first_rows(path: &Path, cfg: &Config) -> (FileReport, Vec<Post>, Vec<Reject>) {
+type Accounts = Vec<((String, String), u64)>;
+
+fn first_rows(path: &Path, cfg: &Config) -> (FileReport, Vec<Post>, Vec<Reject>, Accounts) {
     let found: Mutex<(Vec<Post>, Vec<Reject>)> = Mutex::new((Vec::new(), Vec::new()));
+    let accounts: Mutex<std::collections::BTreeMap<(String, String), u64>> = Mutex::default();
     let report = read_file(path, cfg, None, &|b: Batch| {
+        if let Ok(mut a) = accounts.lock() {
+            for d in &b.drafts {
+                let own = d.by_owner || d.direction == Some(crate::model::Direction::Outbound);
+                let who = d
+                    .named_account
+                    .clone()
+                    .or_else(|| own.then(|| d.post.author_handle.clone()).flatten());
+                if let Some(h) = who {
+                    *a.entry((d.post.platform.clone(), h)).or_default() += 1;
+                }
+            }
+        }
         if let Ok(mut f) = found.lock() {
             let room = SHOWN.saturating_sub(f.0.len());
             f.0.extend(b.drafts.into_iter().take(room).map(|d| d.post));
@@ -77,7 +98,35 @@ fn first_rows(path: &Path, cfg: &Config) -> (FileReport, Vec<Post>, Vec<Reject>)
     });
     let (mut rows, rejects) = found.into_inner().unwrap_or_default();
     rows.sort_by_key(|p| p.source_position);
-    (report, rows, rejects)
+    let accounts = accounts
+        .into_inner()
+        .unwrap_or_default()
+        .into_iter()
+        .collect();
+    (report, rows, rejects, accounts)
+}
+
+/// The `[[accounts]]` block of the accounts a file shows that `cfg` does not declare.
+pub fn accounts_toml(found: &Inspection, cfg: &Config) -> Option<String> {
+    let declared = |platform: &str, handle: &str| {
+        cfg.accounts.iter().any(|a| {
+            (a.platform.is_empty() || a.platform.eq_ignore_ascii_case(platform))
+                && a.handle
+                    .trim_start_matches('@')
+                    .eq_ignore_ascii_case(handle)
+        })
+    };
+    let mut out = String::new();
+    for ((platform, handle), n) in &found.accounts {
+        if !declared(platform, handle) {
+            out.push_str(&format!(
+                "[[accounts]]   # {n} post(s)\nplatform = {}\nhandle = {}\n\n",
+                toml_str(platform),
+                toml_str(handle)
+            ));
+        }
+    }
+    (!out.is_empty()).then_some(out)
 }
 
 /// The header and up to five data rows, as text, of a CSV, NDJSON or workbook file.
