@@ -202,6 +202,13 @@ impl Pseudonymiser {
     }
 
     /// Pseudonym of one identity on one platform: `p_` + 16 hex digits (64 bits).
+    /// A keyed hash that names the key and nothing else (whatever
+    /// `keep_public_identities` says), for telling whether two runs used one key.
+    pub fn key_id(&self) -> String {
+        let h = blake3::keyed_hash(&self.key, b"socialpulse key id");
+        hex::encode(&h.as_bytes()[..8])
+    }
+
     pub fn pseudonym(&self, platform: &str, identity: &str) -> String {
         if self.keep_raw {
             return identity.to_string();

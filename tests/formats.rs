@@ -978,7 +978,7 @@ fn mastodon_visibility_keeps_private_messages_out_of_public_metrics() {
     assert_eq!(rows.len(), 1);
     assert_eq!(
         (
-            rows[0].needing_response,
+            rows[0].needs_response,
             rows[0].responded,
             rows[0].median_minutes
         ),

@@ -133,7 +133,7 @@ fn information_requests_and_due_dates() {
         "Under the Official Information Act I request copies of all reports on signal faults.",
     );
     assert!(p.listening.info_request);
-    // Received Wed 4 Nov 2026 (UTC): 20 working days later is Wed 2 Dec 2026.
+    // Received Wed 4 Nov 2026 (the reporting zone's day): 20 working days later is Wed 2 Dec 2026.
     let due = chrono::NaiveDate::from_ymd_opt(2026, 12, 2).expect("date");
     let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("date");
     assert_eq!(
@@ -176,6 +176,33 @@ fn information_requests_and_due_dates() {
         p.listening.info_request_due,
         Some((due - epoch).num_days() as i32)
     );
+}
+
+/// A request is received on its day in the reporting time zone (`metrics.timezone`),
+/// the calendar the report's as-of day counts in: 19:30 UTC on Tuesday 3 Nov 2026 is
+/// 08:30 on Wednesday 4 Nov in Auckland, so 20 working days run from the Wednesday.
+#[test]
+fn a_request_is_received_on_its_day_in_the_reporting_zone() {
+    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("date");
+    let due_of = |zone: &str| {
+        let mut cfg = transit();
+        cfg.metrics.timezone = zone.parse().expect("zone");
+        let a = Analyzer::new(&cfg).expect("analyzer");
+        let mut p = post(
+            "Under the Official Information Act I request the timetable consultation report.",
+            Direction::Inbound,
+        );
+        p.created_at = ts("2026-11-03T19:30:00Z");
+        a.analyse(&mut p);
+        p.listening
+            .info_request_due
+            .map(|d| epoch + chrono::Duration::days(i64::from(d)))
+    };
+    let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+    // Received Tue 3 Nov (UTC): day 20 is Tue 1 Dec.
+    assert_eq!(due_of("UTC"), d("2026-12-01"));
+    // Received Wed 4 Nov (Auckland): day 20 is Wed 2 Dec.
+    assert_eq!(due_of("Pacific/Auckland"), d("2026-12-02"));
 }
 
 #[test]

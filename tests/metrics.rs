@@ -320,7 +320,7 @@ fn a_rate_nothing_links_to_is_not_measured() {
             (
                 r.date.to_string(),
                 r.account,
-                r.needing_response,
+                r.needs_response,
                 r.responded,
                 r.response_rate,
                 r.unmeasured_reason,
@@ -363,7 +363,7 @@ fn responsiveness_worked_by_hand() {
     let r = &r[0];
     assert_eq!((r.date, r.platform.as_str()), (d("2026-11-03"), "twitter"));
     // Needing a response: q1, c1, i1; answered: q1 (30 min), c1 (120 min).
-    assert_eq!((r.needing_response, r.responded, r.unanswered), (3, 2, 1));
+    assert_eq!((r.needs_response, r.responded, r.unanswered), (3, 2, 1));
     assert_eq!(r.response_rate, Some(2.0 / 3.0));
     assert_eq!(r.unmeasured_reason, None);
     // Median of {30, 120} = 75; p90 = 30 + 0.9 * (120 - 30) = 111.
@@ -376,7 +376,7 @@ fn responsiveness_worked_by_hand() {
         .map(|r| {
             (
                 r.date.to_string(),
-                r.needing_response,
+                r.needs_response,
                 r.responded,
                 r.median_minutes,
             )
@@ -828,9 +828,91 @@ fn disagreeing_copies_of_a_reply_both_answer() {
     let mut a = acc(&posts, Tz::UTC);
     a.responsiveness.settle(&ResponseIndex::new(found), Tz::UTC);
     let r = rows(&a.responsiveness, Tz::UTC);
-    assert_eq!((r[0].needing_response, r[0].responded), (2, 2));
+    assert_eq!((r[0].needs_response, r[0].responded), (2, 2));
     assert_eq!(
         (r[0].median_minutes, r[0].p90_minutes),
         (Some(27.5), Some(29.5))
+    );
+}
+
+/// docs/data-dictionary.md, `cost_benefit`, the readings settled:
+/// - a day holding only withheld posts (direct messages) is not active;
+/// - a group made only of direct messages gets a row in an active period (its answered
+///   messages are value delivered) and shares cost as any inbound-only group;
+/// - two items of a platform with no group in the period share one cost-only row.
+#[test]
+fn cost_benefit_direct_messages_and_items_without_posts() {
+    use socialpulse::config::{CostConfig, CostItem, Period};
+    use socialpulse::metrics::cost_benefit::rows;
+    let mut dm = item("dm1", "2026-11-04T09:00:00Z", true, false, false);
+    dm.platform = "facebook".into();
+    dm.account = Some("Northline Transit".into());
+    dm.visibility = Some("direct".into());
+    dm.withheld = true;
+    let mut reply = answer("facebook", "r1", "2026-11-04T09:30:00Z", Some("dm1"), None);
+    reply.account = Some("Northline Transit".into());
+    reply.visibility = Some("direct".into());
+    reply.withheld = true;
+    let posts = vec![
+        answer("twitter", "o1", "2026-11-03T01:00:00Z", None, None),
+        dm,
+        reply,
+    ];
+    let item_of = |name: &str, amount: f64| CostItem {
+        name: name.into(),
+        amount,
+        per: Period::Day,
+        platform: "threads".into(),
+    };
+    let cfg = CostConfig {
+        period: Period::Month,
+        currency: "NZD".into(),
+        staff_hours_per_day: 1.0,
+        hourly_cost: 30.0,
+        value_per_resolved_inquiry: 10.0,
+        items: vec![item_of("threads ads", 4.0), item_of("threads boost", 6.0)],
+    };
+    let r = rows(&acc(&posts, Tz::UTC), &cfg, Tz::UTC);
+    type Got = (String, Option<String>, u32, u64, u64, f64, f64);
+    let got: Vec<Got> = r
+        .iter()
+        .map(|x| {
+            (
+                x.platform.clone(),
+                x.account.clone(),
+                x.active_days,
+                x.outbound_posts,
+                x.responses,
+                x.staff_cost,
+                x.other_cost,
+            )
+        })
+        .collect();
+    // One active day (3 Nov; 4 Nov holds only withheld posts): staff 1 × 30 × 1 = 30, all
+    // Twitter's (the only outbound post). The direct-message group: a row, its answered
+    // message counted, no share of cost. Threads: one row, 4 + 6 for one active day.
+    assert_eq!(
+        got,
+        vec![
+            (
+                "facebook".to_string(),
+                Some("Northline Transit".to_string()),
+                1,
+                0,
+                1,
+                0.0,
+                0.0
+            ),
+            ("threads".to_string(), None, 1, 0, 0, 0.0, 10.0),
+            (
+                "twitter".to_string(),
+                Some("NorthlineTransit".to_string()),
+                1,
+                1,
+                0,
+                30.0,
+                0.0
+            ),
+        ]
     );
 }

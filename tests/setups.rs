@@ -832,9 +832,9 @@ fn a_rate_nothing_links_to_and_a_cost_nobody_configured_are_not_shown_as_numbers
             .and_then(|c| c.as_any().downcast_ref::<StringArray>().cloned())
             .expect("unmeasured_reason");
         let need = b
-            .column_by_name("needing_response")
+            .column_by_name("needs_response")
             .and_then(|c| c.as_any().downcast_ref::<Int64Array>().cloned())
-            .expect("needing_response");
+            .expect("needs_response");
         for i in 0..b.num_rows() {
             assert!(rate.is_null(i));
             assert_eq!(why.value(i), "no_linked_response");
@@ -924,5 +924,55 @@ fn a_mapping_column_not_in_the_header_names_the_closest_one() {
             "; mapping `support`: column `Ticket ` is not in the header; did you mean `ticket`?; column `Text` is not in the header; did you mean `text`?; column `created` is not in the header; did you mean `created_at`?"
         ),
         "{reason}"
+    );
+}
+
+/// An error that asks for `--full` names the setting that changed; `@Handle` and
+/// `Handle` are the same account, not a change.
+#[test]
+fn a_change_that_needs_full_names_the_setting() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut cfg = run_config(&[root().join("fixtures/reddit")], &dir.path().join("out"));
+    pipeline::run(&cfg, &quiet()).expect("first run");
+    // The same handles written with an `@`: nothing to redo.
+    for a in &mut cfg.accounts {
+        a.handle = format!("@{}", a.handle);
+    }
+    let r = pipeline::run(&cfg, &quiet()).expect("an @ is no change");
+    assert_eq!(r.mode, "unchanged");
+    cfg.accounts.push(socialpulse::config::AccountConfig {
+        platform: "reddit".into(),
+        handle: "someone_else".into(),
+        ..Default::default()
+    });
+    let e = pipeline::run(&cfg, &quiet()).expect_err("accounts changed");
+    let msg = e.to_string();
+    assert!(
+        msg.contains(
+            ": [[accounts]] changed since the stored posts were read; stored posts cannot follow"
+        ),
+        "{msg}"
+    );
+    assert!(msg.contains("--full"), "{msg}");
+    cfg.accounts.pop();
+    cfg.privacy.keep_public_identities = true;
+    let msg = pipeline::run(&cfg, &quiet())
+        .expect_err("privacy")
+        .to_string();
+    assert!(
+        msg.contains(": privacy.keep_public_identities changed since"),
+        "{msg}"
+    );
+    // Another key: named, with what --full would do to the pseudonyms.
+    cfg.privacy.keep_public_identities = false;
+    cfg.privacy.key_file = Some(write(
+        dir.path(),
+        "other.key",
+        b"another-key-0123456789abcdef",
+    ));
+    let msg = pipeline::run(&cfg, &quiet()).expect_err("key").to_string();
+    assert!(
+        msg.contains(": the pseudonymisation key changed since the stored posts were read (a --full run under another key changes every pseudonym"),
+        "{msg}"
     );
 }

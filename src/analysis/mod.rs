@@ -26,6 +26,9 @@ pub struct Analyzer {
     matcher: Matcher,
     holidays: Vec<NaiveDate>,
     working_days: u32,
+    /// `metrics.timezone`: a request is received on its day there (the day the report's
+    /// as-of day and its due dates are counted in).
+    tz: chrono_tz::Tz,
     redact_pii: bool,
     learned: Learned,
     /// `responsiveness.scope = "addressed"`.
@@ -216,6 +219,7 @@ impl Analyzer {
             matcher: Matcher::new(&entries)?,
             holidays,
             working_days: cfg.flags.info_request_working_days,
+            tz: cfg.metrics.timezone.tz(),
             redact_pii: cfg.flags.redact_pii,
             learned: Learned::default(),
             scope_addressed: cfg.responsiveness.scope == crate::config::Scope::Addressed,
@@ -397,7 +401,7 @@ impl Analyzer {
             if l.info_request {
                 let received =
                     chrono::DateTime::<chrono::Utc>::from_timestamp_micros(post.created_at)
-                        .map(|d| d.date_naive());
+                        .map(|d| d.with_timezone(&self.tz).date_naive());
                 if let Some(r) = received {
                     let due = flags::due_date(r, self.working_days, &self.holidays);
                     l.info_request_due = Some((due - NaiveDate::default()).num_days() as i32);

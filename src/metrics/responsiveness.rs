@@ -509,12 +509,12 @@ pub struct Row {
     /// The group.
     pub account: Option<String>,
     /// Inbound posts with `needs_response`.
-    pub needing_response: u64,
+    pub needs_response: u64,
     /// Of those, with a first response.
     pub responded: u64,
     /// Needing_response − responded.
     pub unanswered: u64,
-    /// Responded / needing_response; `None` when the row's platform and account have no
+    /// Responded / needs_response; `None` when the row's platform and account have no
     /// answered item on any day (see [`NO_LINKED_RESPONSE`]).
     pub response_rate: Option<f64>,
     /// Why `response_rate` is not measured (`unmeasured_reason`).
@@ -554,7 +554,7 @@ pub fn rows(acc: &Acc, tz: Tz) -> Vec<Row> {
                 date,
                 platform: platform.to_string(),
                 account: account.map(str::to_string),
-                needing_response: n,
+                needs_response: n,
                 responded,
                 unanswered: n - responded,
                 response_rate: Some(responded as f64 / n as f64),
@@ -595,7 +595,7 @@ pub fn schema() -> SchemaRef {
     let i = |n: &str| Field::new(n, DataType::Int64, false);
     let mut fields = super::key_fields();
     fields.extend([
-        i("needing_response"),
+        i("needs_response"),
         i("responded"),
         i("unanswered"),
         Field::new("response_rate", DataType::Float64, true),
@@ -624,7 +624,7 @@ pub fn batch(acc: &Acc, tz: Tz) -> Result<RecordBatch, String> {
     columns.extend::<Vec<ArrayRef>>(vec![
         Arc::new(
             rows.iter()
-                .map(|r| Some(r.needing_response as i64))
+                .map(|r| Some(r.needs_response as i64))
                 .collect::<Int64Array>(),
         ),
         Arc::new(

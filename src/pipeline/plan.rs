@@ -78,9 +78,28 @@ pub fn plan(
         check_snapshot(cfg, st, prev)?;
     }
     if let Some(st) = &prior {
-        if st.ingest != state::ingest_fingerprint(cfg, &key_check(pseudo)) {
+        let check = key_check(pseudo);
+        let same = st.ingest == state::ingest_fingerprint(cfg, &check)
+            || st.ingest == state::legacy_ingest_fingerprint(cfg, &check);
+        if !same {
+            let now = state::ingest_parts(cfg, &pseudo.key_id());
+            let changed: Vec<&str> = now
+                .iter()
+                .filter(|(k, v)| st.ingest_parts.get(*k).is_some_and(|old| old != *v))
+                .map(|(k, _)| k.as_str())
+                .collect();
+            let what = if changed.is_empty() {
+                "the mappings, accounts, privacy options, pseudonymisation key or input time zone differ".to_string()
+            } else {
+                format!("{} changed", changed.join(", "))
+            };
+            let key_note = if changed.contains(&"the pseudonymisation key") {
+                " (a --full run under another key changes every pseudonym: to keep them, give the run the key the output was built with)"
+            } else {
+                ""
+            };
             return Err(RunError::NeedsFull(format!(
-                "{}: the mappings, accounts, privacy options or pseudonym key differ from those the stored posts were read with; \
+                "{}: {what} since the stored posts were read{key_note}; \
                  stored posts cannot follow such a change without their inputs: {}",
                 cfg.output.dir.display(),
                 state::FULL_HINT
@@ -298,6 +317,7 @@ impl Plan {
         State {
             format: STATE_FORMAT,
             ingest: state::ingest_fingerprint(cfg, &key_check(pseudo)),
+            ingest_parts: state::ingest_parts(cfg, &pseudo.key_id()),
             analysis: state::analysis_fingerprint(cfg),
             partition: cfg.output.partition.as_str().to_string(),
             inputs,

@@ -43,6 +43,10 @@ pub struct State {
     /// Fingerprint of what reading and normalising depend on (mappings, accounts,
     /// privacy options and key): stored posts cannot be redone without the inputs.
     pub ingest: String,
+    /// The same, part by part ([`ingest_parts`]), so a run that needs `--full` can
+    /// name the setting that changed (absent in states written before it existed).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub ingest_parts: BTreeMap<String, String>,
     /// Fingerprint of what analysing a post depends on (sentiment, topics, flags,
     /// escalation rules, time zone): stored posts are re-analysed when it changes.
     pub analysis: String,
@@ -173,12 +177,57 @@ fn fingerprint<T: Serialize>(value: &T) -> String {
 }
 
 /// See [`State::ingest`]. `key_check` is a pseudonym made with the run's key, so a
-/// changed key (which changes every stored pseudonym) counts as a change.
+/// changed key (which changes every stored pseudonym) counts as a change. A handle is
+/// the same account with or without its leading `@`.
 pub fn ingest_fingerprint(cfg: &Config, key_check: &str) -> String {
+    fingerprint_read(cfg, &same_accounts(cfg), key_check)
+}
+
+/// The fingerprint outputs written before handles were compared without their `@`
+/// hold: equal to [`ingest_fingerprint`] unless a handle is written with one.
+pub fn legacy_ingest_fingerprint(cfg: &Config, key_check: &str) -> String {
+    fingerprint_read(cfg, &cfg.accounts, key_check)
+}
+
+/// The accounts as they decide who is who: handles without a leading `@`.
+fn same_accounts(cfg: &Config) -> Vec<crate::config::AccountConfig> {
+    let mut accounts = cfg.accounts.clone();
+    for a in &mut accounts {
+        a.handle = a.handle.trim_start_matches('@').to_string();
+    }
+    accounts
+}
+
+/// [`State::ingest_parts`]: one fingerprint per setting reading depends on, by the name
+/// a user knows it by; `key_id` names the pseudonymisation key
+/// ([`crate::privacy::Pseudonymiser::key_id`]).
+pub fn ingest_parts(cfg: &Config, key_id: &str) -> BTreeMap<String, String> {
+    let p = &cfg.privacy;
+    [
+        ("[[mappings]]", fingerprint(&cfg.mappings)),
+        ("[[accounts]]", fingerprint(&same_accounts(cfg))),
+        (
+            "privacy.keep_public_identities",
+            fingerprint(&p.keep_public_identities),
+        ),
+        ("privacy.private_messages", fingerprint(&p.private_messages)),
+        ("the pseudonymisation key", fingerprint(&key_id)),
+        ("input.timezone", fingerprint(&cfg.input.timezone)),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect()
+}
+
+fn fingerprint_read(
+    cfg: &Config,
+    accounts: &[crate::config::AccountConfig],
+    key_check: &str,
+) -> String {
     let p = &cfg.privacy;
     let read = (
         &cfg.mappings,
-        &cfg.accounts,
+        accounts,
         p.keep_public_identities,
         &p.private_messages,
         key_check,

@@ -100,7 +100,7 @@ pub struct Data {
     /// started (the day, and the run's local start time).
     pub partial_day: Option<(NaiveDate, String)>,
     /// Posts needing a response on platforms and accounts whose rate is measured.
-    pub needing_response: Pair<i64>,
+    pub needs_response: Pair<i64>,
     /// Posts needing a response on platforms and accounts no own reply links to
     /// (`responsiveness.unmeasured_reason`): no rate can be measured for them.
     pub needing_unmeasured: Pair<i64>,
@@ -414,7 +414,7 @@ fn responsiveness(r: &Reader, w: Window, d: &mut Data) -> Result<(), String> {
         &r.table("responsiveness"),
         &[
             "date",
-            "needing_response",
+            "needs_response",
             "responded",
             "unanswered",
             "response_minutes",
@@ -422,7 +422,7 @@ fn responsiveness(r: &Reader, w: Window, d: &mut Data) -> Result<(), String> {
         ],
         |b| {
             let dates = b.date("date")?;
-            let need = b.i64("needing_response")?;
+            let need = b.i64("needs_response")?;
             let done = b.i64("responded")?;
             let open = b.i64("unanswered")?;
             let minutes = b.f64_list("response_minutes")?;
@@ -434,7 +434,7 @@ fn responsiveness(r: &Reader, w: Window, d: &mut Data) -> Result<(), String> {
                 let needing = if unmeasured[i].is_some() {
                     &mut d.needing_unmeasured
                 } else {
-                    &mut d.needing_response
+                    &mut d.needs_response
                 };
                 both(&w.period, date, needing, |v| *v += need[i].unwrap_or(0));
                 both(&w.period, date, &mut d.responded, |v| {
@@ -548,9 +548,9 @@ fn information_requests(r: &Reader, d: &mut Data) -> Result<(), String> {
                 if !why.iter().any(|x| x == "info_request") {
                     continue;
                 }
-                match due[i].map(day) {
-                    Some(due) if due < today => d.info_overdue += 1,
-                    Some(due) if due <= by => d.info_due_soon += 1,
+                match due[i].map(|x| due_state(day(x), today, by)) {
+                    Some(Some(Due::Overdue)) => d.info_overdue += 1,
+                    Some(Some(Due::Soon)) => d.info_due_soon += 1,
                     _ => {}
                 }
             }
@@ -559,6 +559,24 @@ fn information_requests(r: &Reader, d: &mut Data) -> Result<(), String> {
     )?;
 
     Ok(())
+}
+
+/// Where an open request's due date stands on the as-of day `today`, with `by` the
+/// last day of "due soon" (the Nth working day after `today`, itself included).
+#[derive(Debug, PartialEq)]
+enum Due {
+    Overdue,
+    Soon,
+}
+
+fn due_state(due: NaiveDate, today: NaiveDate, by: NaiveDate) -> Option<Due> {
+    if due < today {
+        Some(Due::Overdue)
+    } else if due <= by {
+        Some(Due::Soon)
+    } else {
+        None
+    }
 }
 
 /// Cost and benefit of the periods (a period without a cost row has no cost).
@@ -813,6 +831,21 @@ mod tests {
         );
         assert_eq!(reason_kind("missing id (@id)"), "missing id (@id)");
         assert_eq!(reason_kind("bad timestamp: `yesterday`"), "bad timestamp");
+    }
+
+    /// docs/report.md: due soon runs from the as-of day to the Nth working day after
+    /// it, both included; overdue is before the as-of day.
+    #[test]
+    fn due_soon_includes_the_nth_working_day_and_the_as_of_day() {
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        // As of Monday 7 Dec 2026, 5 working days: up to Monday 14 Dec.
+        let today = d(2026, 12, 7);
+        let by = due_date(today, 5, &[]);
+        assert_eq!(by, d(2026, 12, 14));
+        assert_eq!(due_state(d(2026, 12, 4), today, by), Some(Due::Overdue));
+        assert_eq!(due_state(today, today, by), Some(Due::Soon));
+        assert_eq!(due_state(by, today, by), Some(Due::Soon));
+        assert_eq!(due_state(d(2026, 12, 15), today, by), None);
     }
 
     #[test]

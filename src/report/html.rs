@@ -297,6 +297,11 @@ mod tests {
         assert_eq!(show(Some(42.4), Format::Minutes, ""), "42 min");
         assert_eq!(show(Some(185.0), Format::Minutes, ""), "3 h 05 min");
         assert_eq!(show(Some(3000.0), Format::Minutes, ""), "2 d 2 h");
+        // docs/report.md: rounded to the minute, then the minutes below a day's hours
+        // are cut off, not rounded: 2 d 14 h 35 min shows as 2 d 14 h.
+        assert_eq!(show(Some(3755.0), Format::Minutes, ""), "2 d 14 h");
+        assert_eq!(show(Some(3779.6), Format::Minutes, ""), "2 d 15 h");
+        assert_eq!(show(Some(59.5), Format::Minutes, ""), "1 h 00 min");
         assert_eq!(show(Some(-1234.5), Format::Money, "NZD"), "NZD -1,234.50");
         assert_eq!(show(None, Format::Int, ""), "—");
     }

@@ -167,18 +167,18 @@ resp_sql = con.execute(
         group by all order by all"""
 ).fetchall()
 resp_rust = con.execute(
-    f"""select cast(date as varchar), platform, account, needing_response, responded,
+    f"""select cast(date as varchar), platform, account, needs_response, responded,
                median_response_minutes, p90_response_minutes
         from read_parquet('{out}/responsiveness/*.parquet') order by all"""
 ).fetchall()
 check_rows("responsiveness", resp_sql, resp_rust, 5, 1e-6)
 # A platform and account with no answered item on any day has no rate, and the reason;
-# every other row's rate is responded / needing_response.
+# every other row's rate is responded / needs_response.
 rates = con.execute(
     f"""with r as (select * from read_parquet('{out}/responsiveness/*.parquet')),
             g as (select platform, account, sum(responded) as answered from r group by all)
         select r.platform, r.account, g.answered, r.response_rate, r.unmeasured_reason,
-               r.responded, r.needing_response
+               r.responded, r.needs_response
         from r join g on g.platform = r.platform and g.account is not distinct from r.account"""
 ).fetchall()
 check(any(x[4] is not None for x in rates), "some responsiveness row is unmeasured in the example")

@@ -141,7 +141,7 @@ def expected(out):
         # Rows whose rate is not measured (no own reply links to their account) are
         # counted apart: the rate is over the measured rows only.
         need, done, open_ = con.execute(
-            "select coalesce(sum(needing_response) filter (where unmeasured_reason is null), 0), coalesce(sum(responded), 0), coalesce(sum(unanswered), 0) from responsiveness where date between ? and ?",
+            "select coalesce(sum(needs_response) filter (where unmeasured_reason is null), 0), coalesce(sum(responded), 0), coalesce(sum(unanswered), 0) from responsiveness where date between ? and ?",
             [a, b]).fetchall()[0]
         f["response_rate"] = done / need if need else None
         f["unanswered"] = open_

@@ -40,19 +40,19 @@ pub fn render(d: &Data, s: &Settings, h: &mut Html) -> Result<(), String> {
         )
     };
     let (rate, rate_p) = (
-        ratio(d.responded.cur, d.needing_response.cur),
-        ratio(d.responded.prev, d.needing_response.prev),
+        ratio(d.responded.cur, d.needs_response.cur),
+        ratio(d.responded.prev, d.needs_response.prev),
     );
     // No own reply links to any post of the period's accounts: the rate is not
     // measurable, not 0.
-    let rate_unmeasured = d.needing_response.cur == 0 && d.needing_unmeasured.cur > 0;
+    let rate_unmeasured = d.needs_response.cur == 0 && d.needing_unmeasured.cur > 0;
     let unmeasured_why = format!(
         "not measurable: no own reply in the data links to any post of these accounts ({} needing a response)",
         d.needing_unmeasured.cur
     );
     let mut rate_note = format!(
         "{} of {} needing a response",
-        d.responded.cur, d.needing_response.cur
+        d.responded.cur, d.needs_response.cur
     );
     if d.needing_unmeasured.cur > 0 {
         rate_note.push_str(&format!(
