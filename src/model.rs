@@ -311,6 +311,10 @@ pub struct FileReport {
     pub skipped: Option<String>,
     /// Set when the file could not be read to its end.
     pub error: Option<String>,
+    /// What the reader noticed about the file as a whole, such as a mapped column its
+    /// header lacks; each becomes a run warning naming the file.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 impl FileReport {
@@ -331,6 +335,11 @@ impl FileReport {
         }
         if self.skipped.is_none() {
             self.skipped = other.skipped;
+        }
+        for n in other.notes {
+            if !self.notes.contains(&n) {
+                self.notes.push(n);
+            }
         }
     }
 }

@@ -976,3 +976,35 @@ fn a_change_that_needs_full_names_the_setting() {
         "{msg}"
     );
 }
+
+/// A column of a fitting mapping that the header lacks would be empty in every row: the
+/// run warns, naming the file, the column and the header's nearest one.
+#[test]
+fn a_mapped_column_the_header_lacks_is_warned() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = write(
+        dir.path(),
+        "desk.csv",
+        b"ticket,text,created,author\nt1,hello,2026-11-03T08:00:00Z,pat\n",
+    );
+    let mut m = mapping("desk", "ticket", "text", "created");
+    m.author = Some("Author".into());
+    m.lang = Some("language".into());
+    let mut cfg = run_config(std::slice::from_ref(&input), &dir.path().join("out"));
+    cfg.mappings = vec![m];
+    let w = warnings_of(&cfg);
+    let file = input.display().to_string();
+    let name = file.rsplit('/').next().unwrap_or_default().to_string();
+    assert!(
+        w.iter().any(|w| w.ends_with(&format!(
+            "{name}: mapping `desk`: column `Author` is not in the header, so it is empty in every row; did you mean `author`?"
+        ))),
+        "{w:?}"
+    );
+    assert!(
+        w.iter().any(|w| w.ends_with(
+            "mapping `desk`: column `language` is not in the header, so it is empty in every row"
+        )),
+        "{w:?}"
+    );
+}

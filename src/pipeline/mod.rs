@@ -456,6 +456,7 @@ fn run_staged(
     report.partitions_rewritten = touched.len() as u64;
     plan.next_state(cfg, pseudo, &inputs, days)
         .save(&staging.dir)?;
+    report.warnings.extend(warnings::file_notes(&inputs));
     report
         .warnings
         .extend(audit.warnings(accounts.any_declared()));

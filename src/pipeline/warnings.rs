@@ -30,6 +30,15 @@ pub fn lost_inputs(inputs: &[FileReport]) -> Option<String> {
     ))
 }
 
+/// What the readers noticed about whole files (`FileReport::notes`), one warning per
+/// note naming its file.
+pub fn file_notes(inputs: &[FileReport]) -> Vec<String> {
+    inputs
+        .iter()
+        .flat_map(|i| i.notes.iter().map(move |n| format!("{}: {n}", i.path)))
+        .collect()
+}
+
 /// `replies` own replies and thread continuations are known (the response index) and
 /// `responded` items were answered: none answered means the ids do not link.
 pub fn unlinked_replies(replies: usize, responded: u64) -> Option<String> {

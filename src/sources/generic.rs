@@ -471,6 +471,9 @@ pub(super) fn read_csv(
         });
     };
     let format = preset.map_or(CSV, |p| p.name);
+    if preset.is_none() {
+        counter.notes.extend(missing_columns(m, &header));
+    }
     // After a header ended by CRLF the reader has not counted its line yet (it stops at
     // the `\r`): the start line of every record would be one short. (Its running
     // position, read after a record, is right.)
@@ -605,6 +608,27 @@ fn near_miss(cfg: &Config, header: &[String]) -> Option<String> {
         })
         .collect();
     Some(format!("mapping `{}`: {}", m.name, missing.join("; ")))
+}
+
+/// The columns of a user's mapping (one that fits the header by its id, text and
+/// timestamp) that the header lacks: their values would be null in every row, so each
+/// is named, with the header's nearest column.
+pub(super) fn missing_columns(m: &MappingConfig, header: &[String]) -> Vec<String> {
+    m.columns()
+        .as_slice()
+        .iter()
+        .filter(|c| !header.iter().any(|h| h == *c))
+        .map(|c| match closest(c, header) {
+            Some(h) => format!(
+                "mapping `{}`: column `{c}` is not in the header, so it is empty in every row; did you mean `{h}`?",
+                m.name
+            ),
+            None => format!(
+                "mapping `{}`: column `{c}` is not in the header, so it is empty in every row",
+                m.name
+            ),
+        })
+        .collect()
 }
 
 /// The header name nearest to `column`: the same but for case and spaces, else within

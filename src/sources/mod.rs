@@ -299,11 +299,14 @@ struct Counter {
     rejects: u64,
     /// Records recognised as holding no post (stream control messages).
     skipped: u64,
+    /// What the reader noticed about the file as a whole (`FileReport::notes`).
+    notes: Vec<String>,
 }
 
 impl Counter {
     /// The counts into a file's report (adding to rejects already there).
     fn report(&self, report: &mut FileReport) {
+        report.notes.extend(self.notes.iter().cloned());
         report.posts = self.posts;
         report.rejects += self.rejects;
         report.records = self.posts_records + self.rejects + self.skipped;

@@ -45,6 +45,14 @@ pub(super) fn read_workbook(
         };
         let format = preset.map_or("xlsx", |p| p.name);
         read_any = Some(format);
+        if preset.is_none() {
+            let trimmed: Vec<String> = header.iter().map(|h| h.trim().to_string()).collect();
+            counter.notes.extend(
+                super::generic::missing_columns(m, &trimmed)
+                    .into_iter()
+                    .map(|n| format!("sheet {sheet:?}: {n}")),
+            );
+        }
         let mut batch = Batch::default();
         for row in rows {
             record += 1;
