@@ -312,8 +312,10 @@ pub struct FileReport {
     /// Set when the file could not be read to its end.
     pub error: Option<String>,
     /// What the reader noticed about the file as a whole, such as a mapped column its
-    /// header lacks; each becomes a run warning naming the file.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// header lacks; each becomes a run warning naming the file. (Always written: the
+    /// report also travels as bincode between a distributed run's tasks, which has no
+    /// notion of a field left out.)
+    #[serde(default)]
     pub notes: Vec<String>,
 }
 

@@ -148,14 +148,26 @@ impl Pseudonymiser {
         cfg: &PrivacyConfig,
         state_dir: &Path,
     ) -> Result<(Pseudonymiser, KeySource), KeyError> {
-        if let Ok(v) = std::env::var(&cfg.key_env) {
-            if !v.is_empty() {
-                check_key(v.trim().as_bytes(), &format!("${}", cfg.key_env))?;
-                return Ok((
-                    Self::from_secret(v.as_bytes(), cfg.keep_public_identities),
-                    KeySource::Env(cfg.key_env.clone()),
-                ));
+        if let Some(v) = std::env::var_os(&cfg.key_env) {
+            // Set but empty is what `KEY=$(cat missing-file)` gives: a mistake, not a
+            // request for the key file or a generated key (which would change every
+            // pseudonym of an existing output).
+            let v = v.to_string_lossy();
+            if v.trim().is_empty() {
+                return Err(KeyError::Unusable(format!(
+                    "${} is set but empty: give it the key, or unset it to use {}",
+                    cfg.key_env,
+                    match &cfg.key_file {
+                        Some(f) => format!("the key file {}", f.display()),
+                        None => "the key generated under the output".to_string(),
+                    }
+                )));
             }
+            check_key(v.trim().as_bytes(), &format!("${}", cfg.key_env))?;
+            return Ok((
+                Self::from_secret(v.as_bytes(), cfg.keep_public_identities),
+                KeySource::Env(cfg.key_env.clone()),
+            ));
         }
         let file = cfg
             .key_file

@@ -173,36 +173,26 @@ fn quick_form_and_reject_ratio_exit_code() {
     assert!(String::from_utf8_lossy(&o.stderr)
         .contains("cannot read config /nonexistent/pipeline.toml"));
 
-    // No readable input at all: the run fails (1) and creates nothing.
+    // No readable input at all: the run fails (1) and creates nothing; on an existing
+    // output, the same exit and message, and no snapshot published.
+    let missing_input = |out: &std::path::Path| {
+        let o = socialpulse()
+            .args(["run", "--input", "/nonexistent/exports", "--out"])
+            .arg(out)
+            .output()
+            .expect("run");
+        assert_eq!(o.status.code(), Some(1));
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.contains("no input files found (/nonexistent/exports: input path does not exist)"),
+            "{err}"
+        );
+    };
     let nothing = dir.path().join("nothing-out");
-    let o = socialpulse()
-        .args(["run", "--input", "/nonexistent/exports", "--out"])
-        .arg(&nothing)
-        .output()
-        .expect("run");
-    assert_eq!(o.status.code(), Some(1));
-    assert!(
-        String::from_utf8_lossy(&o.stderr)
-            .contains("no input files found (/nonexistent/exports: input path does not exist)"),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    missing_input(&nothing);
     assert!(!nothing.exists());
-    // The same missing path on an existing output: the same exit and message, and no
-    // snapshot published.
     let before = common::cur(&out).canonicalize().expect("current");
-    let o = socialpulse()
-        .args(["run", "--input", "/nonexistent/exports", "--out"])
-        .arg(&out)
-        .output()
-        .expect("run");
-    assert_eq!(o.status.code(), Some(1));
-    assert!(
-        String::from_utf8_lossy(&o.stderr)
-            .contains("no input files found (/nonexistent/exports: input path does not exist)"),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    missing_input(&out);
     assert_eq!(common::cur(&out).canonicalize().expect("current"), before);
 }
 

@@ -306,6 +306,17 @@ fn a_weak_or_missing_key_is_refused() {
         "{err}"
     );
     std::fs::write(&key, "a-long-enough-key-0123456789\n").expect("key");
+    // Set but empty (what `SOCIALPULSE_KEY=$(cat missing-file)` gives): refused, not
+    // passed over for the key file or a generated key.
+    for empty in ["", "  "] {
+        let (code, err) = run(&key, Some(empty));
+        assert_eq!(code, Some(2), "{empty:?}: {err}");
+        assert!(
+            err.contains("$SP_TEST_KEY is set but empty"),
+            "{empty:?}: {err}"
+        );
+        assert!(!dir.path().join("out/current").exists());
+    }
     let (code, err) = run(&key, None);
     assert_eq!(code, Some(0), "{err}");
 }

@@ -91,7 +91,7 @@ fn only_plain_line_format_files_are_split() {
     // Compressed, a JSON document, and a CSV: read whole.
     let gz = root().join("fixtures");
     let mut checked = 0;
-    for f in walk(&gz) {
+    for f in files_under(&gz) {
         let name = f.display().to_string();
         let expect_split = name.ends_with(".ndjson") || name.ends_with(".jsonl");
         let split = sources::line_ranges(&f, &cfg, 1).is_some();
@@ -110,17 +110,4 @@ fn only_plain_line_format_files_are_split() {
         sources::line_ranges(&small, &cfg, 1 << 20).is_none(),
         "a file under the chunk size is read whole"
     );
-}
-
-fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).expect("dir").flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            out.extend(walk(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
 }

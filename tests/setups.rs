@@ -561,7 +561,7 @@ fn a_mapped_ndjson_direct_message_is_withheld_from_the_tables() {
     pipeline::run(&cfg, &quiet()).expect("run");
     // Published: every table and the report (the nightly state keeps a withheld post's
     // text for re-analysis, as it does for CSV).
-    for f in walk(&cur(&out)) {
+    for f in files_under(&cur(&out)) {
         if f.components().any(|c| c.as_os_str() == "_state") {
             continue;
         }
@@ -573,21 +573,12 @@ fn a_mapped_ndjson_direct_message_is_withheld_from_the_tables() {
             f.display()
         );
     }
-    use arrow::array::{Array, Int64Array, StringArray};
+    use arrow::array::{Int64Array, StringArray};
     let mut inbound_twitter = 0;
     for b in read_table(&cur(&out).join("daily_volume")) {
-        let platform = b
-            .column_by_name("platform")
-            .and_then(|c| c.as_any().downcast_ref::<StringArray>().cloned())
-            .expect("platform");
-        let direction = b
-            .column_by_name("direction")
-            .and_then(|c| c.as_any().downcast_ref::<StringArray>().cloned())
-            .expect("direction");
-        let n = b
-            .column_by_name("posts")
-            .and_then(|c| c.as_any().downcast_ref::<Int64Array>().cloned())
-            .expect("posts");
+        let platform: StringArray = column(&b, "platform");
+        let direction: StringArray = column(&b, "direction");
+        let n: Int64Array = column(&b, "posts");
         for i in 0..b.num_rows() {
             if platform.value(i) == "twitter" && direction.value(i) == "inbound" {
                 inbound_twitter += n.value(i);
@@ -595,22 +586,6 @@ fn a_mapped_ndjson_direct_message_is_withheld_from_the_tables() {
         }
     }
     assert_eq!(inbound_twitter, 1);
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return out;
-    };
-    for e in rd.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            out.extend(walk(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
 }
 
 /// A user's mapping that fits an NDJSON file wins over content detection: `id`, `text`
@@ -823,18 +798,9 @@ fn a_rate_nothing_links_to_and_a_cost_nobody_configured_are_not_shown_as_numbers
     use arrow::array::{Array, Float64Array, Int64Array, StringArray};
     let mut rows = 0;
     for b in read_table(&cur(&out).join("responsiveness")) {
-        let rate = b
-            .column_by_name("response_rate")
-            .and_then(|c| c.as_any().downcast_ref::<Float64Array>().cloned())
-            .expect("response_rate");
-        let why = b
-            .column_by_name("unmeasured_reason")
-            .and_then(|c| c.as_any().downcast_ref::<StringArray>().cloned())
-            .expect("unmeasured_reason");
-        let need = b
-            .column_by_name("needs_response")
-            .and_then(|c| c.as_any().downcast_ref::<Int64Array>().cloned())
-            .expect("needs_response");
+        let rate: Float64Array = column(&b, "response_rate");
+        let why: StringArray = column(&b, "unmeasured_reason");
+        let need: Int64Array = column(&b, "needs_response");
         for i in 0..b.num_rows() {
             assert!(rate.is_null(i));
             assert_eq!(why.value(i), "no_linked_response");

@@ -146,3 +146,30 @@ pub fn read_table(dir: &Path) -> Vec<arrow::record_batch::RecordBatch> {
         })
         .collect()
 }
+
+/// Every file below `dir`, depth first (nothing when it cannot be read).
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for e in rd.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(files_under(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// A batch's column by name, as its Arrow array type.
+pub fn column<T: arrow::array::Array + Clone + 'static>(
+    b: &arrow::record_batch::RecordBatch,
+    name: &str,
+) -> T {
+    b.column_by_name(name)
+        .and_then(|c| c.as_any().downcast_ref::<T>().cloned())
+        .unwrap_or_else(|| panic!("column {name} of the expected type"))
+}
