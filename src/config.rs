@@ -340,6 +340,10 @@ impl Day {
     pub fn date(&self) -> chrono::NaiveDate {
         self.date
     }
+
+    fn is_default_earliest(&self) -> bool {
+        self.text == EARLIEST
+    }
 }
 
 impl std::str::FromStr for Day {
@@ -476,7 +480,7 @@ impl Default for EmergingConfig {
     }
 }
 
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 /// `[input]`: what to read.
 pub struct InputConfig {
@@ -486,7 +490,47 @@ pub struct InputConfig {
     /// (CrowdTangle's `CST`, `IST`): the zone the dashboard was set to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timezone: Option<Zone>,
+    /// The first UTC day a post may be made on; a post dated before it is a reject (a
+    /// date no platform's history holds, such as year 0 or a mistyped century).
+    #[serde(skip_serializing_if = "Day::is_default_earliest")]
+    pub earliest: Day,
+    /// How many days after the run started a post may be dated; a post dated later is a
+    /// reject (a clock or a date column gone wrong would otherwise move the report's
+    /// period to its date).
+    #[serde(skip_serializing_if = "is_default_future_days")]
+    pub future_days: u32,
 }
+// (Both are left out of the serialised config at their defaults, so the config hash of
+// a config that does not set them is what it was before they existed.)
+
+fn is_default_future_days(d: &u32) -> bool {
+    *d == DEFAULT_FUTURE_DAYS
+}
+
+/// `input.future_days`'s default.
+const DEFAULT_FUTURE_DAYS: u32 = 2;
+
+impl Default for InputConfig {
+    fn default() -> Self {
+        InputConfig {
+            paths: Vec::new(),
+            timezone: None,
+            earliest: Day {
+                text: EARLIEST.to_string(),
+                date: chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default(),
+            },
+            future_days: DEFAULT_FUTURE_DAYS,
+        }
+    }
+}
+
+/// The most worker threads a run may be given (`run.threads`, `--threads`): more than
+/// any machine's cores, fewer than a thread pool can start without exhausting memory.
+pub const MAX_THREADS: usize = 1024;
+
+/// `input.earliest`'s default: before every platform the readers know (the oldest,
+/// Facebook, opened in 2004), with room for forum and news archives.
+const EARLIEST: &str = "2000-01-01";
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -801,6 +845,12 @@ impl Config {
             }
         }
         self.validate_accounts()?;
+        if self.run.threads > MAX_THREADS {
+            return Err(format!(
+                "run.threads = {} is more than {MAX_THREADS}: use 0 for one thread per core",
+                self.run.threads
+            ));
+        }
         if !(0.0..=1.0).contains(&self.run.max_reject_ratio) {
             return Err("run.max_reject_ratio must be between 0 and 1".into());
         }

@@ -335,6 +335,10 @@ fn main() -> ExitCode {
             }
             if dry_run {
                 return match pipeline::dry_run(&cfg) {
+                    Ok(d) if log_format == LogFormat::Json => {
+                        log.event("dry_run", serde_json::to_value(&d).unwrap_or_default());
+                        log.exit(ExitStatus::Success)
+                    }
                     Ok(d) => {
                         print_dry_run(&d);
                         ExitCode::SUCCESS

@@ -235,6 +235,8 @@ pub struct Draft {
     /// The direction the export states (a mapped direction column); it wins over the
     /// accounts' rule.
     pub direction: Option<Direction>,
+    /// How `post.source_position` counts: lines, or records of a document or workbook.
+    pub position_kind: PositionKind,
 }
 
 impl Draft {
@@ -245,6 +247,7 @@ impl Draft {
             addressed_to: Vec::new(),
             named_account: None,
             direction: None,
+            position_kind: PositionKind::Line,
         }
     }
 }

@@ -305,3 +305,43 @@ fn help_lists_the_choices_and_a_bad_one_is_exit_2() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("possible values"));
 }
+
+/// `--threads` beyond any machine is refused at load, at once; `--dry-run` with
+/// `--log-format json` prints JSON lines only, the plan among them.
+#[test]
+fn too_many_threads_are_refused_and_a_json_dry_run_prints_json() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let t = std::time::Instant::now();
+    let o = socialpulse()
+        .args(["run", "--threads", "100000", "--input"])
+        .arg(root().join("fixtures/reddit"))
+        .arg("--out")
+        .arg(dir.path().join("out"))
+        .output()
+        .expect("run");
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("run.threads = 100000 is more than 1024"),
+        "{err}"
+    );
+    assert!(t.elapsed() < std::time::Duration::from_secs(10));
+    let o = socialpulse()
+        .args(["run", "--dry-run", "--log-format", "json", "--input"])
+        .arg(root().join("fixtures/reddit"))
+        .arg("--out")
+        .arg(dir.path().join("out"))
+        .output()
+        .expect("dry run");
+    assert_eq!(o.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let events: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l:?}: {e}")))
+        .collect();
+    let names: Vec<&str> = events.iter().filter_map(|e| e["event"].as_str()).collect();
+    assert_eq!(names, ["start", "dry_run", "exit"]);
+    assert_eq!(events[1]["mode"], "full");
+    assert_eq!(events[1]["read"].as_array().map(Vec::len), Some(2));
+    assert!(!dir.path().join("out/current").exists());
+}

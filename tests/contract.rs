@@ -211,6 +211,8 @@ fn configuration_page_lists_every_config_key() {
         ..MappingConfig::default()
     });
     cfg.input.timezone = Some("UTC".parse().expect("zone"));
+    cfg.input.earliest = "2001-01-01".parse().expect("date");
+    cfg.input.future_days = 7;
     cfg.topics.push(TopicConfig::default());
     cfg.escalation.push(EscalationRule::default());
     cfg.cost.items.push(CostItem::default());

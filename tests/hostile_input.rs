@@ -857,3 +857,128 @@ fn losing_part_of_a_file_has_its_own_exit_code_and_events() {
     .expect("json");
     assert_eq!(last["status"], "usage");
 }
+
+/// Dates at the edge of the calendar, and years no export holds (10000, -1, 2099, a
+/// mistyped century): each is a reject naming its file, line and the setting, in any
+/// reporting time zone, and no table, partition or report figure sees them. The report's
+/// period and counts are those of the plausible posts.
+#[test]
+fn impossible_post_times_are_rejects_and_nothing_panics() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let next_year = chrono::Utc::now()
+        .format("%Y")
+        .to_string()
+        .parse::<i32>()
+        .unwrap_or(2026)
+        + 1;
+    let times = [
+        "2026-11-03T08:00:00Z",
+        "+262142-12-31T23:59:59Z",
+        "-262143-01-01T00:00:00Z",
+        "+10000-01-01T00:00:00Z",
+        "-0001-06-01T00:00:00Z",
+        "2099-06-01T00:00:00Z",
+        "1926-11-03T08:00:00Z",
+        "2026-11-04T09:30:00Z",
+    ];
+    let mut ndjson = String::new();
+    let mut csv = String::from("mid,body,at\n");
+    for (i, t) in times.iter().enumerate() {
+        ndjson += &format!("{{\"mid\":\"n{i}\",\"body\":\"is the ferry late?\",\"at\":\"{t}\"}}\n");
+        csv += &format!("c{i},is the ferry late?,{t}\n");
+    }
+    let a = write(dir.path(), "mapped.ndjson", ndjson.as_bytes());
+    let b = write(dir.path(), "mapped.csv", csv.as_bytes());
+    for zone in ["UTC", "Pacific/Auckland"] {
+        let out = dir.path().join(format!("out-{}", zone.replace('/', "-")));
+        let mut cfg = config(&[a.clone(), b.clone()], &out);
+        cfg.metrics.timezone = zone.parse().expect("zone");
+        cfg.mappings = vec![socialpulse::config::MappingConfig {
+            name: "inbox".into(),
+            platform: Some("twitter".into()),
+            id: "mid".into(),
+            text: "body".into(),
+            timestamp: "at".into(),
+            ..Default::default()
+        }];
+        let report = run(&cfg);
+        assert_eq!(report.posts_written, 4, "{zone}");
+        assert_eq!(report.rejects, 12, "{zone}");
+        let got = rejects(&out);
+        for file in ["mapped.ndjson", "mapped.csv"] {
+            let lines: Vec<(i64, &str)> = got
+                .iter()
+                .filter(|r| r.0.ends_with(file))
+                .map(|r| (r.1, r.3.as_str()))
+                .collect();
+            let first = i64::from(file.ends_with(".csv")) + 1;
+            assert_eq!(lines.len(), 6, "{zone} {file}: {lines:?}");
+            for (k, (line, reason)) in lines.iter().enumerate() {
+                let want_line = first + [1, 2, 3, 4, 5, 6][k];
+                assert_eq!(*line, want_line, "{zone} {file}: {lines:?}");
+                let future = matches!(k, 0 | 2 | 4);
+                let setting = if future {
+                    "input.future_days"
+                } else {
+                    "input.earliest"
+                };
+                assert!(
+                    reason.contains(setting),
+                    "{zone} {file} line {line}: {reason}"
+                );
+            }
+        }
+        // Partitions are the plausible days only, named as every reader expects.
+        let mut parts: Vec<String> = std::fs::read_dir(cur(&out).join("posts"))
+            .expect("posts")
+            .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().to_string()))
+            .collect();
+        parts.sort();
+        assert_eq!(parts, ["date=2026-11-03", "date=2026-11-04"], "{zone}");
+        let page = std::fs::read_to_string(out.join("report.html")).expect("report");
+        assert!(
+            page.contains("data-metric=\"posts_in\" data-format=\"int\" data-value=\"4\""),
+            "{zone}"
+        );
+        assert!(page.contains("data-end=\"2026-11-04\""), "{zone}");
+        for bad in ["2099-".to_string(), format!("{next_year}-")] {
+            if let Some(at) = page.find(&bad) {
+                panic!(
+                    "{zone}: {bad} in {}",
+                    &page[at.saturating_sub(200)..at + 50]
+                );
+            }
+        }
+    }
+}
+
+/// One unbroken 1 MB token in a post with no language: the analysis stays linear (the
+/// language identifier sees a bounded prefix), so it takes a fraction of a second where
+/// it took over a minute. The bound is loose on purpose: this guards against the
+/// quadratic case, it does not measure speed (benches/ do).
+#[test]
+fn one_huge_token_is_analysed_in_bounded_time() {
+    use socialpulse::analysis::Analyzer;
+    let cfg = Config::load(&root().join("pipelines/example.toml")).expect("config");
+    let analyzer = Analyzer::new(&cfg).expect("analyzer");
+    for token in [
+        "é".repeat(512 * 1024),
+        "a".repeat(1 << 20),
+        "ж".repeat(512 * 1024),
+    ] {
+        let mut p = socialpulse::model::Post::new(
+            "twitter",
+            "1".into(),
+            1_793_000_000_000_000,
+            token.clone(),
+        );
+        let t = std::time::Instant::now();
+        analyzer.analyse(&mut p);
+        let took = t.elapsed();
+        assert!(
+            took < std::time::Duration::from_secs(5),
+            "{} bytes took {took:?}",
+            token.len()
+        );
+    }
+}

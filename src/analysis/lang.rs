@@ -390,17 +390,44 @@ fn is_arabic_letter(c: char) -> bool {
         && c.is_alphabetic()
 }
 
+/// The most characters of one word the identifier sees.
+pub const WORD_CHARS: usize = 64;
+/// The most characters of a text the identifier sees.
+pub const TEXT_CHARS: usize = 2000;
+
+/// The first `n` characters of `s`.
+fn clip(s: &str, n: usize) -> &str {
+    s.char_indices().nth(n).map_or(s, |(i, _)| &s[..i])
+}
+
 /// The identifier's language for a text (links, mentions and hashtags removed).
 ///
 /// Arabic is the one language of its script the guard names, so the script alone
 /// names it: lingua's own rules do the same for a script only one of its languages
 /// uses, and leaving its Arabic model out keeps 9 MB out of the binary.
+///
+/// The work is bounded: the identifier sees each word cut to [`WORD_CHARS`] characters
+/// and the text cut to [`TEXT_CHARS`] (its cost grows faster than linearly with a word's
+/// length, so one unbroken 512 KB token took over a minute); no real word is that long,
+/// and a language is settled long before that much text.
 pub fn identify(text: &str) -> Verdict {
-    let kept: Vec<&str> = text
+    let mut cleaned = String::new();
+    let mut chars = 0;
+    for t in text
         .split(crate::analysis::vader::py_space)
         .filter(|t| !t.is_empty() && !is_reference(t.as_bytes()))
-        .collect();
-    let cleaned = kept.join(" ");
+    {
+        if chars >= TEXT_CHARS {
+            break;
+        }
+        if !cleaned.is_empty() {
+            cleaned.push(' ');
+            chars += 1;
+        }
+        let word = clip(t, WORD_CHARS.min(TEXT_CHARS.saturating_sub(chars)));
+        chars += word.chars().count();
+        cleaned.push_str(word);
+    }
     let (mut arabic, mut letters) = (0usize, 0usize);
     for c in cleaned.chars().filter(|c| c.is_alphabetic()) {
         letters += 1;

@@ -139,7 +139,7 @@ pub struct Data {
 }
 
 fn day(days_since_epoch: i32) -> NaiveDate {
-    NaiveDate::default() + chrono::Duration::days(i64::from(days_since_epoch))
+    shift(NaiveDate::default(), i64::from(days_since_epoch))
 }
 
 fn both<T>(period: &Pair<Period>, d: NaiveDate, pair: &mut Pair<T>, f: impl Fn(&mut T)) {
@@ -179,6 +179,17 @@ impl Reader<'_> {
         chrono::DateTime::from_timestamp_micros(micros)
             .map(|t| self.tz.from_utc_datetime(&t.naive_utc()).date_naive())
     }
+}
+
+/// `d` moved by `days`, held at the calendar's ends instead of overflowing (a date
+/// arithmetic that panics would fail every later run on the same tables).
+fn shift(d: NaiveDate, days: i64) -> NaiveDate {
+    let step = chrono::Duration::try_days(days).unwrap_or(chrono::Duration::MAX);
+    d.checked_add_signed(step).unwrap_or(if days < 0 {
+        NaiveDate::MIN
+    } else {
+        NaiveDate::MAX
+    })
 }
 
 /// The periods compared and the charts' window, set by the latest day with posts.
@@ -317,21 +328,21 @@ fn volume(
         let today = at.with_timezone(&r.tz).date_naive();
         if end >= today && first < end {
             d.partial_day = Some((end, at.with_timezone(&r.tz).format("%H:%M").to_string()));
-            end -= chrono::Duration::days(1);
+            end = shift(end, -1);
         }
     }
     let n = i64::from(r.s.period_days.max(1));
     let cur = Period {
-        start: end - chrono::Duration::days(n - 1),
+        start: shift(end, -(n - 1)),
         end,
     };
     let prev = Period {
-        start: cur.start - chrono::Duration::days(n),
-        end: cur.start - chrono::Duration::days(1),
+        start: shift(cur.start, -n),
+        end: shift(cur.start, -1),
     };
     let period = Pair { cur, prev };
     let history = Period {
-        start: end - chrono::Duration::days(i64::from(r.s.history_days.max(1)) - 1),
+        start: shift(end, -(i64::from(r.s.history_days.max(1)) - 1)),
         end,
     };
     d.period = Some(period);
@@ -734,10 +745,7 @@ fn posts(r: &Reader, w: Window) -> Result<PostsPart, String> {
     let exclude_private = r.s.private_messages == crate::config::PrivateMessages::Exclude;
     // Only the partitions that can hold the two periods' posts: UTC days (or months)
     // with a day's margin for the reporting zone, not the whole history.
-    let (from, to) = (
-        w.period.prev.start - chrono::Duration::days(1),
-        w.period.cur.end + chrono::Duration::days(1),
-    );
+    let (from, to) = (shift(w.period.prev.start, -1), shift(w.period.cur.end, 1));
     let wanted = |parts: &[(&str, &str)]| {
         parts.iter().all(|&(k, v)| match k {
             "date" => {

@@ -272,18 +272,52 @@ impl Cell {
     pub fn int(v: i64) -> Cell {
         Cell::n(thousands(v))
     }
+    /// A link, only to an `http` or `https` address: a post's `url` comes from the
+    /// export, and a `javascript:` or `data:` one must not become a live link.
     pub fn link(t: impl Into<String>, href: Option<&str>) -> Cell {
         Cell {
             text: t.into(),
             numeric: false,
-            link: href.map(str::to_string),
+            link: href.filter(|h| web_link(h)).map(str::to_string),
         }
     }
+}
+
+/// Whether `href` is an `http` or `https` address (scheme in any case, no leading
+/// blanks or control characters a browser would strip).
+pub fn web_link(href: &str) -> bool {
+    let lower = href.get(..8).unwrap_or(href).to_ascii_lowercase();
+    lower.starts_with("https://") || lower.starts_with("http://")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_web_addresses_become_links() {
+        for ok in [
+            "https://x.com/i/status/1",
+            "HTTP://example.org/a",
+            "http://a",
+        ] {
+            assert!(web_link(ok), "{ok}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            " javascript:alert(1)",
+            "\tjavascript:alert(1)",
+            "JaVaScRiPt:alert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "vbscript:msgbox",
+            "//evil.example/x",
+            "https:/x",
+            "",
+        ] {
+            assert!(!web_link(bad), "{bad}");
+            assert_eq!(Cell::link("open post", Some(bad)).link, None, "{bad}");
+        }
+    }
 
     #[test]
     fn figures_are_formatted_as_the_browser_test_expects() {

@@ -40,6 +40,11 @@ fn manifest(snapshot: &Path) -> Result<serde_json::Value, String> {
 
 const CSS: &str = include_str!("report.css");
 
+/// The page's Content-Security-Policy: no script, no plugin, nothing fetched; only its
+/// own inline style and inline SVG/data images. Text from exports is escaped already;
+/// this is the second lock.
+const CSP: &str = "default-src 'none'; script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'; style-src 'unsafe-inline'; img-src data:";
+
 /// The report of the tables in `snapshot`, as one HTML document.
 pub fn build(snapshot: &Path, settings: &Settings) -> Result<String, String> {
     let m = manifest(snapshot)?;
@@ -73,6 +78,7 @@ pub fn build(snapshot: &Path, settings: &Settings) -> Result<String, String> {
     let _ = write!(
         h.body,
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{title}</title><style>{CSS}</style></head><body><header><h1>{title}</h1>"
     );

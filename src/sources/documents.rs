@@ -170,6 +170,7 @@ pub(super) fn emit_document(
     parse(&mut batch.drafts, &mut batch.rejects);
     for d in &mut batch.drafts {
         d.post.source_file = ctx.file.to_string();
+        d.position_kind = PositionKind::Record;
     }
     for r in &mut batch.rejects {
         r.source_file = ctx.file.to_string();

@@ -77,10 +77,8 @@ pub fn read_line_range(
     emit: &(dyn Fn(Batch) + Sync),
 ) -> FileReport {
     let file_name = cfg.display_path(path);
-    let emit = &|mut b: Batch| {
-        value_free_reasons(&mut b);
-        emit(b)
-    };
+    let screen = Screen::new(cfg, emit);
+    let emit = &|b: Batch| screen.pass(b);
     let ctx = Ctx {
         cfg,
         file: &file_name,
@@ -182,6 +180,7 @@ pub fn read_line_range(
         None,
     );
     counter.report(&mut report);
+    screen.correct(&mut report);
     if let Outcome::Failed(failure) = outcome {
         let failure = Failure {
             format: Some(fmt.name()),

@@ -157,6 +157,116 @@ pub struct Batch {
 
 pub use crate::model::FileReport;
 
+/// The post times a run accepts (`input.earliest`, `input.future_days`), in
+/// microseconds since the epoch, both ends included.
+#[derive(Clone, Copy, Debug)]
+pub struct TimeRange {
+    earliest: i64,
+    latest: i64,
+    future_days: u32,
+}
+
+impl TimeRange {
+    /// The range of a run starting now.
+    pub fn from_config(cfg: &Config) -> TimeRange {
+        TimeRange::at(cfg, chrono::Utc::now().timestamp_micros())
+    }
+
+    /// The range of a run started at `now` (microseconds since the epoch).
+    pub fn at(cfg: &Config, now: i64) -> TimeRange {
+        const DAY: i64 = 86_400_000_000;
+        let earliest = cfg
+            .input
+            .earliest
+            .date()
+            .and_hms_opt(0, 0, 0)
+            .map_or(i64::MIN, |t| t.and_utc().timestamp_micros());
+        TimeRange {
+            earliest,
+            latest: now.saturating_add(i64::from(cfg.input.future_days).saturating_mul(DAY)),
+            future_days: cfg.input.future_days,
+        }
+    }
+
+    /// Why a post made at `t` is not accepted, if it is not.
+    pub fn outside(&self, t: i64) -> Option<String> {
+        let shown = || {
+            chrono::DateTime::from_timestamp_micros(t).map_or_else(
+                || format!("{t} µs after 1970"),
+                |d| d.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+            )
+        };
+        // The time after `: `, so the report's table of reasons groups them as one kind.
+        if t < self.earliest {
+            Some(format!(
+                "post time before input.earliest (a date no export's history holds): `{}`",
+                shown()
+            ))
+        } else if t > self.latest {
+            Some(format!(
+                "post time more than {} days after the run started (input.future_days): `{}`",
+                self.future_days,
+                shown()
+            ))
+        } else {
+            None
+        }
+    }
+}
+
+/// Every batch a reader emits passes here on its way out: reject reasons lose the
+/// values they quote, and posts whose time is outside the run's [`TimeRange`] become
+/// rejects at their file and position (counted, to correct the file's report).
+struct Screen<'a> {
+    times: TimeRange,
+    emit: &'a (dyn Fn(Batch) + Sync),
+    moved: std::sync::atomic::AtomicU64,
+}
+
+impl<'a> Screen<'a> {
+    fn new(cfg: &Config, emit: &'a (dyn Fn(Batch) + Sync)) -> Screen<'a> {
+        Screen {
+            times: TimeRange::from_config(cfg),
+            emit,
+            moved: std::sync::atomic::AtomicU64::new(0),
+        }
+    }
+
+    fn pass(&self, mut b: Batch) {
+        let mut moved = 0;
+        let times = self.times;
+        let rejects = &mut b.rejects;
+        b.drafts.retain(|d| match times.outside(d.post.created_at) {
+            None => true,
+            Some(reason) => {
+                moved += 1;
+                rejects.push(Reject {
+                    source_file: d.post.source_file.clone(),
+                    position: d.post.source_position,
+                    position_kind: d.position_kind,
+                    format: None,
+                    reason,
+                    raw_excerpt: String::new(),
+                });
+                false
+            }
+        });
+        if moved > 0 {
+            self.moved
+                .fetch_add(moved, std::sync::atomic::Ordering::Relaxed);
+        }
+        value_free_reasons(&mut b);
+        (self.emit)(b)
+    }
+
+    /// The file's report with the posts moved to rejects counted as rejects.
+    fn correct(&self, report: &mut FileReport) {
+        let moved = self.moved.load(std::sync::atomic::Ordering::Relaxed);
+        report.posts = report.posts.saturating_sub(moved);
+        report.rejects += moved;
+    }
+}
+
 /// Mask the values a batch's reject reasons quote (see [`crate::privacy::value_free`]).
 fn value_free_reasons(b: &mut Batch) {
     for r in &mut b.rejects {
@@ -213,11 +323,10 @@ fn read_input(
     emit: &(dyn Fn(Batch) + Sync),
 ) -> FileReport {
     let file = cfg.display_path(path);
-    // Reasons name the problem, not the value (docs/privacy.md).
-    let emit = &|mut b: Batch| {
-        value_free_reasons(&mut b);
-        emit(b)
-    };
+    // Reasons name the problem, not the value (docs/privacy.md); impossible times are
+    // rejects.
+    let screen = Screen::new(cfg, emit);
+    let emit = &|b: Batch| screen.pass(b);
     let ctx = Ctx {
         cfg,
         file: &file,
@@ -258,6 +367,7 @@ fn read_input(
     report.bytes = raw.bytes;
     report.blake3 = raw.blake3;
     counter.report(&mut report);
+    screen.correct(&mut report);
     match outcome {
         Outcome::Format(f) => report.format = f.to_string(),
         Outcome::Skipped(f, why) => {

@@ -64,6 +64,7 @@ pub(super) fn read_workbook(
                 Ok(mut d) => {
                     d.post.source_file = ctx.file.to_string();
                     d.post.source_position = record;
+                    d.position_kind = PositionKind::Record;
                     counter.posts += 1;
                     counter.posts_records += 1;
                     batch.drafts.push(d);

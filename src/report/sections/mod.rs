@@ -35,7 +35,10 @@ pub fn chart_days(d: &Data, first_with_data: Option<NaiveDate>) -> Vec<NaiveDate
     let mut day = start;
     while day <= h.end {
         out.push(day);
-        day += chrono::Duration::days(1);
+        match day.succ_opt() {
+            Some(next) => day = next,
+            None => break,
+        }
     }
     out
 }
