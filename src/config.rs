@@ -790,8 +790,8 @@ impl<'a> MappingColumns<'a> {
 impl Config {
     /// Read a config file; relative paths inside it are resolved against its directory.
     pub fn load(path: &Path) -> Result<Config, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read config {}: {e}", path.display()))?;
+        let text = String::from_utf8(read_regular(path, "config")?)
+            .map_err(|e| format!("config {} is not UTF-8: {e}", path.display()))?;
         let mut cfg: Config = toml::from_str(&text)
             .map_err(|e| format!("invalid config {}: {}", path.display(), one_line(&text, &e)))?;
         // Absolute, so neither how the path was typed nor the working directory changes
@@ -1052,14 +1052,29 @@ fn edits(a: &str, b: &str) -> usize {
 }
 
 /// A taxonomy file: a TOML document of `[[topics]]` only.
+/// The text of a file the config names (a topic file, a model, a key file): only a
+/// regular file is read. Reading a FIFO waits for a writer forever, and a device may
+/// never end; either is refused by name instead.
+pub fn read_regular(path: &Path, what: &str) -> Result<Vec<u8>, String> {
+    let meta = std::fs::metadata(path)
+        .map_err(|e| format!("cannot read {what} {}: {e}", path.display()))?;
+    if !meta.is_file() {
+        return Err(format!(
+            "{what} {} is not a regular file (a FIFO, a device or a folder)",
+            path.display()
+        ));
+    }
+    std::fs::read(path).map_err(|e| format!("cannot read {what} {}: {e}", path.display()))
+}
+
 fn load_topics(path: &Path) -> Result<Vec<TopicConfig>, String> {
     #[derive(Deserialize)]
     #[serde(deny_unknown_fields)]
     struct TopicsFile {
         topics: Vec<TopicConfig>,
     }
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read topic file {}: {e}", path.display()))?;
+    let text = String::from_utf8(read_regular(path, "topic file")?)
+        .map_err(|e| format!("topic file {} is not UTF-8: {e}", path.display()))?;
     let f: TopicsFile = toml::from_str(&text).map_err(|e| {
         format!(
             "invalid topic file {}: {}",

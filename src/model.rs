@@ -417,13 +417,14 @@ impl RunReport {
         self.reject_ratio > self.max_reject_ratio
     }
 
-    /// How a published run exits: rejects over the limit first, then inputs lost.
+    /// How a published run exits: inputs lost first (part of an input is in no table
+    /// until a later run reads it whole), then rejects over the limit.
     pub fn exit_status(&self) -> crate::exit::ExitStatus {
         use crate::exit::ExitStatus;
-        if self.too_many_rejects() {
-            ExitStatus::TooManyRejects
-        } else if self.inputs_lost > 0 {
+        if self.inputs_lost > 0 {
             ExitStatus::InputsLost
+        } else if self.too_many_rejects() {
+            ExitStatus::TooManyRejects
         } else {
             ExitStatus::Success
         }

@@ -174,9 +174,8 @@ impl Pseudonymiser {
             .clone()
             .unwrap_or_else(|| state_dir.join("pseudonym.key"));
         if file.exists() {
-            let secret = std::fs::read(&file).map_err(|e| {
-                KeyError::Unusable(format!("cannot read key file {}: {e}", file.display()))
-            })?;
+            let secret =
+                crate::config::read_regular(&file, "key file").map_err(KeyError::Unusable)?;
             let secret = trim_ascii(&secret);
             check_key(secret, &format!("key file {}", file.display()))?;
             let source = if cfg.key_file.is_some() {

@@ -227,6 +227,36 @@ fn train_refuses_bad_labels_with_exit_2() {
     let (code, err) = case("badlabel.tsv", b"text\tlabel\nhello\tmaybe\n");
     assert_eq!(code, Some(2));
     assert!(err.contains("label \"maybe\""), "{err}");
+    // A label or text column named twice: which one is meant is not guessed.
+    for header in ["text,label,label", "text,text,label"] {
+        let body: String = std::iter::once(format!("{header}\n"))
+            .chain((0..60).map(|i| format!("t{i},{},{}\n", i % 2, i % 2)))
+            .collect();
+        let (code, err) = case("twice.csv", body.as_bytes());
+        assert_eq!(code, Some(2), "{header}");
+        assert!(
+            err.contains("appears 2 times in the header"),
+            "{header}: {err}"
+        );
+    }
+    // Every text empty: no model that labels everything.
+    let empty: String = std::iter::once("text,label\n".to_string())
+        .chain((0..60).map(|i| format!(",{}\n", i % 2)))
+        .collect();
+    let (code, err) = case("empty.csv", empty.as_bytes());
+    assert_eq!(code, Some(2));
+    assert!(err.contains("row 2: the text is empty"), "{err}");
+    // A quote never closed: named as such, not as a single class.
+    let mut open: String = std::iter::once("text,label\n".to_string())
+        .chain((0..40).map(|i| format!("t{i},{}\n", i % 2)))
+        .collect();
+    open.push_str("\"he said hi,1\n");
+    open.extend((0..40).map(|i| format!("u{i},{}\n", i % 2)));
+    // (a later quote closes it: the rows between become one text)
+    open.push_str("she said \"bye\",0\n");
+    let (code, err) = case("open.csv", open.as_bytes());
+    assert_eq!(code, Some(2));
+    assert!(err.contains("row 42: an unterminated quote?"), "{err}");
     assert!(!model.exists(), "no model is written for bad labels");
     // evaluate: an unknown built-in without --model.
     let p = access_labels(dir.path());
@@ -427,6 +457,116 @@ fn a_bad_classifier_config_is_refused() {
     )
     .expect("write");
     let (code, _, err) = cli(&["run", "-q", p.to_str().expect("path")]);
-    assert_ne!(code, Some(0));
+    assert_eq!(code, Some(2), "a bad model is a config error: {err}");
     assert!(err.contains("not a socialpulse model file"), "{err}");
+}
+
+/// A model whose numbers cannot score (a weight of ±1e39 is infinite as a 32-bit
+/// float, a threshold of 7 or -3 is no probability) is refused at load with exit 2,
+/// naming the file, instead of publishing NaN scores.
+#[test]
+fn a_model_that_cannot_score_is_refused() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let good = serde_json::from_str::<serde_json::Value>(include_str!("../models/question.json"))
+        .expect("built-in model");
+    type Change = Box<dyn Fn(&mut serde_json::Value)>;
+    let cases: Vec<(&str, Change, &str)> = vec![
+        (
+            "huge weight",
+            Box::new(|m| m["weights"][0][1] = serde_json::json!(1e39)),
+            "is not a finite number",
+        ),
+        (
+            "negative huge weight",
+            Box::new(|m| m["weights"][1][1] = serde_json::json!(-1e39)),
+            "is not a finite number",
+        ),
+        (
+            "threshold 7",
+            Box::new(|m| m["threshold"] = serde_json::json!(7.0)),
+            "threshold 7 is not a probability",
+        ),
+        (
+            "threshold -3",
+            Box::new(|m| m["threshold"] = serde_json::json!(-3.0)),
+            "threshold -3 is not a probability",
+        ),
+    ];
+    for (what, change, want) in cases {
+        let mut m = good.clone();
+        change(&mut m);
+        let model = dir.path().join("bad.json");
+        std::fs::write(&model, m.to_string()).expect("write");
+        let err = Classifier::load(&model).expect_err(what);
+        assert!(
+            err.contains(want) && err.contains("bad.json"),
+            "{what}: {err}"
+        );
+        let p = dir.path().join("c.toml");
+        std::fs::write(
+            &p,
+            format!(
+                "[input]\npaths = [{:?}]\n[output]\ndir = \"out\"\n[[classifiers]]\nname = \"question\"\nmodel = \"bad.json\"\n",
+                root().join("fixtures/reddit").display().to_string()
+            ),
+        )
+        .expect("write");
+        let (code, _, err) = cli(&["run", "-q", p.to_str().expect("path")]);
+        assert_eq!(code, Some(2), "{what}: {err}");
+        assert!(err.contains(want), "{what}: {err}");
+        assert!(!dir.path().join("out/current").exists(), "{what}");
+    }
+}
+
+/// A model, topic file, key file or config that is a FIFO is refused at once, naming
+/// it: reading one would wait for a writer forever.
+#[cfg(unix)]
+#[test]
+fn files_the_config_names_must_be_regular_files() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let fifo = dir.path().join("fifo");
+    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+    assert!(made.success());
+    let reddit = root().join("fixtures/reddit").display().to_string();
+    let f = fifo.display().to_string();
+    for (body, what) in [
+        (
+            format!("[[classifiers]]\nname = \"question\"\nmodel = {f:?}\n"),
+            "model",
+        ),
+        (format!("topic_files = [{f:?}]\n"), "topic file"),
+        (
+            format!("[privacy]\nkey_env = \"NO_SUCH_KEY_VAR\"\nkey_file = {f:?}\n"),
+            "key file",
+        ),
+    ] {
+        let p = dir.path().join("c.toml");
+        let (head, rest) = if body.starts_with("topic_files") {
+            (body.as_str(), String::new())
+        } else {
+            ("", body.clone())
+        };
+        std::fs::write(
+            &p,
+            format!("{head}[input]\npaths = [{reddit:?}]\n[output]\ndir = \"out\"\n{rest}"),
+        )
+        .expect("write");
+        let t = std::time::Instant::now();
+        let o = Command::new(env!("CARGO_BIN_EXE_socialpulse"))
+            .args(["run", "-q"])
+            .arg(&p)
+            .env_remove("NO_SUCH_KEY_VAR")
+            .output()
+            .expect("run");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{what}: {err}");
+        assert!(
+            err.contains(&format!("{what} {f} is not a regular file")),
+            "{what}: {err}"
+        );
+        assert!(t.elapsed() < std::time::Duration::from_secs(30), "{what}");
+    }
+    let (code, _, err) = cli(&["run", "-q", &f]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("is not a regular file"), "{err}");
 }

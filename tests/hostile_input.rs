@@ -982,3 +982,44 @@ fn one_huge_token_is_analysed_in_bounded_time() {
         );
     }
 }
+
+/// Sniffing judges on records, not on a head of blank lines or one odd first line: a
+/// file whose first 300 KiB are blank lines keeps its posts (at their true lines), and
+/// an NDJSON file whose first line is a metadata object loses only that line.
+#[test]
+fn blank_heads_and_metadata_lines_do_not_drop_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let lines = std::fs::read_to_string(root().join("fixtures/reddit/RS_northline.ndjson"))
+        .expect("fixture");
+    let blank = "\n".repeat(300 * 1024);
+    let a = write(
+        dir.path(),
+        "RS_blank_head.ndjson",
+        format!("{blank}{lines}").as_bytes(),
+    );
+    let b = write(
+        dir.path(),
+        "RS_with_metadata.ndjson",
+        format!("{{\"export\":\"listening-tool\",\"version\":2,\"records\":2}}\n{lines}")
+            .as_bytes(),
+    );
+    for (file, first_post_line) in [(&a, 300 * 1024 + 1), (&b, 2)] {
+        let c = collect_paths(std::slice::from_ref(file));
+        assert_eq!(c.posts.len(), 2, "{}: {:?}", file.display(), c.rejects);
+        let mut at: Vec<u64> = c.posts.iter().map(|p| p.source_position).collect();
+        at.sort();
+        assert_eq!(
+            at,
+            [first_post_line, first_post_line + 1],
+            "{}",
+            file.display()
+        );
+        assert_eq!(c.inputs[0].error, None, "{}", file.display());
+    }
+    let c = collect_paths(std::slice::from_ref(&b));
+    assert_eq!(c.rejects.len(), 1, "{:?}", c.rejects);
+    assert_eq!(
+        (c.rejects[0].position, c.inputs[0].format.as_str()),
+        (1, "reddit")
+    );
+}

@@ -93,6 +93,13 @@ impl Learned {
     }
 }
 
+/// Every model the config names loads and holds numbers a score can be made of: what
+/// a run checks before any work, so a bad model is a config error (exit 2) naming its
+/// file.
+pub fn check_models(cfg: &Config) -> Result<(), String> {
+    Learned::from_config(cfg).map(|_| ())
+}
+
 /// Digests of the models a config's analysis uses (built-in and configured), so a
 /// changed model file changes the analysis fingerprint; an unreadable file gives its
 /// error instead (the run then fails on it).
@@ -107,7 +114,7 @@ pub fn model_digests(cfg: &Config) -> Vec<String> {
         .collect();
     for c in &cfg.classifiers {
         if let Some(path) = &c.model {
-            let d = match std::fs::read(path) {
+            let d = match crate::config::read_regular(path, "model") {
                 Ok(b) => blake3::hash(&b).to_hex()[..16].to_string(),
                 Err(e) => format!("unreadable: {e}"),
             };

@@ -202,6 +202,8 @@ fn run_inner(cfg: &Config, opts: &RunOptions) -> Result<RunReport, RunError> {
     let t0 = Instant::now();
     let out = cfg.output.dir.clone();
     sinks::publish::check_current(&out).map_err(RunError::Config)?;
+    // A model that cannot score is a config error, before anything is read or written.
+    crate::analysis::check_models(cfg).map_err(RunError::Config)?;
     // Inputs first: a run with nothing to read leaves no trace (not even a key).
     let found = sources::discover(
         &cfg.input.paths,

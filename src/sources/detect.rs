@@ -6,6 +6,9 @@ use super::*;
 /// Bytes read ahead for sniffing.
 pub(super) const HEAD_BYTES: usize = 256 * 1024;
 
+/// Records of a file's head a line format may be recognised by.
+const SNIFFED: usize = 20;
+
 /// Whether the head is a Twitter archive part, and the line format (and its variant)
 /// that claims it: NDJSON when the first parseable line is an object a format knows.
 pub(super) fn claim(
@@ -20,19 +23,26 @@ pub(super) fn claim(
         .is_some_and(|l| l.starts_with(b"window.YTD."));
     let mut claimed = None;
     if is_json && !is_archive {
-        for line in lines_in_head.iter().take(20) {
-            if let Ok(v) = serde_json::from_slice::<Value>(line) {
-                if v.is_object() {
-                    // A user's mapping whose columns the record has wins over content
-                    // detection (docs/formats.md): the user said how to read it.
-                    claimed = generic::user_mapping(&v, cfg)
-                        .map(|variant| (&generic::GenericNdjson as &dyn LineFormat, variant))
-                        .or_else(|| {
-                            line_formats()
-                                .into_iter()
-                                .find_map(|f| f.sniff(&v, cfg).map(|variant| (f, variant)))
-                        });
-                }
+        // Judged on several records: the first object a format claims decides, so a
+        // first line of metadata (as some export tools write) is one reject, not a lost
+        // file. A value that is not an object (a document's opening) decides nothing.
+        for line in lines_in_head.iter().take(SNIFFED) {
+            let Ok(v) = serde_json::from_slice::<Value>(line) else {
+                continue;
+            };
+            if !v.is_object() {
+                break;
+            }
+            // A user's mapping whose columns the record has wins over content
+            // detection (docs/formats.md): the user said how to read it.
+            claimed = generic::user_mapping(&v, cfg)
+                .map(|variant| (&generic::GenericNdjson as &dyn LineFormat, variant))
+                .or_else(|| {
+                    line_formats()
+                        .into_iter()
+                        .find_map(|f| f.sniff(&v, cfg).map(|variant| (f, variant)))
+                });
+            if claimed.is_some() {
                 break;
             }
         }

@@ -454,6 +454,27 @@ fn read_stream(
         .err();
     // After a read error the decoder cannot continue: what was read is all there is.
     let mut truncated = head_err.map(|e| read_error_reason(&e));
+    // A head of blank lines says nothing: read on, keeping them (the readers count
+    // lines from the start), until something else comes, up to a bound so a stream of
+    // nothing but blanks cannot fill memory.
+    while truncated.is_none()
+        && head.len() % HEAD_BYTES == 0
+        && !head.is_empty()
+        && head.len() < LEADING_BLANKS
+        && head.iter().all(|b| b.is_ascii_whitespace())
+    {
+        let before = head.len();
+        if let Err(e) = reader
+            .by_ref()
+            .take(HEAD_BYTES as u64)
+            .read_to_end(&mut head)
+        {
+            truncated = Some(read_error_reason(&e));
+        }
+        if head.len() == before {
+            break;
+        }
+    }
     if truncated.is_some() {
         // The last line was cut by the failure: it is not a record, the error is.
         let keep = head.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
@@ -466,6 +487,15 @@ fn read_stream(
                 position: 0,
                 kind: PositionKind::Byte,
                 reason,
+            }),
+            None if head.len() >= LEADING_BLANKS => Outcome::Failed(Failure {
+                format: None,
+                position: 0,
+                kind: PositionKind::File,
+                reason: format!(
+                    "no records in the first {} MiB: nothing but blank lines",
+                    LEADING_BLANKS >> 20
+                ),
             }),
             None => Outcome::Failed(Failure {
                 format: None,
@@ -511,7 +541,7 @@ fn read_stream(
             .take_while(|b| b.is_ascii_whitespace())
             .count();
     let first = head[body_start];
-    let mut at_eof = truncated.is_some() || head.len() < HEAD_BYTES;
+    let mut at_eof = truncated.is_some() || head.len() % HEAD_BYTES != 0;
     // The first line decides between NDJSON and a document: read it whole, however long
     // (a line format's record may be far longer than the head).
     if !at_eof && !head[body_start..].contains(&b'\n') {
@@ -549,6 +579,9 @@ fn read_stream(
     }
     generic::read_csv(stream, ctx, counter, emit, truncated)
 }
+
+/// How much leading blank space a file may hold before its first record.
+const LEADING_BLANKS: usize = 64 << 20;
 
 /// A binary file (an image, an archive, UTF-16 without a byte order mark) has NUL
 /// bytes throughout its first 8 KiB; a text export with a damaged line has a few, and

@@ -99,8 +99,30 @@ impl Classifier {
         if !(8..=24).contains(&m.hash_bits) {
             return Err(format!("{origin}: hash_bits {} out of range", m.hash_bits));
         }
+        // Numbers a score can be made of: a weight of 1e39 is infinite in f32 and makes
+        // every score NaN; a threshold outside [0, 1] flags everything or nothing.
+        if !(0.0..=1.0).contains(&m.threshold) {
+            return Err(format!(
+                "{origin}: threshold {} is not a probability (0 to 1)",
+                m.threshold
+            ));
+        }
+        for (what, v) in [
+            ("bias", f64::from(m.bias)),
+            ("platt_a", m.platt_a),
+            ("platt_b", m.platt_b),
+        ] {
+            if !v.is_finite() {
+                return Err(format!("{origin}: {what} is not a finite number"));
+            }
+        }
         let mut weights = vec![0f32; 1 << m.hash_bits];
         for (i, w) in &m.weights {
+            if !w.is_finite() {
+                return Err(format!(
+                    "{origin}: weight {i} is not a finite number (too large for a 32-bit float?)"
+                ));
+            }
             match weights.get_mut(*i as usize) {
                 Some(slot) => *slot = *w,
                 None => return Err(format!("{origin}: weight index {i} out of range")),
@@ -120,8 +142,9 @@ impl Classifier {
 
     /// A model file from disk.
     pub fn load(path: &Path) -> Result<Classifier, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read model {}: {e}", path.display()))?;
+        let bytes = crate::config::read_regular(path, "model")?;
+        let text = String::from_utf8(bytes)
+            .map_err(|e| format!("model {} is not UTF-8: {e}", path.display()))?;
         Classifier::from_json(&text, &path.display().to_string())
     }
 

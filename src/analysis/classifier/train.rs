@@ -585,6 +585,18 @@ pub fn read_labels(path: &std::path::Path) -> Result<Vec<Example>, String> {
             .iter()
             .position(|h| h.trim().eq_ignore_ascii_case(name))
     };
+    for name in ["text", "label"] {
+        let n = headers
+            .iter()
+            .filter(|h| h.trim().eq_ignore_ascii_case(name))
+            .count();
+        if n > 1 {
+            return Err(format!(
+                "{}: the column `{name}` appears {n} times in the header: which one is meant?",
+                path.display()
+            ));
+        }
+    }
     let (Some(t), Some(l)) = (col("text"), col("label")) else {
         return Err(format!(
             "{}: needs the columns `text` and `label`; the header has {:?}",
@@ -615,8 +627,35 @@ pub fn read_labels(path: &std::path::Path) -> Result<Vec<Example>, String> {
                 ))
             }
         };
+        let text = rec.get(t).unwrap_or_default();
+        // A quote never closed swallows the rows after it into this text: its lines
+        // end the way rows end, with a delimiter and a label.
+        let swallowed = text.lines().skip(1).any(|line| {
+            line.rsplit_once(delimiter as char)
+                .is_some_and(|(_, last)| {
+                    matches!(
+                        last.trim().to_ascii_lowercase().as_str(),
+                        "1" | "0" | "true" | "false" | "yes" | "no"
+                    )
+                })
+        });
+        if swallowed {
+            return Err(format!(
+                "{}: row {}: an unterminated quote? its text runs over {} lines that end like rows of their own",
+                path.display(),
+                i + 2,
+                text.lines().count()
+            ));
+        }
+        if text.trim().is_empty() {
+            return Err(format!(
+                "{}: row {}: the text is empty",
+                path.display(),
+                i + 2
+            ));
+        }
         out.push(Example {
-            text: rec.get(t).unwrap_or_default().to_string(),
+            text: text.to_string(),
             label,
             set: set.clone(),
         });
