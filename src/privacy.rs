@@ -266,6 +266,60 @@ pub fn public_link(
     (!names_someone).then(|| url.to_string())
 }
 
+/// A link a post holds (`posts.urls`) made to name no one, as `posts.url` is: an X
+/// status link becomes its handle-free form; a link to a profile, or to anything under
+/// a person's name, becomes its site alone (`https://www.reddit.com/`); any other link
+/// stays. `keep(name)` keeps a link naming an own account.
+pub fn safe_url(url: &str, keep: impl Fn(&str) -> bool) -> String {
+    let lower = url.to_lowercase();
+    let (scheme, rest) = lower.split_once("://").unwrap_or(("https", lower.as_str()));
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let path: Vec<&str> = rest[host.len()..]
+        .split(['?', '#'])
+        .next()
+        .unwrap_or("")
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .collect();
+    let site = || {
+        let h = &url[url.len() - rest.len()..][..host.len()];
+        format!("{scheme}://{h}/")
+    };
+    let is_x = matches!(
+        host.trim_start_matches("www.")
+            .trim_start_matches("mobile."),
+        "x.com" | "twitter.com"
+    );
+    if is_x {
+        return match path.as_slice() {
+            [] => url.to_string(),
+            ["i", ..] | ["hashtag", ..] | ["search", ..] | ["home"] | ["explore", ..] => {
+                url.to_string()
+            }
+            [_, "status", id, ..] if id.bytes().all(|b| b.is_ascii_digit()) => {
+                format!("https://x.com/i/status/{id}")
+            }
+            [name, ..] if keep(name) => url.to_string(),
+            _ => site(),
+        };
+    }
+    let named = public_link("", "", Some(&lower), &[]).is_none();
+    if !named {
+        return url.to_string();
+    }
+    // The name a profile link carries: kept when it is ours.
+    let name = path
+        .iter()
+        .position(|s| matches!(*s, "user" | "users" | "u" | "profile"))
+        .and_then(|i| path.get(i + 1))
+        .copied()
+        .or_else(|| path.iter().find_map(|s| s.strip_prefix('@')));
+    match name {
+        Some(n) if keep(n) => url.to_string(),
+        _ => site(),
+    }
+}
+
 /// Facebook links name their page or person in the first path segment
 /// (`facebook.com/<name>/posts/<id>`, also `videos`, `photos`), whatever the export
 /// calls the author; `permalink.php` and `story.php` links carry ids only.
@@ -310,7 +364,49 @@ pub fn mentions_in_text(
     pseudo: &Pseudonymiser,
     keep: impl Fn(&str) -> bool,
 ) -> Option<String> {
-    if pseudo.keeps_raw() || !(text.contains('@') || text.contains("u/")) {
+    if pseudo.keeps_raw() {
+        return None;
+    }
+    // Forms that hide a handle from the byte scan (a full-width or small `@`, a
+    // zero-width character after one): the text is folded first (NFKC, zero-width
+    // characters removed), and the folded text is what is kept.
+    let folded = folds_a_handle(text).then(|| fold(text));
+    let text = folded.as_deref().unwrap_or(text);
+    match replace_mentions(text, platform, pseudo, keep) {
+        Some(t) => Some(t),
+        None => folded,
+    }
+}
+
+/// Characters that take no space: inside a handle they hide it from a match.
+fn zero_width(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}'
+    )
+}
+
+/// Whether a text holds a form of `@` other than the ASCII one, or a zero-width
+/// character: only then is it folded (other texts are kept byte for byte).
+fn folds_a_handle(text: &str) -> bool {
+    !text.is_ascii()
+        && text
+            .chars()
+            .any(|c| matches!(c, '\u{ff20}' | '\u{fe6b}') || zero_width(c))
+}
+
+fn fold(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    text.nfkc().filter(|c| !zero_width(*c)).collect()
+}
+
+fn replace_mentions(
+    text: &str,
+    platform: &str,
+    pseudo: &Pseudonymiser,
+    keep: impl Fn(&str) -> bool,
+) -> Option<String> {
+    if !(text.contains('@') || text.contains("u/")) {
         return None;
     }
     let b = text.as_bytes();
@@ -327,9 +423,14 @@ pub fn mentions_in_text(
             i += 1;
             continue;
         };
-        // A mention starts a word: not inside an e-mail address or a URL path.
-        let starts_word =
-            i == 0 || !(handle_byte(b[i - 1]) || b[i - 1] == b'/' || b[i - 1] == b'@');
+        // A mention starts a word: not inside an e-mail address or a URL path. `.@name`
+        // (X's reply to all) and `/u/name` (Reddit's written form) start one too when
+        // their first character does.
+        let word_start =
+            |j: usize| j == 0 || !(handle_byte(b[j - 1]) || matches!(b[j - 1], b'/' | b'@'));
+        let starts_word = word_start(i)
+            || (marker == 1 && b[i - 1] == b'.' && word_start(i - 1))
+            || (marker == 2 && b[i - 1] == b'/' && word_start(i - 1));
         let start = i + marker;
         let mut end = start;
         while end < b.len() && (handle_byte(b[end]) || (b[end] == b'@' && marker == 1)) {
@@ -722,6 +823,97 @@ mod tests {
         );
         let raw = Pseudonymiser::from_secret(b"k", true);
         assert_eq!(mentions_in_text("@rider357 hi", "twitter", &raw, own), None);
+    }
+
+    /// The forms that once slipped through: `.@name`, `/u/name`, a full-width `＠`, and
+    /// a zero-width space after the `@`; a URL path and an e-mail still are not handles.
+    #[test]
+    fn handles_in_other_written_forms_are_pseudonymised() {
+        let p = Pseudonymiser::from_secret(b"k", false);
+        let own = |h: &str| h.eq_ignore_ascii_case("NorthlineTransit");
+        let ps = |h: &str| p.pseudonym("twitter", h);
+        for (text, want) in [
+            (
+                ".@rider103 is right",
+                format!(".@{} is right", ps("rider103")),
+            ),
+            (
+                "ask /u/rider106 now",
+                format!("ask /u/{} now", ps("rider106")),
+            ),
+            ("\u{ff20}rider101 said", format!("@{} said", ps("rider101"))),
+            ("@\u{200b}rider112 saw", format!("@{} saw", ps("rider112"))),
+            ("\u{fe6b}rider113!", format!("@{}!", ps("rider113"))),
+        ] {
+            assert_eq!(
+                mentions_in_text(text, "twitter", &p, own),
+                Some(want),
+                "{text:?}"
+            );
+        }
+        // Folded even when the handle is ours: the text is kept folded.
+        assert_eq!(
+            mentions_in_text("\u{ff20}NorthlineTransit hi", "twitter", &p, own).as_deref(),
+            Some("@NorthlineTransit hi")
+        );
+        for text in ["see example.org/u/abc", "mail a.@b", "https://x.org/@name"] {
+            assert_eq!(mentions_in_text(text, "twitter", &p, own), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn links_in_posts_name_no_one() {
+        let own = |n: &str| n.eq_ignore_ascii_case("NorthlineTransit");
+        for (url, want) in [
+            (
+                "https://x.com/rider107/status/1853700000000000123?s=20",
+                "https://x.com/i/status/1853700000000000123",
+            ),
+            (
+                "https://twitter.com/rider107/status/18537/photo/1",
+                "https://x.com/i/status/18537",
+            ),
+            ("https://twitter.com/rider110", "https://twitter.com/"),
+            (
+                "https://www.reddit.com/user/rider108/",
+                "https://www.reddit.com/",
+            ),
+            (
+                "https://old.reddit.com/u/rider108",
+                "https://old.reddit.com/",
+            ),
+            (
+                "https://bsky.app/profile/rider109.bsky.social/post/3l2abc",
+                "https://bsky.app/",
+            ),
+            (
+                "https://mastodon.social/@rider111/11341",
+                "https://mastodon.social/",
+            ),
+            (
+                "https://www.facebook.com/Rider.Name/posts/123",
+                "https://www.facebook.com/",
+            ),
+            (
+                "https://northline.example/timetables",
+                "https://northline.example/timetables",
+            ),
+            ("https://x.com/i/status/123", "https://x.com/i/status/123"),
+            (
+                "https://x.com/hashtag/ferries",
+                "https://x.com/hashtag/ferries",
+            ),
+            (
+                "https://x.com/NorthlineTransit",
+                "https://x.com/NorthlineTransit",
+            ),
+            (
+                "https://www.reddit.com/user/NorthlineTransit/",
+                "https://www.reddit.com/user/NorthlineTransit/",
+            ),
+        ] {
+            assert_eq!(safe_url(url, own), want, "{url}");
+        }
     }
 
     #[test]

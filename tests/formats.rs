@@ -538,9 +538,11 @@ fn twitter_api_v1_rest_search_and_stream() {
         quote.text,
         "Good news for riders: the lift at Central is fixed."
     );
+    // The quoted status's link names its author (a member of the public): its
+    // handle-free form, as `url` gets.
     assert_eq!(
         quote.urls,
-        strings(&["https://twitter.com/HarbourCouncil/status/1861000000000000202"])
+        strings(&["https://x.com/i/status/1861000000000000202"])
     );
 
     let s = fixtures(&["twitter-v1/search_tweets.json"]);

@@ -60,6 +60,13 @@ impl Accounts {
         self.own(platform, account).is_some()
     }
 
+    /// Whether `who` (handle or id) is one of ours on any platform: a link in a post
+    /// may point to another platform than the post's.
+    pub fn is_own_anywhere(&self, who: &str) -> bool {
+        self.own
+            .contains_key(crate::text::lowercase(who.trim_start_matches('@')).as_ref())
+    }
+
     /// Whether any account is declared.
     pub fn any_declared(&self) -> bool {
         !self.own.is_empty()
@@ -174,6 +181,15 @@ pub fn normalise(d: Draft, accounts: &Accounts, pseudo: &Pseudonymiser) -> Post 
     let own = |h: &str| accounts.own(&p.platform, h).is_some();
     if let Some(t) = privacy::mentions_in_text(&p.text, &p.platform, pseudo, own) {
         p.text = t;
+    }
+    // Links in the post name no one either, as `url` does not.
+    if !pseudo.keeps_raw() {
+        for u in &mut p.urls {
+            let safe = privacy::safe_url(u, |n| accounts.is_own_anywhere(n));
+            if safe != *u {
+                *u = safe;
+            }
+        }
     }
     // Ids that embed an identity (Bluesky AT URIs carry the author's DID).
     let own_did = |did: &str| accounts.own(&p.platform, did).is_some();
