@@ -242,6 +242,8 @@ fn inspect_suggests_a_mapping_that_reads_the_file() {
         block.contains("reply_to = \"in_response_to_tweet_id\""),
         "{out}"
     );
+    // The `inbound` column (True/False) becomes the mapping's direction.
+    assert!(block.contains("direction = \"inbound\""), "{out}");
     assert!(out.contains("first 2 rows as read"), "{out}");
     let cfg = dir.path().join("pipeline.toml");
     std::fs::write(
@@ -274,6 +276,29 @@ fn inspect_suggests_a_mapping_that_reads_the_file() {
         ),
         (Some(2), Some(0))
     );
+    // JSON lines no reader knows: a mapping is suggested from the first records' keys.
+    let ndjson = dir.path().join("tickets.ndjson");
+    std::fs::write(
+        &ndjson,
+        "{\"ticket_id\":\"t1\",\"body\":\"the 14 never came\",\"created_at\":\"2026-11-03T08:00:00Z\"}\n\
+         {\"ticket_id\":\"t2\",\"body\":\"sorry, on its way\",\"created_at\":\"2026-11-03T08:05:00Z\"}\n",
+    )
+    .expect("ndjson");
+    let o = socialpulse()
+        .arg("inspect")
+        .arg(&ndjson)
+        .output()
+        .expect("inspect");
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("JSON lines that no reader recognises"),
+        "{out}"
+    );
+    assert!(
+        out.contains("id = \"ticket_id\"\ntext = \"body\"\ntimestamp = \"created_at\""),
+        "{out}"
+    );
+    assert!(out.contains("first 2 rows as read"), "{out}");
     let o = socialpulse()
         .arg("inspect")
         .arg(root().join("fixtures/hootsuite/posts_northline_2026-11.csv"))

@@ -1164,6 +1164,20 @@ fn crowdtangle_search_export_in_another_locale_and_zone() {
     assert!(settled.rejects.is_empty(), "{:?}", settled.rejects);
     let lakeside = find(&settled, "7000000001");
     assert_eq!(lakeside.created_at, ts("2026-11-06T14:00:00Z"));
+    // A time in the hour Chicago's clocks skip (8 March 2026, 02:00 to 03:00): a reject
+    // that says so, not one asking for the zone already given.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = std::fs::read_to_string(root().join("fixtures/crowdtangle/search_export_brt.csv"))
+        .expect("fixture")
+        .replace("2026-11-06 08:00:00 CST", "2026-03-08 02:30:00 CST");
+    let gap = write(dir.path(), "search_export_gap.csv", text.as_bytes());
+    cfg.input.paths = vec![gap];
+    let c = socialpulse::pipeline::collect(&cfg, &pseudo()).expect("collect");
+    assert_eq!(c.rejects.len(), 1, "{:?}", c.rejects);
+    assert_eq!(
+        c.rejects[0].reason,
+        "local time 2026-03-08 02:30:00 does not exist in America/Chicago (input.timezone): the clocks skip it when daylight saving starts"
+    );
 }
 
 /// Hootsuite's Facebook exports: the page's own posts (outbound) and what the public

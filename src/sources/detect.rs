@@ -50,6 +50,27 @@ pub(super) fn claim(
     (is_archive, claimed)
 }
 
+/// The first record's keys when the head holds at least two lines that are each a
+/// JSON object: JSON lines, not one document (which a reader may still know).
+pub(super) fn unclaimed_lines(head: &[u8], at_eof: bool) -> Option<String> {
+    let lines = complete_lines(head, at_eof || !head.ends_with(b"\n"));
+    let objects: Vec<Value> = lines
+        .iter()
+        .take(2)
+        .filter_map(|l| serde_json::from_slice::<Value>(l).ok())
+        .filter(Value::is_object)
+        .collect();
+    if objects.len() < 2 {
+        return None;
+    }
+    let keys: Vec<&str> = objects[0]
+        .as_object()
+        .map(|o| o.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    let shown: String = keys.join(", ").chars().take(160).collect();
+    Some(shown)
+}
+
 /// The line format of a plain (uncompressed, UTF-8) file whose records are lines, when
 /// one claims it: such a file can be read in byte ranges ([`read_line_range`]).
 pub(super) fn plain_line_format(

@@ -264,12 +264,17 @@ pub fn from_fields<'a>(
         &m.timestamp_format
     };
     let mut created_at = parse_with_format(&ts, format).ok_or_else(|| {
-        let zone = ts.trim().rsplit(' ').next().unwrap_or_default();
-        match presets::ambiguous_zone(zone) {
-            Some(meanings) => format!(
+        let (time, zone) = ts.trim().rsplit_once(' ').unwrap_or(("", ""));
+        match (presets::ambiguous_zone(zone), get(presets::TIMEZONE)) {
+            // The zone is settled, yet the time could not be placed in it: it falls in
+            // the hour the clocks skip.
+            (Some(_), Some(tz)) => format!(
+                "local time {time} does not exist in {tz} (input.timezone): the clocks skip it when daylight saving starts"
+            ),
+            (Some(meanings), None) => format!(
                 "ambiguous time zone abbreviation {zone} ({meanings}): set input.timezone to the export's zone"
             ),
-            None => format!(
+            (None, _) => format!(
                 "unparseable timestamp in column `{}` (format {format})",
                 m.timestamp
             ),

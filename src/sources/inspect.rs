@@ -315,6 +315,20 @@ pub fn guess(header: &[String], samples: &[Vec<String>]) -> Option<MappingConfig
         ),
         url: find(&["url", "permalink", "link"], &["image", "media"]),
         lang: find(&["lang", "language"], &[]),
+        // A column saying received or sent: read as the mapping's `direction` key
+        // understands it (docs/configuration.md).
+        direction: find(
+            &[
+                "inbound",
+                "outbound",
+                "direction",
+                "is inbound",
+                "is outbound",
+                "incoming",
+                "outgoing",
+            ],
+            &["id"],
+        ),
         ..MappingConfig {
             id,
             text,
@@ -339,6 +353,7 @@ pub fn to_toml(m: &MappingConfig) -> String {
         ("reply_to", m.reply_to.as_ref()),
         ("url", m.url.as_ref()),
         ("lang", m.lang.as_ref()),
+        ("direction", m.direction.as_ref()),
     ];
     let mut out = String::from("[[mappings]]\n");
     for (k, v) in fields {

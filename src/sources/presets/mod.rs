@@ -89,6 +89,8 @@ pub fn with_derived<'a>(
     raw: impl Fn(&str) -> Option<Cow<'a, str>>,
 ) -> impl Fn(&str) -> Option<Cow<'a, str>> {
     move |col: &str| match (preset, col.strip_prefix('@')) {
+        // `input.timezone` itself, for a reason that names it.
+        _ if col == TIMEZONE => timezone.map(Cow::Borrowed),
         (Some(p), Some(_)) => {
             let owned = |c: &str| {
                 if c == TIMEZONE {
