@@ -499,7 +499,31 @@ pub struct InputConfig {
     /// period to its date).
     #[serde(skip_serializing_if = "is_default_future_days")]
     pub future_days: u32,
+    /// MiB a JSON document or a workbook may take once decompressed: such a file is
+    /// read whole, so a larger one is a reject naming this limit (a few kilobytes of
+    /// zstd can expand to gigabytes).
+    #[serde(skip_serializing_if = "is_default_max_document_mb")]
+    pub max_document_mb: u64,
+    /// Cells a workbook sheet may span from its first to its last cell: a sheet is laid
+    /// out whole, so one whose cells sit far apart (A1 and XFD1048576 span 17 billion) is
+    /// a reject naming this limit.
+    #[serde(skip_serializing_if = "is_default_max_sheet_cells")]
+    pub max_sheet_cells: u64,
 }
+
+fn is_default_max_document_mb(v: &u64) -> bool {
+    *v == DEFAULT_MAX_DOCUMENT_MB
+}
+
+fn is_default_max_sheet_cells(v: &u64) -> bool {
+    *v == DEFAULT_MAX_SHEET_CELLS
+}
+
+/// `input.max_document_mb`'s default.
+const DEFAULT_MAX_DOCUMENT_MB: u64 = 512;
+/// `input.max_sheet_cells`'s default: 50 million (a sheet of a million rows and 50
+/// columns).
+const DEFAULT_MAX_SHEET_CELLS: u64 = 50_000_000;
 // (Both are left out of the serialised config at their defaults, so the config hash of
 // a config that does not set them is what it was before they existed.)
 
@@ -520,6 +544,8 @@ impl Default for InputConfig {
                 date: chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default(),
             },
             future_days: DEFAULT_FUTURE_DAYS,
+            max_document_mb: DEFAULT_MAX_DOCUMENT_MB,
+            max_sheet_cells: DEFAULT_MAX_SHEET_CELLS,
         }
     }
 }

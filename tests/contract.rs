@@ -213,6 +213,8 @@ fn configuration_page_lists_every_config_key() {
     cfg.input.timezone = Some("UTC".parse().expect("zone"));
     cfg.input.earliest = "2001-01-01".parse().expect("date");
     cfg.input.future_days = 7;
+    cfg.input.max_document_mb = 64;
+    cfg.input.max_sheet_cells = 1000;
     cfg.topics.push(TopicConfig::default());
     cfg.escalation.push(EscalationRule::default());
     cfg.cost.items.push(CostItem::default());

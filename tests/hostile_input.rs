@@ -1023,3 +1023,65 @@ fn blank_heads_and_metadata_lines_do_not_drop_files() {
         (1, "reddit")
     );
 }
+
+/// Tiny files that would exhaust memory: a 3 KB workbook whose two cells sit at A1 and
+/// XFD1048576 (a dense sheet of 17 billion cells), and a zstd JSON document that
+/// expands to gigabytes. Each is a reject naming the limit, the rest of the run goes on,
+/// and the run stays small (under a 4 GiB address-space limit in the CLI run).
+#[test]
+fn tiny_bombs_are_rejects_that_name_their_limit() {
+    use rust_xlsxwriter::Workbook;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(&input).expect("mkdir");
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "Message ID").expect("cell");
+    sheet.write_string(1_048_575, 16_383, "x").expect("cell");
+    std::fs::write(
+        input.join("bomb.xlsx"),
+        book.save_to_buffer().expect("xlsx"),
+    )
+    .expect("write");
+    // `[` and then 2 GiB of spaces, compressed to a few kilobytes.
+    let mut enc = zstd::Encoder::new(Vec::new(), 19).expect("zstd");
+    use std::io::Write;
+    enc.write_all(b"[").expect("write");
+    let spaces = vec![b' '; 1 << 20];
+    for _ in 0..2048 {
+        enc.write_all(&spaces).expect("write");
+    }
+    enc.write_all(b"]").expect("write");
+    std::fs::write(input.join("bomb.json.zst"), enc.finish().expect("zstd")).expect("write");
+    copy_fixture("reddit/RS_northline.ndjson", &input);
+    let out = dir.path().join("out");
+    let o = Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -v 4194304 && exec {} run -q --input {} --out {}",
+            env!("CARGO_BIN_EXE_socialpulse"),
+            input.display(),
+            out.display()
+        ))
+        .env("SOCIALPULSE_KEY", "hostile-test-key-0123456789")
+        .output()
+        .expect("run");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(5), "{err}");
+    let got = rejects(&out);
+    let reason = |file: &str| {
+        got.iter()
+            .find(|r| r.0.ends_with(file))
+            .map(|r| r.3.clone())
+            .unwrap_or_else(|| panic!("no reject for {file}: {got:?}"))
+    };
+    let xlsx = reason("bomb.xlsx");
+    assert!(xlsx.contains("input.max_sheet_cells"), "{xlsx}");
+    let doc = reason("bomb.json.zst");
+    assert!(doc.contains("input.max_document_mb"), "{doc}");
+    let manifest: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(cur(&out).join("_run.json")).expect("manifest"),
+    )
+    .expect("json");
+    assert_eq!(manifest["posts_written"], 2);
+}

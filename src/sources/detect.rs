@@ -90,7 +90,12 @@ pub(super) fn plain_line_format(
         .ok()?;
     let mut at_eof = head.len() < HEAD_BYTES;
     if !at_eof && !head.contains(&b'\n') {
-        reader.read_until(b'\n', &mut head).ok()?;
+        let limit = cfg.input.max_document_mb.saturating_mul(1 << 20);
+        reader
+            .by_ref()
+            .take(limit)
+            .read_until(b'\n', &mut head)
+            .ok()?;
         at_eof = !head.ends_with(b"\n");
     }
     // A UTF-8 byte order mark is fine (range 0 skips it); UTF-16 is transcoded on open,

@@ -37,12 +37,60 @@ pub(crate) fn record_reject(ctx: &Ctx, fmt: &str, i: usize, reason: String, raw:
 }
 
 /// The rest of the stream; a read error becomes `truncated` (what was read is kept).
-fn read_all(stream: &mut Box<dyn BufRead + '_>, truncated: &mut Option<String>) -> Vec<u8> {
+fn read_all(
+    stream: &mut Box<dyn BufRead + '_>,
+    truncated: &mut Option<String>,
+    cfg: &Config,
+) -> Result<Vec<u8>, Failure> {
+    read_bounded(stream, cfg).map(|(all, err)| {
+        if let Some(e) = err {
+            *truncated = Some(e);
+        }
+        all
+    })
+}
+
+/// The rest of a stream read whole, up to `input.max_document_mb` (decompressed):
+/// past it, a failure naming the limit. A read error ends it with what was read.
+pub(super) fn read_bounded(
+    stream: &mut dyn Read,
+    cfg: &Config,
+) -> Result<(Vec<u8>, Option<String>), Failure> {
+    let limit = cfg.input.max_document_mb.saturating_mul(1 << 20);
     let mut all = Vec::new();
-    if let Err(e) = stream.read_to_end(&mut all) {
-        *truncated = Some(read_error_reason(&e));
+    let mut chunk = vec![0u8; 1 << 16];
+    let mut err = None;
+    // Chunk by chunk, so the buffer never grows past the limit (read_to_end doubles
+    // its reservation, and past the limit that reservation alone can exhaust memory).
+    loop {
+        match stream.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) if all.len() as u64 + n as u64 > limit => {
+                all.clear();
+                all.shrink_to_fit();
+                return Err(over_limit(cfg));
+            }
+            Ok(n) => all.extend_from_slice(&chunk[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                err = Some(read_error_reason(&e));
+                break;
+            }
+        }
     }
-    all
+    Ok((all, err))
+}
+
+fn over_limit(cfg: &Config) -> Failure {
+    Failure {
+        format: None,
+        position: 0,
+        kind: PositionKind::File,
+        reason: format!(
+            "read whole, this file is larger than input.max_document_mb ({} MiB) once decompressed: not read (split the export, or raise the limit)",
+            cfg.input.max_document_mb
+        ),
+    }
 }
 
 /// One JSON document per file.
@@ -53,7 +101,10 @@ pub(super) fn read_document(
     emit: &(dyn Fn(Batch) + Sync),
     mut truncated: Option<String>,
 ) -> Outcome {
-    let all = read_all(&mut stream, &mut truncated);
+    let all = match read_all(&mut stream, &mut truncated, ctx.cfg) {
+        Ok(a) => a,
+        Err(f) => return Outcome::Failed(f),
+    };
     let (doc, damage) = match parse_or_salvage(&all, 0, truncated.take()) {
         Ok(parsed) => parsed,
         Err((position, kind, reason)) => {
@@ -190,7 +241,10 @@ pub(super) fn read_twitter_archive(
     emit: &(dyn Fn(Batch) + Sync),
     mut truncated: Option<String>,
 ) -> Outcome {
-    let all = read_all(&mut stream, &mut truncated);
+    let all = match read_all(&mut stream, &mut truncated, ctx.cfg) {
+        Ok(a) => a,
+        Err(f) => return Outcome::Failed(f),
+    };
     let name = twitter_archive::NAME;
     let Some((ytd, json)) = twitter_archive::split_prefix(&all) else {
         return Outcome::Failed(Failure {

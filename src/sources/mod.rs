@@ -517,13 +517,20 @@ fn read_stream(
             });
         }
         let mut bytes = head;
-        if let Err(e) = reader.read_to_end(&mut bytes) {
-            return Outcome::Failed(Failure {
-                format: None,
-                position: 0,
-                kind: PositionKind::File,
-                reason: read_error_reason(&e),
-            });
+        match documents::read_bounded(
+            &mut std::io::Cursor::new(std::mem::take(&mut bytes)).chain(&mut **reader),
+            ctx.cfg,
+        ) {
+            Ok((all, None)) => bytes = all,
+            Ok((_, Some(reason))) => {
+                return Outcome::Failed(Failure {
+                    format: None,
+                    position: 0,
+                    kind: PositionKind::File,
+                    reason,
+                })
+            }
+            Err(f) => return Outcome::Failed(f),
         }
         return spreadsheet::read_workbook(bytes, ctx, counter, emit);
     }
@@ -544,8 +551,10 @@ fn read_stream(
     let mut at_eof = truncated.is_some() || head.len() % HEAD_BYTES != 0;
     // The first line decides between NDJSON and a document: read it whole, however long
     // (a line format's record may be far longer than the head).
+    // (Up to `input.max_document_mb`: a line past it is no record any reader takes.)
     if !at_eof && !head[body_start..].contains(&b'\n') {
-        match reader.read_until(b'\n', &mut head) {
+        let limit = ctx.cfg.input.max_document_mb.saturating_mul(1 << 20);
+        match reader.by_ref().take(limit).read_until(b'\n', &mut head) {
             Ok(_) if head.ends_with(b"\n") => {}
             Ok(_) => at_eof = true,
             Err(e) => {

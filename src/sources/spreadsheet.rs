@@ -32,7 +32,18 @@ pub(super) fn read_workbook(
     let mut record = 0u64;
     let mut read_any = None;
     let mut unrecognised = Vec::new();
-    for (sheet, range) in book.worksheets() {
+    for sheet in book.sheet_names() {
+        if let Some(reason) = oversized(&mut book, &sheet, ctx.cfg.input.max_sheet_cells) {
+            return Outcome::Failed(Failure {
+                format: None,
+                position: 0,
+                kind: PositionKind::File,
+                reason,
+            });
+        }
+        let Ok(range) = book.worksheet_range(&sheet) else {
+            continue;
+        };
         let mut rows = range
             .rows()
             .skip_while(|r| r.iter().all(|c| *c == Data::Empty));
@@ -97,12 +108,50 @@ pub(super) fn read_workbook(
     }
 }
 
+/// Why a sheet is not laid out, if its cells span more than `limit` (rows × columns
+/// from its first cell to its last): the layout is dense, so two cells at A1 and
+/// XFD1048576 would take 17 billion. XLSX sheets are measured cell by cell before;
+/// XLS and ODS are laid out by their readers as they are parsed.
+fn oversized<RS: std::io::Read + std::io::Seek>(
+    book: &mut calamine::Sheets<RS>,
+    sheet: &str,
+    limit: u64,
+) -> Option<String> {
+    let calamine::Sheets::Xlsx(x) = book else {
+        return None;
+    };
+    let mut cells = x.worksheet_cells_reader(sheet).ok()?;
+    let (mut r0, mut r1, mut c0, mut c1) = (u32::MAX, 0u32, u32::MAX, 0u32);
+    let mut n = 0u64;
+    while let Ok(Some(cell)) = cells.next_cell() {
+        let (r, c) = cell.get_position();
+        (r0, r1, c0, c1) = (r0.min(r), r1.max(r), c0.min(c), c1.max(c));
+        n += 1;
+    }
+    if n == 0 {
+        return None;
+    }
+    let span = u64::from(r1 - r0 + 1).saturating_mul(u64::from(c1 - c0 + 1));
+    (span > limit).then(|| {
+        format!(
+            "sheet `{sheet}` spans {span} cells from its first cell to its last ({n} hold a value): more than input.max_sheet_cells ({limit}); not read"
+        )
+    })
+}
+
 /// The first sheet's header and up to five rows, as text (for `inspect`).
 pub(super) fn sample(bytes: Vec<u8>) -> (Vec<String>, Vec<Vec<String>>) {
     let Ok(mut book) = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)) else {
         return (Vec::new(), Vec::new());
     };
-    let Some((_, range)) = book.worksheets().into_iter().next() else {
+    let Some(first) = book.sheet_names().into_iter().next() else {
+        return (Vec::new(), Vec::new());
+    };
+    let limit = crate::config::InputConfig::default().max_sheet_cells;
+    if oversized(&mut book, &first, limit).is_some() {
+        return (Vec::new(), Vec::new());
+    }
+    let Ok(range) = book.worksheet_range(&first) else {
         return (Vec::new(), Vec::new());
     };
     let mut rows = range
