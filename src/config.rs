@@ -521,9 +521,9 @@ fn is_default_max_sheet_cells(v: &u64) -> bool {
 
 /// `input.max_document_mb`'s default.
 const DEFAULT_MAX_DOCUMENT_MB: u64 = 512;
-/// `input.max_sheet_cells`'s default: 50 million (a sheet of a million rows and 50
-/// columns).
-const DEFAULT_MAX_SHEET_CELLS: u64 = 50_000_000;
+/// `input.max_sheet_cells`'s default: 20 million (a sheet of a million rows and 20
+/// columns; laid out, about 600 MB).
+const DEFAULT_MAX_SHEET_CELLS: u64 = 20_000_000;
 // (Both are left out of the serialised config at their defaults, so the config hash of
 // a config that does not set them is what it was before they existed.)
 

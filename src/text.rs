@@ -149,6 +149,15 @@ pub fn utc_date(micros: Micros) -> String {
     }
 }
 
+/// The calendar day of a timestamp in zone `tz`; `None` when the time, or its local
+/// time, is outside the calendar chrono can represent (it would panic there).
+pub fn local_day_in(micros: Micros, tz: chrono_tz::Tz) -> Option<chrono::NaiveDate> {
+    use chrono::{Offset, TimeZone};
+    let utc = DateTime::<Utc>::from_timestamp_micros(micros)?.naive_utc();
+    let offset = tz.offset_from_utc_datetime(&utc).fix();
+    utc.checked_add_offset(offset).map(|t| t.date())
+}
+
 /// Day number since the epoch (UTC) of a timestamp.
 pub fn utc_day(micros: Micros) -> i64 {
     micros.div_euclid(86_400_000_000)

@@ -34,6 +34,8 @@ fn fuzz_corpora_replay_without_panics() {
         ("x_archive", targets::x_archive),
         ("compressed", targets::compressed),
         ("vader", targets::vader),
+        ("dates", targets::dates),
+        ("workbook", targets::workbook),
     ]
     .into_iter()
     .map(|(name, run)| (name, replay(name, run)))

@@ -406,9 +406,7 @@ impl Analyzer {
             // A term names the law; the message must also make a request under it.
             l.info_request = hits.contains(Target::InfoRequest) && flags::makes_a_request(text);
             if l.info_request {
-                let received =
-                    chrono::DateTime::<chrono::Utc>::from_timestamp_micros(post.created_at)
-                        .map(|d| d.with_timezone(&self.tz).date_naive());
+                let received = crate::text::local_day_in(post.created_at, self.tz);
                 if let Some(r) = received {
                     let due = flags::due_date(r, self.working_days, &self.holidays);
                     l.info_request_due = Some((due - NaiveDate::default()).num_days() as i32);

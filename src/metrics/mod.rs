@@ -15,14 +15,12 @@ pub mod responsiveness;
 pub mod topic_daily;
 
 use crate::model::Post;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use chrono_tz::Tz;
 
 /// Calendar day of a timestamp in the reporting time zone.
 pub fn local_date(micros: i64, tz: Tz) -> NaiveDate {
-    DateTime::<Utc>::from_timestamp_micros(micros)
-        .map(|d| d.with_timezone(&tz).date_naive())
-        .unwrap_or_default()
+    crate::text::local_day_in(micros, tz).unwrap_or_default()
 }
 
 /// Days since the Unix epoch (Parquet `date32`).

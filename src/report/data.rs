@@ -4,7 +4,7 @@
 use super::Settings;
 use crate::analysis::flags::due_date;
 use crate::sinks::read::{scan, scan_partitions};
-use chrono::{Datelike, NaiveDate, TimeZone};
+use chrono::{Datelike, NaiveDate};
 use rustc_hash::FxHashSet;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -176,8 +176,7 @@ impl Reader<'_> {
     }
 
     fn local_day(&self, micros: i64) -> Option<NaiveDate> {
-        chrono::DateTime::from_timestamp_micros(micros)
-            .map(|t| self.tz.from_utc_datetime(&t.naive_utc()).date_naive())
+        crate::text::local_day_in(micros, self.tz)
     }
 }
 
@@ -325,7 +324,7 @@ fn volume(
     };
     let first = volume.keys().map(|k| k.0).min().unwrap_or(end);
     if let Some(at) = as_of {
-        let today = at.with_timezone(&r.tz).date_naive();
+        let today = crate::text::local_day_in(at.timestamp_micros(), r.tz).unwrap_or(end);
         if end >= today && first < end {
             d.partial_day = Some((end, at.with_timezone(&r.tz).format("%H:%M").to_string()));
             end = shift(end, -1);
