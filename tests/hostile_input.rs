@@ -1085,3 +1085,84 @@ fn tiny_bombs_are_rejects_that_name_their_limit() {
     .expect("json");
     assert_eq!(manifest["posts_written"], 2);
 }
+
+/// The disk filling while the report is written: the tables are published (exit 0),
+/// and the failed report is a warning in `_run.json` and in the JSON log, not silence.
+/// Needs a tmpfs of a chosen size (root on Linux, as CI runs); skipped elsewhere.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_report_the_disk_cannot_hold_is_a_warning() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mnt = dir.path().join("out");
+    std::fs::create_dir_all(&mnt).expect("mkdir");
+    let mount = |size: u64| {
+        Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(&mnt)
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    let umount = || {
+        let _ = Command::new("umount").arg(&mnt).status();
+    };
+    let run = || {
+        Command::new(env!("CARGO_BIN_EXE_socialpulse"))
+            .args(["run", "-q", "--log-format", "json"])
+            .arg(root().join("pipelines/example.toml"))
+            .arg("--out")
+            .arg(&mnt)
+            .env("SOCIALPULSE_KEY", "hostile-test-key-0123456789")
+            .output()
+            .expect("run")
+    };
+    if !mount(64 << 20) {
+        eprintln!("skipped: no tmpfs can be mounted here (needs root)");
+        return;
+    }
+    // How much a whole run takes, and how much of it is the report.
+    let o = run();
+    let used = {
+        let out = Command::new("df")
+            .args(["-B1", "--output=used"])
+            .arg(&mnt)
+            .output();
+        String::from_utf8_lossy(&out.expect("df").stdout)
+            .lines()
+            .nth(1)
+            .and_then(|l| l.trim().parse::<u64>().ok())
+            .expect("df used")
+    };
+    let report = std::fs::metadata(mnt.join("current/report.html")).map_or(0, |m| m.len());
+    umount();
+    assert_eq!(o.status.code(), Some(0));
+    assert!(report > 16 << 10, "report of {report} bytes");
+    // Room for everything but half the report.
+    assert!(mount(used - report / 2));
+    let o = run();
+    let manifest = std::fs::read_to_string(mnt.join("current/_run.json"));
+    umount();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_str(&manifest.expect("published manifest")).expect("json");
+    let warned =
+        |w: &str| w.starts_with("the report was not written (") && w.contains("No space left");
+    assert!(
+        manifest["warnings"]
+            .as_array()
+            .is_some_and(|ws| ws.iter().any(|w| w.as_str().is_some_and(warned))),
+        "{}",
+        manifest["warnings"]
+    );
+    let log = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        log.lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .any(|e| e["event"] == "warning" && e["message"].as_str().is_some_and(warned)),
+        "{log}"
+    );
+}

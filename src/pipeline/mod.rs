@@ -252,7 +252,7 @@ fn run_inner(cfg: &Config, opts: &RunOptions) -> Result<RunReport, RunError> {
         &staging,
         &stages,
     );
-    publish::publish(staging, cfg, &out, &report, elapsed)?;
+    publish::publish(staging, cfg, &out, &mut report, elapsed)?;
     Ok(report)
 }
 

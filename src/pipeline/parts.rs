@@ -330,8 +330,8 @@ impl Driver {
         gathered: Gathered,
     ) -> Result<RunReport, RunError> {
         match self.finish_inner(job, walked, gathered) {
-            Ok((staging, report, elapsed)) => {
-                publish::publish(staging, &job.cfg, &job.cfg.output.dir, &report, elapsed)?;
+            Ok((staging, mut report, elapsed)) => {
+                publish::publish(staging, &job.cfg, &job.cfg.output.dir, &mut report, elapsed)?;
                 Ok(report)
             }
             Err((staging, e)) => {

@@ -255,7 +255,7 @@ pub fn publish(
     staging: Staging,
     cfg: &Config,
     out: &Path,
-    report: &RunReport,
+    report: &mut RunReport,
     elapsed_ms: u64,
 ) -> Result<(), String> {
     let started_micros = chrono::DateTime::parse_from_rfc3339(&report.started_at)
@@ -287,9 +287,17 @@ pub fn publish(
             .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     }
     // The report reads the staged tables as a reader of the published ones would. The
-    // tables are the contract: a report that cannot be built is a warning, not a failure.
+    // tables are the contract: a report that cannot be built or written (a full disk)
+    // is a warning of the run, in the manifest and the log, not a failure.
     if let Err(e) = crate::report::write(&staging.dir, &report.report) {
-        eprintln!("warning: the report was not written: {e}");
+        let _ = std::fs::remove_file(staging.dir.join(".report.html.tmp"));
+        report.warnings.push(format!(
+            "the report was not written ({e}); the tables are published: `socialpulse report OUT` builds it again"
+        ));
+        let manifest =
+            serde_json::to_string_pretty(report).map_err(|e| format!("manifest: {e}"))?;
+        std::fs::write(staging.dir.join(MANIFEST), manifest)
+            .map_err(|e| format!("manifest: {e}"))?;
     }
     // A version 2 output kept the tables and manifest at its top level.
     let mut legacy: Vec<&str> = TABLES.to_vec();

@@ -173,9 +173,18 @@ impl Staging {
             &previous.iter().map(|p| p.as_path()).collect::<Vec<_>>(),
         );
         let dir = snapshots_dir(out).join(run_id);
-        std::fs::create_dir_all(&dir)
-            .map_err(|e| format!("cannot create snapshot dir {}: {e}", dir.display()))?;
-        active().push(dir.clone());
+        {
+            // Made and registered under the lock `abandon_all` takes: a signal between
+            // the two would otherwise find the folder made but not yet registered, and
+            // leave it behind.
+            let mut running = active();
+            if stopping() {
+                return Err("the run is stopping".into());
+            }
+            std::fs::create_dir_all(&dir)
+                .map_err(|e| format!("cannot create snapshot dir {}: {e}", dir.display()))?;
+            running.push(dir.clone());
+        }
         Ok(Staging {
             out: out.to_path_buf(),
             dir,
