@@ -111,7 +111,7 @@ impl Html {
         let _ = write!(self.body, r#"<p class="{class}">{}</p>"#, text(s));
     }
 
-    pub fn kpi(&mut self, k: &Kpi, currency: &str, prev_label: &str) {
+    pub fn kpi(&mut self, k: &Kpi, currency: &str, prev_label: &str, better: Better) {
         let _ = write!(
             self.body,
             r#"<div class="kpi" data-metric="{}" data-format="{}" data-value="{}""#,
@@ -134,7 +134,7 @@ impl Html {
                 r#"<div class="kpi-prev">{}: <span class="kpi-prev-value">{}</span>{}</div>"#,
                 text(prev_label),
                 text(&show(p, k.format, currency)),
-                delta(k.value, p)
+                delta(k.value, p, k.format, better)
             );
         }
         if let Some(n) = &k.note {
@@ -227,24 +227,57 @@ impl Html {
     }
 }
 
-fn delta(cur: Option<f64>, prev: Option<f64>) -> String {
-    match (cur, prev) {
-        (Some(c), Some(p)) if p != 0.0 && c.is_finite() && p.is_finite() => {
-            let change = (c - p) / p.abs() * 100.0;
-            let arrow = if change > 0.0 {
-                "▲"
-            } else if change < 0.0 {
-                "▼"
-            } else {
-                "="
-            };
-            format!(
-                r#" <span class="delta">{arrow} {:.0}%</span>"#,
-                change.abs()
-            )
-        }
-        _ => String::new(),
+/// Which way a figure is better, for the change beside it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Better {
+    Higher,
+    Lower,
+    /// Neither (a volume): the change is shown without a judgement.
+    Neither,
+}
+
+/// The change from the previous period: in percentage points for a share, as a
+/// difference for a score on a fixed scale (a ratio of two small means says nothing),
+/// as a percentage of the previous value otherwise; said better or worse where the
+/// figure has a better direction.
+fn delta(cur: Option<f64>, prev: Option<f64>, format: Format, better: Better) -> String {
+    let (Some(c), Some(p)) = (cur, prev) else {
+        return String::new();
+    };
+    if !c.is_finite() || !p.is_finite() {
+        return String::new();
     }
+    let diff = c - p;
+    let (size, shown) = match format {
+        Format::Pct => {
+            let pts = diff * 100.0;
+            (pts, format!("{:.1} pts", pts.abs()))
+        }
+        Format::Signed3 => (diff, format!("{:.3}", diff.abs())),
+        _ if p == 0.0 => return String::new(),
+        _ => {
+            let pct = diff / p.abs() * 100.0;
+            (pct, format!("{:.0}%", pct.abs()))
+        }
+    };
+    // What the page shows decides the arrow: a change that rounds to nothing is none.
+    let shown_zero = shown
+        .trim_end_matches(['%', ' ', 'p', 't', 's'])
+        .parse::<f64>()
+        == Ok(0.0);
+    let arrow = if shown_zero {
+        "="
+    } else if size > 0.0 {
+        "▲"
+    } else {
+        "▼"
+    };
+    let (class, word) = match (better, shown_zero, size > 0.0) {
+        (Better::Neither, _, _) | (_, true, _) => ("delta", ""),
+        (Better::Higher, false, true) | (Better::Lower, false, false) => ("delta good", ", better"),
+        _ => ("delta bad", ", worse"),
+    };
+    format!(r#" <span class="{class}">{arrow} {shown}{word}</span>"#)
 }
 
 /// One table cell.
@@ -293,6 +326,40 @@ pub fn web_link(href: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A share changes in points, a score by its difference, a count by a percentage;
+    /// each judged by the way the figure is better.
+    #[test]
+    fn changes_are_shown_in_the_unit_that_means_something() {
+        let d = |c: f64, p: f64, f: Format, b: Better| delta(Some(c), Some(p), f, b);
+        // 21.7% -> 38.5% is 16.8 points up, not "77%".
+        assert_eq!(
+            d(0.385, 0.217, Format::Pct, Better::Higher),
+            r#" <span class="delta good">▲ 16.8 pts, better</span>"#
+        );
+        // +0.020 -> +0.077 is 0.057 up, not "275%".
+        assert_eq!(
+            d(0.077, 0.020, Format::Signed3, Better::Higher),
+            r#" <span class="delta good">▲ 0.057, better</span>"#
+        );
+        assert_eq!(
+            d(90.0, 60.0, Format::Minutes, Better::Lower),
+            r#" <span class="delta bad">▲ 50%, worse</span>"#
+        );
+        assert_eq!(
+            d(13.0, 27.0, Format::Int, Better::Neither),
+            r#" <span class="delta">▼ 52%</span>"#
+        );
+        assert_eq!(d(5.0, 0.0, Format::Int, Better::Neither), "");
+        assert_eq!(
+            d(0.5, 0.5, Format::Pct, Better::Higher),
+            r#" <span class="delta">= 0.0 pts</span>"#
+        );
+        assert_eq!(
+            d(-0.1, 0.2, Format::Signed3, Better::Higher),
+            r#" <span class="delta bad">▼ 0.300, worse</span>"#
+        );
+    }
 
     #[test]
     fn only_web_addresses_become_links() {

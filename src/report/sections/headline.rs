@@ -2,7 +2,7 @@
 
 use crate::metrics::responsiveness::quantile;
 use crate::report::data::{Data, Pair};
-use crate::report::html::{Format, Html, Kpi};
+use crate::report::html::{Better, Format, Html, Kpi};
 use crate::report::Settings;
 
 fn ratio(n: i64, d: i64) -> Option<f64> {
@@ -208,7 +208,7 @@ pub fn render(d: &Data, s: &Settings, h: &mut Html) -> Result<(), String> {
         if k.metric == "response_rate" && rate_unmeasured {
             h.kpi_unmeasured(k, &unmeasured_why);
         } else {
-            h.kpi(k, &d.currency, &prev_label);
+            h.kpi(k, &d.currency, &prev_label, better(k.metric));
         }
     }
     h.push("</div>");
@@ -234,4 +234,15 @@ fn cost_kpis(d: &Data, kpis: &mut Vec<Kpi<'_>>) {
         previous: Some(d.net_benefit.prev),
         note: Some("estimated value − cost".into()),
     });
+}
+
+/// Which way each headline figure is better: volumes are neither.
+fn better(metric: &str) -> Better {
+    match metric {
+        "mean_sentiment" | "response_rate" | "within_target" | "net_benefit" => Better::Higher,
+        "median_response" | "p90_response" | "unanswered" | "cost_per_response"
+        | "info_overdue" => Better::Lower,
+        m if m.starts_with("escalations") => Better::Lower,
+        _ => Better::Neither,
+    }
 }
