@@ -149,6 +149,10 @@ pub struct ReportConfig {
     pub due_soon_working_days: u32,
     /// How the escalation queue shows the public's text.
     pub public_text: PublicText,
+    /// Names of escalation priorities (`"1" = "Self-harm"`), over the defaults made
+    /// from the escalation rules' reasons.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub priority_names: BTreeMap<String, String>,
 }
 
 /// How the report's escalation queue shows a member of the public's words (the report
@@ -175,6 +179,7 @@ impl Default for ReportConfig {
             top_escalations: 20,
             due_soon_working_days: 5,
             public_text: PublicText::Redacted,
+            priority_names: BTreeMap::new(),
         }
     }
 }
@@ -871,6 +876,16 @@ impl Config {
             }
         }
         self.validate_accounts()?;
+        if let Some(k) = self
+            .report
+            .priority_names
+            .keys()
+            .find(|k| k.parse::<u8>().is_err())
+        {
+            return Err(format!(
+                "report.priority_names: {k:?} is not a priority (a whole number, 0 to 255)"
+            ));
+        }
         if self.run.threads > MAX_THREADS {
             return Err(format!(
                 "run.threads = {} is more than {MAX_THREADS}: use 0 for one thread per core",
@@ -1328,6 +1343,9 @@ pub struct ReportSettings {
     /// Whether `[cost]` sets any amount ([`CostConfig::configured`]): without one the
     /// report shows no cost figures.
     pub cost_configured: bool,
+    /// The name of each escalation priority the run's rules give (filled by the run from
+    /// the rules' reasons and `report.priority_names`).
+    pub priority_names: BTreeMap<u8, String>,
 }
 
 impl Default for ReportSettings {
@@ -1351,6 +1369,7 @@ impl ReportSettings {
             private_messages: cfg.privacy.private_messages,
             public_text: cfg.report.public_text,
             cost_configured: cfg.cost.configured(),
+            priority_names: BTreeMap::new(),
         }
     }
 }

@@ -246,3 +246,69 @@ fn analyst_notebook_runs_against_the_example_output() {
     assert!(!executed.contains("\"output_type\": \"error\""));
     assert!(executed.contains("image/png"), "no chart was drawn");
 }
+
+/// Escalation priorities are named: by the rules' reasons, or by `report.priority_names`;
+/// a name that is not a priority is refused at load.
+#[test]
+fn escalation_priorities_have_names() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let example = std::fs::read_to_string(root().join("pipelines/example.toml")).expect("example");
+    let pipelines = root().join("pipelines");
+    let base = example
+        .replace(
+            "../fixtures",
+            &root().join("fixtures").display().to_string(),
+        )
+        .replace(
+            "taxonomies/transit.toml",
+            &pipelines
+                .join("taxonomies/transit.toml")
+                .display()
+                .to_string(),
+        );
+    let run = |extra: &str, name: &str| {
+        let cfg = dir.path().join(format!("{name}.toml"));
+        let text = base.replace(
+            "dir = \"../out/example\"",
+            &format!("dir = {:?}", dir.path().join(name).display().to_string()),
+        );
+        std::fs::write(&cfg, format!("{text}\n{extra}")).expect("config");
+        let o = socialpulse()
+            .args(["run", "-q"])
+            .arg(&cfg)
+            .output()
+            .expect("run");
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        std::fs::read_to_string(dir.path().join(name).join("report.html")).expect("report")
+    };
+    let page = run("", "default");
+    assert!(
+        page.contains("Escalations, priority 2: Safety"),
+        "names from the rules"
+    );
+    assert!(page.contains("Escalations, priority 4: Accessibility / Official information request"));
+    let page = run(
+        "[report.priority_names]\n\"2\" = \"Danger to people\"\n",
+        "named",
+    );
+    assert!(page.contains("Escalations, priority 2: Danger to people"));
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        format!("{base}\n[report.priority_names]\nurgent = \"x\"\n"),
+    )
+    .expect("config");
+    let o = socialpulse()
+        .args(["run", "-q"])
+        .arg(&bad)
+        .output()
+        .expect("run");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr)
+        .contains("report.priority_names: \"urgent\" is not a priority"));
+}

@@ -93,6 +93,58 @@ impl Learned {
     }
 }
 
+/// The name of every escalation priority a config's rules give: `report.priority_names`
+/// where it names one, else the reasons of that priority, written for people
+/// (`self_harm` is "Self-harm", `info_request` "Official information request").
+pub fn priority_names(cfg: &Config) -> std::collections::BTreeMap<u8, String> {
+    let rules = if cfg.escalation.is_empty() {
+        flags::default_escalation_rules()
+    } else {
+        cfg.escalation.clone()
+    };
+    let mut reasons: std::collections::BTreeMap<u8, Vec<String>> = Default::default();
+    let mut add = |p: u8, r: String| {
+        let list = reasons.entry(p).or_default();
+        if !list.contains(&r) {
+            list.push(r);
+        }
+    };
+    for r in &rules {
+        add(r.priority, reason_name(&r.reason));
+    }
+    add(HARM_PRIORITY, reason_name("harm"));
+    add(flags::INFO_REQUEST_PRIORITY, reason_name("info_request"));
+    if cfg.topics.iter().any(|t| t.escalate) {
+        add(TOPIC_PRIORITY, "Escalated topic".into());
+    }
+    let mut names: std::collections::BTreeMap<u8, String> = reasons
+        .into_iter()
+        .map(|(p, r)| (p, r.join(" / ")))
+        .collect();
+    for (k, v) in &cfg.report.priority_names {
+        if let Ok(p) = k.parse::<u8>() {
+            names.insert(p, v.clone());
+        }
+    }
+    names
+}
+
+/// An escalation reason as a person reads it.
+fn reason_name(reason: &str) -> String {
+    match reason {
+        "self_harm" => "Self-harm".into(),
+        "harm" | "safety" => "Safety".into(),
+        "info_request" => "Official information request".into(),
+        other => {
+            let spaced = other.replace('_', " ");
+            let mut c = spaced.chars();
+            c.next()
+                .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                .unwrap_or_default()
+        }
+    }
+}
+
 /// Every model the config names loads and holds numbers a score can be made of: what
 /// a run checks before any work, so a bad model is a config error (exit 2) naming its
 /// file.

@@ -278,6 +278,7 @@ fn stamp(
     };
     report.max_reject_ratio = cfg.run.max_reject_ratio;
     report.report = crate::report::Settings::from_config(cfg);
+    report.report.priority_names = crate::analysis::priority_names(cfg);
     report.output = cfg.output.dir.display().to_string();
     report.snapshot = staging.dir.display().to_string();
     report.stage_cpu_ms = stages.report();

@@ -28,7 +28,13 @@ pub fn render(d: &Data, s: &Settings, h: &mut Html) -> Result<(), String> {
             let local = tz.from_utc_datetime(&e.created.naive_utc());
             vec![
                 Cell::int(i64::from(e.position)),
-                Cell::int(i64::from(e.priority)),
+                match u8::try_from(e.priority)
+                    .ok()
+                    .and_then(|p| s.priority_names.get(&p))
+                {
+                    Some(name) => Cell::s(format!("{} {name}", e.priority)),
+                    None => Cell::int(i64::from(e.priority)),
+                },
                 Cell::s(e.reasons.join(", ")),
                 Cell::n(show(e.harm_score, Format::Pct, "")),
                 Cell::s(e.due.map_or(String::new(), |x| x.to_string())),

@@ -164,10 +164,12 @@ pub fn render(d: &Data, s: &Settings, h: &mut Html) -> Result<(), String> {
         .escalations
         .keys()
         .map(|p| {
-            (
-                format!("escalations_p{p}"),
-                format!("Escalations, priority {p}"),
-            )
+            let name = u8::try_from(*p).ok().and_then(|p| s.priority_names.get(&p));
+            let label = match name {
+                Some(name) => format!("Escalations, priority {p}: {name}"),
+                None => format!("Escalations, priority {p}"),
+            };
+            (format!("escalations_p{p}"), label)
         })
         .collect();
     for ((metric, label), pair) in prio_labels.iter().zip(d.escalations.values()) {
