@@ -21,12 +21,7 @@ fn copy_fixture(rel: &str, to: &Path) -> PathBuf {
 
 /// The example config (accounts, mappings, taxonomy) over `inputs`, into `out`.
 fn config(inputs: &[PathBuf], out: &Path) -> Config {
-    let mut cfg = config_for(inputs);
-    cfg.output.dir = out.to_path_buf();
-    cfg.run.max_reject_ratio = 1.0;
-    cfg.run.progress = false;
-    cfg.privacy.key_env = "SOCIALPULSE_HOSTILE_TEST_KEY".into();
-    cfg
+    run_config(inputs, out, "SOCIALPULSE_HOSTILE_TEST_KEY")
 }
 
 fn run(cfg: &Config) -> RunReport {

@@ -94,13 +94,8 @@ fn quiet() -> RunOptions {
     }
 }
 
-fn run_config(inputs: &[PathBuf], out: &Path) -> Config {
-    let mut cfg = config_for(inputs);
-    cfg.output.dir = out.to_path_buf();
-    cfg.run.max_reject_ratio = 1.0;
-    cfg.run.progress = false;
-    cfg.privacy.key_env = "SOCIALPULSE_SETUPS_TEST_KEY".into();
-    cfg
+fn setup_config(inputs: &[PathBuf], out: &Path) -> Config {
+    run_config(inputs, out, "SOCIALPULSE_SETUPS_TEST_KEY")
 }
 
 fn warnings_of(cfg: &Config) -> Vec<String> {
@@ -111,7 +106,7 @@ fn warnings_of(cfg: &Config) -> Vec<String> {
 #[test]
 fn undeclared_pages_missing_accounts_and_no_outbound_are_warned() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut cfg = run_config(&[hootsuite_inbound()], &dir.path().join("a"));
+    let mut cfg = setup_config(&[hootsuite_inbound()], &dir.path().join("a"));
     cfg.accounts.clear();
     let w = warnings_of(&cfg);
     let undeclared = w
@@ -132,7 +127,7 @@ fn undeclared_pages_missing_accounts_and_no_outbound_are_warned() {
         "{w:?}"
     );
     // Declared as the example declares them: only the other page is named.
-    let cfg = run_config(&[hootsuite_inbound()], &dir.path().join("b"));
+    let cfg = setup_config(&[hootsuite_inbound()], &dir.path().join("b"));
     let w = warnings_of(&cfg);
     assert!(
         w.iter().any(|w| w.starts_with(
@@ -151,7 +146,7 @@ fn undeclared_pages_missing_accounts_and_no_outbound_are_warned() {
         b"{\"mid\":\"1\",\"body\":\"is the ferry on time?\",\"at\":\"2026-11-03T08:00:00Z\",\"who\":\"pat\"}\n\
           {\"mid\":\"2\",\"body\":\"thanks!\",\"at\":\"2026-11-03T09:00:00Z\",\"who\":\"sam\"}\n",
     );
-    let mut cfg = run_config(&[ndjson], &dir.path().join("c"));
+    let mut cfg = setup_config(&[ndjson], &dir.path().join("c"));
     cfg.accounts.retain(|a| !a.default);
     cfg.mappings = vec![mapping("inbox", "mid", "body", "at")];
     cfg.mappings[0].author = Some("who".into());
@@ -556,7 +551,7 @@ fn a_mapped_ndjson_direct_message_is_withheld_from_the_tables() {
         .collect();
     let input = write(dir.path(), "export.ndjson", ndjson.as_bytes());
     let out = dir.path().join("out");
-    let mut cfg = run_config(&[input], &out);
+    let mut cfg = setup_config(&[input], &out);
     cfg.mappings = vec![every_key()];
     pipeline::run(&cfg, &quiet()).expect("run");
     // Published: every table and the report (the nightly state keeps a withheld post's
@@ -645,7 +640,7 @@ fn a_post_that_replies_to_itself_is_not_a_reply() {
         (second.reply_to_id.as_deref(), second.kind),
         (Some("1"), Kind::Reply)
     );
-    let mut cfg = run_config(&[input], &dir.path().join("out"));
+    let mut cfg = setup_config(&[input], &dir.path().join("out"));
     cfg.mappings = vec![m];
     let w = warnings_of(&cfg);
     assert!(
@@ -792,7 +787,7 @@ fn kpi<'a>(page: &'a str, metric: &str) -> Option<&'a str> {
 fn a_rate_nothing_links_to_and_a_cost_nobody_configured_are_not_shown_as_numbers() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("out");
-    let mut cfg = run_config(&[hootsuite_inbound()], &out);
+    let mut cfg = setup_config(&[hootsuite_inbound()], &out);
     cfg.cost = Default::default();
     let page = report_of(&cfg);
     use arrow::array::{Array, Float64Array, Int64Array, StringArray};
@@ -816,7 +811,7 @@ fn a_rate_nothing_links_to_and_a_cost_nobody_configured_are_not_shown_as_numbers
     assert!(kpi(&page, "net_benefit").is_none());
     assert!(!page.contains("NZD 0.00"));
     // With [cost], the cards are there.
-    let cfg = run_config(&[hootsuite_inbound()], &dir.path().join("costed"));
+    let cfg = setup_config(&[hootsuite_inbound()], &dir.path().join("costed"));
     let page = report_of(&cfg);
     assert!(kpi(&page, "cost_per_response").is_some());
     assert!(kpi(&page, "net_benefit").is_some());
@@ -841,7 +836,7 @@ fn a_day_still_in_progress_is_left_out_of_the_report() {
         );
     }
     let input = write(dir.path(), "inbox.ndjson", lines.as_bytes());
-    let mut cfg = run_config(&[input], &dir.path().join("out"));
+    let mut cfg = setup_config(&[input], &dir.path().join("out"));
     cfg.metrics.timezone = Default::default();
     cfg.report.period_days = 1;
     cfg.mappings = vec![mapping("inbox", "mid", "body", "at")];
@@ -898,7 +893,7 @@ fn a_mapping_column_not_in_the_header_names_the_closest_one() {
 #[test]
 fn a_change_that_needs_full_names_the_setting() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut cfg = run_config(&[root().join("fixtures/reddit")], &dir.path().join("out"));
+    let mut cfg = setup_config(&[root().join("fixtures/reddit")], &dir.path().join("out"));
     pipeline::run(&cfg, &quiet()).expect("first run");
     // The same handles written with an `@`: nothing to redo.
     for a in &mut cfg.accounts {
@@ -956,7 +951,7 @@ fn a_mapped_column_the_header_lacks_is_warned() {
     let mut m = mapping("desk", "ticket", "text", "created");
     m.author = Some("Author".into());
     m.lang = Some("language".into());
-    let mut cfg = run_config(std::slice::from_ref(&input), &dir.path().join("out"));
+    let mut cfg = setup_config(std::slice::from_ref(&input), &dir.path().join("out"));
     cfg.mappings = vec![m];
     let w = warnings_of(&cfg);
     let file = input.display().to_string();

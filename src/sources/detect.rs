@@ -53,7 +53,7 @@ pub(super) fn claim(
 /// The first record's keys when the head holds at least two lines that are each a
 /// JSON object: JSON lines, not one document (which a reader may still know).
 pub(super) fn unclaimed_lines(head: &[u8], at_eof: bool) -> Option<String> {
-    let lines = complete_lines(head, at_eof || !head.ends_with(b"\n"));
+    let lines = complete_lines(head, at_eof);
     let objects: Vec<Value> = lines
         .iter()
         .take(2)

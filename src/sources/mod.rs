@@ -565,11 +565,11 @@ fn read_stream(
     }
     let is_json = first == b'{' || first == b'[';
     let (is_archive, claimed) = claim(&head[bom..], at_eof, is_json, ctx.cfg);
-    // The head's first lines, for naming unclaimed JSON lines (a few KiB at most).
-    let head_copy: Vec<u8> = if is_json && claimed.is_none() && first == b'{' {
-        head[bom..].iter().take(64 * 1024).copied().collect()
+    // JSON lines that no format claims, named while the head is at hand.
+    let unclaimed = if is_json && claimed.is_none() && first == b'{' {
+        detect::unclaimed_lines(&head[bom..], at_eof)
     } else {
-        Vec::new()
+        None
     };
     let mut stream: Box<dyn BufRead + Send + '_> = if truncated.is_some() {
         Box::new(std::io::Cursor::new(head))
@@ -589,7 +589,7 @@ fn read_stream(
                 Outcome::Skipped(fmt.name(), fmt.holds_no_posts().unwrap_or_default().into())
             }
             Some((fmt, variant)) => read_lines(stream, fmt, variant, ctx, counter, emit, truncated),
-            None => match detect::unclaimed_lines(&head_copy, at_eof) {
+            None => match unclaimed {
                 // JSON lines no reader or mapping knows: said as such (not as a broken
                 // document), with the keys a mapping would name.
                 Some(keys) => Outcome::Failed(Failure {

@@ -20,6 +20,17 @@ pub fn config_for(inputs: &[PathBuf]) -> Config {
     cfg
 }
 
+/// The example config over `inputs`, run into `out`: every reject kept (no ratio
+/// limit), no progress bar, the key from `key_env` (unset: generated under `out`).
+pub fn run_config(inputs: &[PathBuf], out: &Path, key_env: &str) -> Config {
+    let mut cfg = config_for(inputs);
+    cfg.output.dir = out.to_path_buf();
+    cfg.run.max_reject_ratio = 1.0;
+    cfg.run.progress = false;
+    cfg.privacy.key_env = key_env.into();
+    cfg
+}
+
 pub fn pseudo() -> Pseudonymiser {
     Pseudonymiser::from_secret(KEY, false)
 }
